@@ -1,0 +1,184 @@
+// `conform`: argv -> options -> run -> reports -> one exit code (0 as expected, 1 unexpected
+// results, 2 the harness could not do its job).
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { GROUPS } from '../spec/index.ts';
+import { SPEC_VERSION } from '../spec/version.ts';
+import { HarnessError } from '../spec/harness/types.ts';
+import { checkSpecVersion, KIT_DIR, loadTarget, ManifestError, type Target } from './manifest.ts';
+import { jsonReport, KIT } from './report/json.ts';
+import { junitReport } from './report/junit.ts';
+import { resultLine, summaryText } from './report/terminal.ts';
+import { run, type RunReport } from './run.ts';
+import { exitCode } from './verdict.ts';
+import { verdictChanges } from './repeat.ts';
+
+const positiveNumber = (value: string) => {
+  const n = Number(value);
+  if (!(n > 0)) throw new InvalidArgumentError('expected a number > 0');
+  return n;
+};
+const positiveInteger = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1');
+  return n;
+};
+const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+
+function listCases(): void {
+  for (const group of GROUPS) {
+    console.log(`${group.name}: ${group.summary}`);
+    for (const c of group.cases) {
+      console.log(`  ${c.id.padEnd(48)} ${c.level.padEnd(6)} ${c.classes ? `[${c.classes.join(',')}] ` : ''}${c.requirement}`);
+    }
+  }
+  console.log(`\n${GROUPS.reduce((n, g) => n + g.cases.length, 0)} cases in ${GROUPS.length} groups (spec version ${SPEC_VERSION})`);
+}
+
+function explain(id: string): number {
+  for (const group of GROUPS) {
+    const c = group.cases.find((x) => x.id === id);
+    if (!c) continue;
+    console.log(
+      [
+        `${c.id}  (${c.level})`,
+        `  requirement:  ${c.requirement}`,
+        `  source:       ${c.source}`,
+        `  classes:      ${(c.classes ?? ['sync', 'gthread', 'async']).join(', ')}`,
+        `  needs:        ${(c.needs ?? []).join(', ') || 'nothing beyond the probe app'}`,
+        `  group:        ${group.name}: ${group.summary}`,
+        `  check:        spec/${group.name}.ts`,
+      ].join('\n'),
+    );
+    return 0;
+  }
+  const near = GROUPS.flatMap((g) => g.cases.map((c) => c.id)).filter((x) => x.includes(id.split('.').pop() ?? id));
+  console.error(`conform: no case with id ${id}${near.length ? `; did you mean ${near.slice(0, 5).join(', ')}?` : ''}`);
+  return 2;
+}
+
+async function conform(opts: Record<string, any>): Promise<number> {
+  const target: Target = loadTarget(opts.target);
+  checkSpecVersion(target, Boolean(opts.acceptSpecVersion));
+  const colour = process.stdout.isTTY && !process.env.NO_COLOR;
+  const seed: number = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
+  console.log(`conform: ${target.manifest.name} ${target.manifest.version} (${target.dir}), driver ${opts.driver}, seed ${seed}`);
+  const reports: RunReport[] = [];
+  for (let round = 1; round <= opts.repeat; round++) {
+    if (opts.repeat > 1) console.log(`\n-- round ${round} of ${opts.repeat}`);
+    let done = 0;
+    reports.push(
+      await run({
+        target,
+        classes: opts.class,
+        only: opts.only ?? [],
+        skip: opts.skip ?? [],
+        seed,
+        timeoutMultiplier: opts.timeoutMultiplier,
+        jobs: opts.jobs,
+        onResult: (r) => console.log(`${String(++done).padStart(4)} ${resultLine(r, colour)}`),
+      }),
+    );
+  }
+  const last = reports[reports.length - 1];
+  console.log(summaryText(last, colour));
+  const changes = verdictChanges(reports);
+  if (opts.repeat > 1) {
+    console.log(changes.length === 0 ? `\n--repeat ${opts.repeat}: no verdict changed` : `\n--repeat ${opts.repeat}: ${changes.length} verdict(s) changed:`);
+    for (const c of changes) console.log(`  ${c.id} [${c.class}]: ${c.statuses.join(' -> ')}`);
+  }
+  if (opts.reportJson) {
+    const extra = { seed, specVersion: SPEC_VERSION, ...(opts.repeat > 1 ? { repeat: opts.repeat, verdictChanges: changes } : {}) };
+    fs.writeFileSync(opts.reportJson, JSON.stringify(jsonReport(last, target, opts.driver, extra), null, 2) + '\n');
+    console.log(`JSON report: ${path.resolve(opts.reportJson)}`);
+  }
+  if (opts.junit) {
+    fs.writeFileSync(opts.junit, junitReport(last, target.manifest.name));
+    console.log(`JUnit report: ${path.resolve(opts.junit)}`);
+  }
+  let code = Math.max(...reports.map((r) => exitCode(r.summary, opts.strict)));
+  if (last.harnessErrors.length > 0) code = 2;
+  if (changes.length > 0) code = Math.max(code, 1);
+  return code;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('conform')
+    .description(
+      'Checks a pre-fork HTTP server (gunicorn-style) against the executable spec.\n' +
+        'Exit codes: 0 every result as expected; 1 unexpected results (fail, unexpected pass, or a\n' +
+        'verdict that changed under --repeat); 2 the kit could not do its job (bad manifest,\n' +
+        'target never ready, error verdicts).',
+    )
+    .version(`${KIT.version} (spec ${SPEC_VERSION})`)
+    .option('-t, --target <dir>', 'target directory holding conform.json')
+    .option('--list', 'list every case of the spec (id, level, classes, requirement) and exit')
+    .addOption(new Option('--driver <name>', 'how the target is started').choices(['process']).default('process'))
+    .option('--class <labels>', 'classes to run, comma-separated (default: sync, gthread, async as the target declares them; extra classes such as eventlet by name)', list)
+    .option('--only <globs>', 'run only case ids matching these globs, e.g. "lifecycle.*,http.keepalive"', list)
+    .option('--skip <globs>', 'skip case ids matching these globs', list)
+    .option('--report-json <file>', 'write the JSON report here')
+    .option('--junit <file>', 'write a JUnit XML report here')
+    .option('--timeout-multiplier <n>', 'scale every time bound (slow machines: 2)', positiveNumber, Number(process.env.CONFORM_TIMEOUT_MULTIPLIER ?? 1))
+    .option('--seed <n>', 'seed for property tests (printed on every run; reuse it to replay)', (v) => Number.parseInt(v, 10))
+    .option('--repeat <n>', 'run everything n times and report verdicts that changed', positiveInteger, 1)
+    .option('--jobs <n>', 'groups run in parallel', positiveInteger, 2)
+    .option('--strict', 'a missed SHOULD (warn) also fails the run')
+    .option('--accept-spec-version', "run even if the manifest's specVersion differs from the kit's")
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  conform --target fixtures/targets/gunicorn\n' +
+        '  conform --target ./my-server --class sync --only "lifecycle.*" --report-json out.json\n' +
+        '  conform explain lifecycle.heartbeat-timeout\n' +
+        '\nStatuses: pass; fail (MUST violated); warn (SHOULD missed); xfail/xpass (listed in the\n' +
+        "target's expectations file); unsupported (capability not declared); error (kit could not run it).",
+    )
+    .exitOverride();
+  let ranExplain = false;
+  program.action(() => undefined); // the root command runs the suite; see below
+  program
+    .command('explain <id>')
+    .description('print one case: requirement, level, source, classes')
+    .action((id: string) => {
+      ranExplain = true;
+      process.exitCode = explain(id);
+    });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    const code = (error as { exitCode?: number }).exitCode;
+    return code === 0 ? 0 : 2;
+  }
+  if (ranExplain) return Number(process.exitCode ?? 0);
+  const opts = program.opts();
+  if (opts.list) {
+    listCases();
+    return 0;
+  }
+  if (!opts.target) {
+    console.error('conform: --target <dir> is required (a directory with conform.json); see conform --help');
+    return 2;
+  }
+  try {
+    return await conform(opts);
+  } catch (error) {
+    if (error instanceof ManifestError || error instanceof HarnessError) {
+      console.error(`conform: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+const invokedDirectly = process.argv[1] && path.resolve(process.argv[1]).startsWith(path.join(KIT_DIR, 'bin'));
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => {
+      console.error('conform: internal error:', error);
+      process.exit(2);
+    },
+  );
+}

@@ -1,0 +1,51 @@
+// Reading the Linux process table from /proc: the process tree is an observable of the spec.
+import fs from 'node:fs/promises';
+
+export interface ProcInfo {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  state: string; // R S D T Z ...
+  startTicks: number; // start time since boot, in clock ticks: orders siblings by age
+}
+
+/** Parses /proc/PID/stat; the command name may hold spaces and parentheses, so cut at the last ')'. */
+export function parseStat(text: string): ProcInfo {
+  const close = text.lastIndexOf(')');
+  const pid = Number(text.slice(0, text.indexOf(' ')));
+  const fields = text.slice(close + 2).split(' ');
+  // fields[0] is field 3 (state) of proc(5).
+  return { pid, state: fields[0], ppid: Number(fields[1]), pgid: Number(fields[2]), startTicks: Number(fields[19]) };
+}
+
+export async function procInfo(pid: number, root = '/proc'): Promise<ProcInfo | undefined> {
+  try {
+    return parseStat(await fs.readFile(`${root}/${pid}/stat`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+export async function allProcesses(root = '/proc'): Promise<ProcInfo[]> {
+  const names = await fs.readdir(root);
+  const infos = await Promise.all(names.filter((n) => /^\d+$/.test(n)).map((n) => procInfo(Number(n), root)));
+  return infos.filter((i): i is ProcInfo => i !== undefined);
+}
+
+/** Live children of `ppid`, oldest first. */
+export async function liveChildren(ppid: number, root = '/proc'): Promise<number[]> {
+  return (await allProcesses(root))
+    .filter((p) => p.ppid === ppid && p.state !== 'Z' && p.state !== 'X')
+    .sort((a, b) => a.startTicks - b.startTicks || a.pid - b.pid)
+    .map((p) => p.pid);
+}
+
+export async function isAlive(pid: number, root = '/proc'): Promise<boolean> {
+  const info = await procInfo(pid, root);
+  return info !== undefined && info.state !== 'Z' && info.state !== 'X';
+}
+
+/** Live members of a process group: where orphaned workers of a killed master are found. */
+export async function groupMembers(pgid: number, root = '/proc'): Promise<number[]> {
+  return (await allProcesses(root)).filter((p) => p.pgid === pgid && p.state !== 'Z').map((p) => p.pid);
+}

@@ -1,0 +1,175 @@
+// The process driver: the target's master runs as a local child process of the kit, in a process
+// group of its own so that every worker, orphaned or not, can be swept at the end.
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { eventually } from '../../spec/harness/eventually.ts';
+import {
+  HarnessError,
+  type Driver,
+  type ExitStatus,
+  type Server,
+  type ServerConfig,
+  type StartOptions,
+} from '../../spec/harness/types.ts';
+import { expand, type RunClass, type Target } from '../manifest.ts';
+import { groupMembers, isAlive, liveChildren } from './proc.ts';
+
+const HOST = '127.0.0.1';
+const LOG_LIMIT = 1 << 20; // keep the last 1 MiB of output as evidence
+
+/** A port the kernel just handed out; the short race to reuse is accepted and reported if lost. */
+export function freePort(host = HOST): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+class ProcessServer implements Server {
+  readonly host = HOST;
+  readonly masterPid: number;
+  private output = '';
+  private exit: ExitStatus | null = null;
+  readonly exited: Promise<ExitStatus>;
+
+  constructor(
+    child: ChildProcess,
+    readonly port: number,
+    readonly config: ServerConfig,
+  ) {
+    if (child.pid === undefined) throw new HarnessError('the target command did not start');
+    this.masterPid = child.pid;
+    const keep = (chunk: Buffer) => {
+      this.output += chunk.toString('utf8');
+      if (this.output.length > LOG_LIMIT) this.output = this.output.slice(-LOG_LIMIT);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exit = { code, signal };
+        resolve(this.exit);
+      });
+    });
+  }
+
+  workers(): Promise<number[]> {
+    return liveChildren(this.masterPid);
+  }
+
+  alive(pid: number): Promise<boolean> {
+    return isAlive(pid);
+  }
+
+  async signal(pid: number, signal: NodeJS.Signals): Promise<void> {
+    try {
+      process.kill(pid, signal);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  }
+
+  exitStatus(): ExitStatus | null {
+    return this.exit;
+  }
+
+  logs(): string {
+    return this.output;
+  }
+
+  async stop(): Promise<void> {
+    const group = this.masterPid; // detached: the master leads its own group
+    // Resume anything a case stopped, then ask nicely, then insist.
+    const sweep = async (signal: NodeJS.Signals) => {
+      for (const pid of await groupMembers(group)) await this.signal(pid, signal);
+    };
+    await sweep('SIGCONT');
+    if (this.exit === null) await this.signal(this.masterPid, 'SIGTERM');
+    try {
+      await eventually(async () => this.exit !== null && (await groupMembers(group)).length === 0, {
+        within: 3000,
+        what: 'the server to stop after SIGTERM',
+      });
+    } catch {
+      await sweep('SIGKILL');
+      await this.signal(this.masterPid, 'SIGKILL');
+      await eventually(async () => (await groupMembers(group)).length === 0, {
+        within: 5000,
+        what: 'every process of the server to be gone after SIGKILL',
+      });
+    }
+  }
+}
+
+export class ProcessDriver implements Driver {
+  readonly name = 'process';
+  private readonly servers = new Set<ProcessServer>();
+
+  constructor(
+    private readonly target: Target,
+    private readonly runClass: RunClass,
+  ) {}
+
+  async start(config: ServerConfig, options: StartOptions = {}): Promise<Server> {
+    const runClass =
+      config.workerClass === this.runClass.kind
+        ? this.runClass
+        : { label: config.workerClass, kind: config.workerClass, workerClass: this.target.manifest.classes[config.workerClass] ?? '' };
+    if (!runClass.workerClass) throw new HarnessError(`the target has no ${config.workerClass} class`);
+    const port = await freePort();
+    const { argv, env } = expand(this.target, config, runClass, HOST, port);
+    const child = spawn(argv[0], argv.slice(1), {
+      cwd: this.target.dir,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+    if (child.pid === undefined) {
+      throw new HarnessError(`cannot run the target command ${JSON.stringify(argv[0])}: ${(await spawnError).message}`);
+    }
+    const server = new ProcessServer(child, port, config);
+    this.servers.add(server);
+    if (options.waitReady === false) return server;
+    const readiness = this.target.manifest.readiness ?? {};
+    const logLine = readiness.logLine ? new RegExp(readiness.logLine) : undefined;
+    const ready = eventually(
+      async () => {
+        if (server.exitStatus()) return 'exited';
+        if (logLine && !logLine.test(server.logs())) return false;
+        if (!(await canConnect(HOST, port))) return false;
+        return (await server.workers()).length >= config.workers && 'ready';
+      },
+      { within: readiness.timeoutMs ?? 15_000, every: 25, what: `the target to accept on ${HOST}:${port} with ${config.workers} worker(s)` },
+    );
+    const outcome = await Promise.race([ready, spawnError]).catch((error: Error) => error);
+    if (outcome === 'ready') return server;
+    await server.stop().catch(() => undefined);
+    const why =
+      outcome instanceof Error
+        ? `${outcome.message}`
+        : `the master exited (${JSON.stringify(server.exitStatus())}) before it was ready`;
+    throw new HarnessError(`target never became ready: ${why}\ncommand: ${argv.join(' ')}\noutput:\n${server.logs().slice(-4000)}`);
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.servers].map((s) => s.stop().catch(() => undefined)));
+    this.servers.clear();
+  }
+}

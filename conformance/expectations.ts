@@ -1,0 +1,43 @@
+// Known deviations live with the target (WPT's .ini idea): an entry says a case is expected not
+// to pass, with a reason and a link. An unexpected pass is reported (xpass) and fails the run;
+// entries that match nothing that ran are reported stale.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ManifestError, type Target } from './manifest.ts';
+import { globToRegExp } from './select.ts';
+
+export interface Expectation {
+  /** Case id or glob. */
+  id: string;
+  /** Class label or glob (default "*"). */
+  class?: string;
+  reason: string;
+  link?: string;
+}
+
+export interface ExpectationFile {
+  expectations: Expectation[];
+}
+
+export function loadExpectations(target: Target): { file?: string; entries: Expectation[] } {
+  if (!target.manifest.expectations) return { entries: [] };
+  const file = path.resolve(target.dir, target.manifest.expectations);
+  if (!fs.existsSync(file)) throw new ManifestError(`expectations file ${file} (named by conform.json "expectations") does not exist`);
+  let data: ExpectationFile;
+  try {
+    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ManifestError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(data?.expectations)) throw new ManifestError(`${file}: expected {"expectations": [...]}`);
+  data.expectations.forEach((entry, index) => {
+    if (typeof entry?.id !== 'string' || typeof entry.reason !== 'string' || entry.reason.trim() === '') {
+      throw new ManifestError(`${file}: expectations[${index}] needs a string "id" and a non-empty "reason"`);
+    }
+  });
+  return { file, entries: data.expectations };
+}
+
+export function findExpectation(entries: Expectation[], id: string, label: string): Expectation | undefined {
+  return entries.find((e) => globToRegExp(e.id).test(id) && globToRegExp(e.class ?? '*').test(label));
+}

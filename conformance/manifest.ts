@@ -1,0 +1,169 @@
+// conform.json: reading, validating (with errors that name the field and the fix) and expanding
+// placeholders. The JSON Schema beside this file is the single source of the shape.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject } from 'ajv';
+import type { Capability, ServerConfig, SpecClass } from '../spec/harness/types.ts';
+import { SPEC_VERSION } from '../spec/version.ts';
+
+export const KIT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SCHEMA_PATH = path.join(KIT_DIR, 'conformance', 'conform.schema.json');
+
+export interface Manifest {
+  name: string;
+  version: string;
+  specVersion: string;
+  command: string[];
+  env?: Record<string, string>;
+  app?: string;
+  classes: Partial<Record<SpecClass, string>>;
+  extraClasses?: Record<string, { kind: SpecClass; workerClass: string }>;
+  capabilities?: Capability[];
+  readiness?: { timeoutMs?: number; logLine?: string };
+  expectations?: string;
+  container?: { dockerfile?: string; offline?: boolean };
+}
+
+/** A class as one run sees it: the label reports use, the spec class, the server's name. */
+export interface RunClass {
+  label: string;
+  kind: SpecClass;
+  workerClass: string;
+}
+
+/** Everything a driver needs, plain data so it crosses into vitest workers via provide(). */
+export interface Target {
+  dir: string;
+  manifest: Manifest;
+}
+
+export class ManifestError extends Error {
+  override name = 'ManifestError';
+}
+
+const PLACEHOLDERS = [
+  'host', 'port', 'workers', 'workerClass', 'threads', 'connections', 'timeout', 'gracefulTimeout',
+  'keepalive', 'maxRequests', 'maxRequestsJitter', 'app', 'targetDir', 'kitDir',
+] as const;
+
+function describe(error: ErrorObject): string {
+  const where = error.instancePath ? error.instancePath.slice(1).replaceAll('/', '.') : '(top level)';
+  switch (error.keyword) {
+    case 'required':
+      return `${where}: missing required field "${error.params.missingProperty}"`;
+    case 'additionalProperties':
+      return `${where}: unknown field "${error.params.additionalProperty}" (check its spelling against conform.schema.json)`;
+    case 'enum':
+      return `${where}: ${error.message}: ${(error.params.allowedValues as unknown[]).join(', ')}`;
+    default:
+      return `${where}: ${error.message}`;
+  }
+}
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+
+export function validateManifest(data: unknown): Manifest {
+  validator ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')));
+  if (!validator(data)) {
+    throw new ManifestError(`invalid manifest:\n  - ${(validator.errors ?? []).map(describe).join('\n  - ')}`);
+  }
+  const manifest = data as Manifest;
+  const unknown = [manifest.command, Object.values(manifest.env ?? {})]
+    .flat()
+    .flatMap((part) => [...part.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))
+    .filter((name) => !(PLACEHOLDERS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new ManifestError(
+      `invalid manifest: unknown placeholder(s) ${unknown.map((n) => `{${n}}`).join(', ')}; known: ${PLACEHOLDERS.map((n) => `{${n}}`).join(' ')}`,
+    );
+  }
+  if (manifest.command.some((part) => part.includes('{app}')) && !manifest.app) {
+    throw new ManifestError('invalid manifest: command uses {app} but no "app" field says what it expands to');
+  }
+  if (manifest.readiness?.logLine) {
+    try {
+      new RegExp(manifest.readiness.logLine);
+    } catch (error) {
+      throw new ManifestError(`invalid manifest: readiness.logLine is not a regular expression: ${(error as Error).message}`);
+    }
+  }
+  return manifest;
+}
+
+/** Reads DIR/conform.json; every problem is a ManifestError with the path and the fix. */
+export function loadTarget(dir: string): Target {
+  const absolute = path.resolve(dir);
+  const file = path.join(absolute, 'conform.json');
+  if (!fs.existsSync(absolute)) throw new ManifestError(`target directory ${absolute} does not exist`);
+  if (!fs.existsSync(file)) {
+    throw new ManifestError(`no conform.json in ${absolute}: a target directory needs a manifest (see README, "Writing a manifest")`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ManifestError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  try {
+    return { dir: absolute, manifest: validateManifest(data) };
+  } catch (error) {
+    throw new ManifestError(`${file}: ${(error as Error).message}`);
+  }
+}
+
+export function checkSpecVersion(target: Target, accept: boolean): void {
+  if (target.manifest.specVersion !== SPEC_VERSION && !accept) {
+    throw new ManifestError(
+      `${target.dir}/conform.json was written for spec version ${target.manifest.specVersion}, this kit is ${SPEC_VERSION}; ` +
+        'update "specVersion" after checking the changes, or pass --accept-spec-version',
+    );
+  }
+}
+
+/** The classes a run covers: the main ones by default, any declared label when named. */
+export function runClasses(manifest: Manifest, wanted?: string[]): RunClass[] {
+  const main: RunClass[] = (Object.entries(manifest.classes) as Array<[SpecClass, string]>).map(([kind, workerClass]) => ({
+    label: kind,
+    kind,
+    workerClass,
+  }));
+  const extra: RunClass[] = Object.entries(manifest.extraClasses ?? {}).map(([label, c]) => ({ label, ...c }));
+  if (!wanted || wanted.length === 0) return main;
+  const all = [...main, ...extra];
+  return wanted.map((label) => {
+    const found = all.find((c) => c.label === label);
+    if (!found) {
+      throw new ManifestError(`--class ${label}: the target declares ${all.map((c) => c.label).join(', ')}`);
+    }
+    return found;
+  });
+}
+
+export interface Expansion {
+  argv: string[];
+  env: Record<string, string>;
+}
+
+/** Fills the command and env templates for one server start. */
+export function expand(target: Target, config: ServerConfig, runClass: RunClass, host: string, port: number): Expansion {
+  const values: Record<(typeof PLACEHOLDERS)[number], string> = {
+    host,
+    port: String(port),
+    workers: String(config.workers),
+    workerClass: runClass.workerClass,
+    threads: String(config.threads),
+    connections: String(config.connections),
+    timeout: String(config.timeout),
+    gracefulTimeout: String(config.gracefulTimeout),
+    keepalive: String(config.keepalive),
+    maxRequests: String(config.maxRequests),
+    maxRequestsJitter: String(config.maxRequestsJitter),
+    app: target.manifest.app ?? '',
+    targetDir: target.dir,
+    kitDir: KIT_DIR,
+  };
+  const fill = (s: string) => s.replace(/\{(\w+)\}/g, (_, name: keyof typeof values) => values[name]);
+  const env = Object.fromEntries(Object.entries(target.manifest.env ?? {}).map(([k, v]) => [k, fill(v)]));
+  return { argv: target.manifest.command.map(fill), env: { ...env, ...config.env } };
+}

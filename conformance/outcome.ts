@@ -1,0 +1,41 @@
+// The plain data that crosses from a vitest worker to the runner: one per case and class.
+import type { Capability, Level } from '../spec/harness/types.ts';
+import type { RunClass, Target } from './manifest.ts';
+
+/** What happened, before levels and expectations turn it into a status. */
+export type Outcome = 'pass' | 'violation' | 'error' | 'unsupported';
+
+export interface CaseMeta {
+  id: string;
+  label: string;
+  level: Level;
+  outcome: Outcome;
+  message: string;
+  evidence: Record<string, unknown>;
+  seed: number;
+}
+
+/** What the runner hands every vitest worker through provide()/inject(). */
+export interface RunContext {
+  target: Target;
+  classes: RunClass[];
+  only: string[];
+  skip: string[];
+  seed: number;
+  timeoutMultiplier: number;
+  driver: 'process';
+}
+
+export function hasCapabilities(target: Target, needs: Capability[] = []): Capability[] {
+  const declared = new Set(target.manifest.capabilities ?? []);
+  return needs.filter((n) => !declared.has(n));
+}
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    conform: RunContext;
+  }
+  interface TaskMeta {
+    conform?: CaseMeta;
+  }
+}

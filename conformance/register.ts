@@ -1,0 +1,110 @@
+// Turns a spec group into vitest tests, one per case and class, inside a vitest worker. The
+// verdict ingredients travel back to the runner as task meta (see outcome.ts).
+import { afterAll, inject, test } from 'vitest';
+import { setTimeoutMultiplier, scaled } from '../spec/harness/eventually.ts';
+import { defaultConfig, type CaseContext, type SpecCase, type SpecGroup } from '../spec/harness/case.ts';
+import { HarnessError, type Server, type ServerConfig } from '../spec/harness/types.ts';
+import { ProcessDriver } from './drivers/process.ts';
+import type { RunClass } from './manifest.ts';
+import { hasCapabilities, type CaseMeta, type Outcome } from './outcome.ts';
+import { selected } from './select.ts';
+
+const STARTUP_SLACK_MS = 20_000;
+
+// Only the harness says when it failed; anything else thrown while exercising the server (a
+// Violation, a timed-out wait, a reset connection, a non-JSON probe answer) is the server's doing.
+function classify(error: unknown): Outcome {
+  return error instanceof HarnessError ? 'error' : 'violation';
+}
+
+function registerClass(group: SpecGroup, runClass: RunClass): void {
+  const context = inject('conform');
+  const driver = new ProcessDriver(context.target, runClass);
+  const sharedServers = new Map<string, Promise<Server>>();
+  afterAll(async () => {
+    await Promise.all([...sharedServers.values()].map(async (s) => (await s.catch(() => undefined))?.stop()));
+    await driver.dispose();
+  });
+
+  for (const spec of group.cases) {
+    if (spec.classes && !spec.classes.includes(runClass.kind)) continue;
+    if (!selected(spec.id, context.only, context.skip)) continue;
+    const name = `${spec.id} [${runClass.label}]`;
+    const budget = scaled(spec.budgetMs ?? 30_000) + scaled(STARTUP_SLACK_MS);
+    test(name, { timeout: budget }, async ({ task, skip }) => {
+      const meta: CaseMeta = {
+        id: spec.id,
+        label: runClass.label,
+        level: spec.level,
+        outcome: 'pass',
+        message: '',
+        evidence: {},
+        seed: context.seed,
+      };
+      task.meta.conform = meta;
+      const missing = hasCapabilities(context.target, spec.needs);
+      if (missing.length > 0) {
+        meta.outcome = 'unsupported';
+        meta.message = `the target does not declare ${missing.join(', ')}`;
+        skip(meta.message);
+        return;
+      }
+      await runCase(spec, runClass, driver, sharedServers, meta);
+    });
+  }
+}
+
+async function runCase(
+  spec: SpecCase,
+  runClass: RunClass,
+  driver: ProcessDriver,
+  sharedServers: Map<string, Promise<Server>>,
+  meta: CaseMeta,
+): Promise<void> {
+  const owned: Server[] = [];
+  const configFor = (overrides: Partial<ServerConfig> = {}): ServerConfig => ({ ...defaultConfig(runClass.kind), ...overrides });
+  const t: CaseContext = {
+    cls: runClass.kind,
+    label: runClass.label,
+    seed: meta.seed,
+    async start(overrides, options) {
+      const server = await driver.start(configFor(overrides), options);
+      owned.push(server);
+      return server;
+    },
+    async shared(overrides) {
+      const config = configFor(overrides);
+      const key = JSON.stringify(config);
+      let server = sharedServers.get(key);
+      // A shared server that died (a previous case broke it) is replaced, not reused.
+      if (server && (await server.catch(() => undefined))?.exitStatus() !== null) server = undefined;
+      if (!server) {
+        server = driver.start(config);
+        sharedServers.set(key, server);
+      }
+      return server;
+    },
+    evidence(key, value) {
+      meta.evidence[key] = value;
+    },
+  };
+  try {
+    await spec.run(t);
+  } catch (error) {
+    meta.outcome = classify(error);
+    meta.message = error instanceof Error ? error.message : String(error);
+    for (const [index, server] of owned.entries()) {
+      meta.evidence[`server${index}.logs`] = server.logs().slice(-3000);
+    }
+    throw error;
+  } finally {
+    await Promise.all(owned.map((s) => s.stop()));
+  }
+}
+
+/** The body of every file under conformance/suite/: registers a group for each selected class. */
+export function registerGroup(group: SpecGroup): void {
+  const context = inject('conform');
+  setTimeoutMultiplier(context.timeoutMultiplier);
+  for (const runClass of context.classes) registerClass(group, runClass);
+}

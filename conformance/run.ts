@@ -1,0 +1,112 @@
+// One conformance run: vitest's programmatic API runs the suite files for the selected groups,
+// a reporter collects each case's meta as it finishes, and verdicts are computed here.
+import path from 'node:path';
+import { startVitest } from 'vitest/node';
+import type { TestCase, TestModule } from 'vitest/node';
+import type { Reporter } from 'vitest/reporters';
+import { GROUPS } from '../spec/index.ts';
+import { HarnessError } from '../spec/harness/types.ts';
+import { loadExpectations, type Expectation } from './expectations.ts';
+import { KIT_DIR, runClasses, type RunClass, type Target } from './manifest.ts';
+import type { RunContext } from './outcome.ts';
+import { selected } from './select.ts';
+import { judge, staleExpectations, summarize, type CaseResult, type Summary } from './verdict.ts';
+
+export interface RunOptions {
+  target: Target;
+  classes?: string[];
+  only: string[];
+  skip: string[];
+  seed: number;
+  timeoutMultiplier: number;
+  jobs: number;
+  onResult?: (result: CaseResult) => void;
+}
+
+export interface RunReport {
+  results: CaseResult[];
+  summary: Summary;
+  stale: Expectation[];
+  classes: RunClass[];
+  wallMs: number;
+  /** Problems vitest itself reported (a suite file that failed to load, an unhandled error). */
+  harnessErrors: string[];
+}
+
+/** The (case, class) pairs a target can have at all, for stale-expectation detection. */
+function knownPairs(target: Target): Array<{ id: string; label: string }> {
+  const all = runClasses(target.manifest, [
+    ...Object.keys(target.manifest.classes),
+    ...Object.keys(target.manifest.extraClasses ?? {}),
+  ]);
+  return GROUPS.flatMap((g) => g.cases).flatMap((c) =>
+    all.filter((rc) => !c.classes || c.classes.includes(rc.kind)).map((rc) => ({ id: c.id, label: rc.label })),
+  );
+}
+
+export async function run(options: RunOptions): Promise<RunReport> {
+  const started = Date.now();
+  const classes = runClasses(options.target.manifest, options.classes);
+  const { entries: expectations } = loadExpectations(options.target);
+  const groups = GROUPS.filter((g) =>
+    g.cases.some((c) => selected(c.id, options.only, options.skip) && classes.some((rc) => !c.classes || c.classes.includes(rc.kind))),
+  );
+  const results: CaseResult[] = [];
+  const harnessErrors: string[] = [];
+  const collector: Reporter = {
+    onTestCaseResult(testCase: TestCase) {
+      const meta = testCase.meta().conform;
+      if (!meta) return;
+      const result = judge(meta, testCase.diagnostic()?.duration ?? 0, expectations);
+      if (testCase.result().state === 'failed' && meta.outcome === 'pass') {
+        // vitest failed the test outside the case body (its own timeout): that is a harness miss.
+        result.status = 'error';
+        result.message = testCase.result().errors?.map((e) => e.message).join('; ') ?? 'failed outside the case';
+      }
+      results.push(result);
+      options.onResult?.(result);
+    },
+    onTestRunEnd(modules: ReadonlyArray<TestModule>, errors) {
+      for (const m of modules) {
+        for (const e of m.errors()) harnessErrors.push(`${path.relative(KIT_DIR, m.moduleId)}: ${e.message}`);
+      }
+      for (const e of errors) harnessErrors.push(e.message ?? String(e));
+    },
+  };
+  if (groups.length === 0) throw new HarnessError('no case matches --only/--skip/--class');
+  const provided: RunContext = {
+    target: options.target,
+    classes,
+    only: options.only,
+    skip: options.skip,
+    seed: options.seed,
+    timeoutMultiplier: options.timeoutMultiplier,
+    driver: 'process',
+  };
+  const vitest = await startVitest(
+    'test',
+    groups.map((g) => `conformance/suite/${g.name}.test.ts`),
+    {
+      root: KIT_DIR,
+      config: false,
+      watch: false,
+      reporters: [collector],
+      include: ['conformance/suite/*.test.ts'],
+      provide: { conform: provided },
+      pool: 'forks',
+      maxWorkers: options.jobs,
+      fileParallelism: options.jobs > 1,
+      passWithNoTests: true,
+    },
+  );
+  await vitest.close();
+  process.exitCode = undefined; // vitest sets it; the kit computes its own exit code
+  return {
+    results,
+    summary: summarize(results),
+    stale: staleExpectations(expectations, knownPairs(options.target)),
+    classes,
+    wallMs: Date.now() - started,
+    harnessErrors,
+  };
+}

@@ -1,0 +1,69 @@
+// From outcomes to statuses and one exit code, computed in one place (kit lessons 1 and 3).
+import type { Level } from '../spec/harness/types.ts';
+import { findExpectation, type Expectation } from './expectations.ts';
+import type { CaseMeta } from './outcome.ts';
+
+export type Status = 'pass' | 'fail' | 'warn' | 'xfail' | 'xpass' | 'unsupported' | 'error';
+export const STATUSES: readonly Status[] = ['pass', 'fail', 'warn', 'xfail', 'xpass', 'unsupported', 'error'];
+
+export interface CaseResult {
+  id: string;
+  class: string;
+  level: Level;
+  status: Status;
+  durationMs: number;
+  message: string;
+  evidence: Record<string, unknown>;
+  expectation?: Expectation;
+}
+
+export function statusOf(meta: Pick<CaseMeta, 'outcome' | 'level'>, expected: boolean): Status {
+  switch (meta.outcome) {
+    case 'unsupported':
+      return 'unsupported';
+    case 'error':
+      return 'error';
+    case 'pass':
+      return expected ? 'xpass' : 'pass';
+    case 'violation':
+      if (expected) return 'xfail';
+      return meta.level === 'MUST' ? 'fail' : 'warn';
+  }
+}
+
+export function judge(meta: CaseMeta, durationMs: number, expectations: Expectation[]): CaseResult {
+  const expectation = findExpectation(expectations, meta.id, meta.label);
+  return {
+    id: meta.id,
+    class: meta.label,
+    level: meta.level,
+    status: statusOf(meta, expectation !== undefined),
+    durationMs,
+    message: meta.message,
+    evidence: meta.evidence,
+    ...(expectation ? { expectation } : {}),
+  };
+}
+
+export type Summary = Record<Status, number>;
+
+export function summarize(results: CaseResult[]): Summary {
+  const summary = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Summary;
+  for (const r of results) summary[r.status]++;
+  return summary;
+}
+
+/** 0: all as expected; 1: unexpected results (fail, xpass; warn too when strict); 2: errors. */
+export function exitCode(summary: Summary, strict = false): 0 | 1 | 2 {
+  if (summary.error > 0) return 2;
+  if (summary.fail > 0 || summary.xpass > 0 || (strict && summary.warn > 0)) return 1;
+  return 0;
+}
+
+/**
+ * Entries that match no (case, class) the spec and the target define at all: stale, to be fixed
+ * or removed. An entry merely outside this run's --only/--class selection is not stale.
+ */
+export function staleExpectations(expectations: Expectation[], known: Array<{ id: string; label: string }>): Expectation[] {
+  return expectations.filter((e) => !known.some((k) => findExpectation([e], k.id, k.label)));
+}

@@ -1,0 +1,69 @@
+// How a spec case is written: metadata up front (test262 style), then a check that uses only the
+// harness. `defineGroup` keeps the files declarative so `conform --list` can read them without
+// running anything.
+import type { Capability, Level, Server, ServerConfig, SpecClass, StartOptions } from './types.ts';
+
+export interface CaseContext {
+  /** The spec class under test. */
+  readonly cls: SpecClass;
+  /** The class label reports use (e.g. "async" or "eventlet"). */
+  readonly label: string;
+  /** The seed for anything random in this case (printed, replayable with --seed). */
+  readonly seed: number;
+  /** Starts a server owned by this case; it is stopped when the case ends, whatever happens. */
+  start(overrides?: Partial<ServerConfig>, options?: StartOptions): Promise<Server>;
+  /**
+   * A server shared by the read-only cases of a group (same config -> same server). Never fault
+   * or signal it.
+   */
+  shared(overrides?: Partial<ServerConfig>): Promise<Server>;
+  /** Attach an observation to the case's evidence (shown on failure, kept in the JSON report). */
+  evidence(key: string, value: unknown): void;
+}
+
+export interface SpecCase {
+  /** Stable semantic id: group.name[.detail]. Never renumbered, never reused. */
+  id: string;
+  level: Level;
+  /** The requirement in one sentence. */
+  requirement: string;
+  /** Where the requirement comes from: PEP 3333 section, RFC 9112 section, gunicorn doc/source. */
+  source: string;
+  /** Spec classes it applies to (default: all). */
+  classes?: SpecClass[];
+  /** Capabilities the target must declare for the case to run. */
+  needs?: Capability[];
+  /** Upper bound of the case's running time in ms (before scaling); default 30 s. */
+  budgetMs?: number;
+  run(t: CaseContext): Promise<void>;
+}
+
+export interface SpecGroup {
+  name: string;
+  /** What the group covers, a few sentences for the reader. */
+  summary: string;
+  cases: SpecCase[];
+}
+
+export function defineGroup(group: SpecGroup): SpecGroup {
+  for (const c of group.cases) {
+    if (!c.id.startsWith(`${group.name}.`)) throw new Error(`case ${c.id} does not belong to group ${group.name}`);
+  }
+  return group;
+}
+
+/** The configuration a case gets unless it asks otherwise: small timeouts keep the suite fast. */
+export function defaultConfig(cls: SpecClass): ServerConfig {
+  return {
+    workerClass: cls,
+    workers: 2,
+    threads: cls === 'gthread' ? 2 : 1,
+    connections: 1000,
+    timeout: 30,
+    gracefulTimeout: 5,
+    keepalive: 2,
+    maxRequests: 0,
+    maxRequestsJitter: 0,
+    env: {},
+  };
+}

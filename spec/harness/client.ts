@@ -1,0 +1,72 @@
+// Talking to the probe app through the wire client: the few request shapes cases share.
+import { check } from './assert.ts';
+import { Connection, formatRequest, type ReadOptions, type RequestSpec, type WireResponse } from './wire.ts';
+import type { Server } from './types.ts';
+
+export interface Exchange {
+  response: WireResponse;
+  connection: Connection;
+}
+
+export async function connect(server: Server): Promise<Connection> {
+  return Connection.open(server.host, server.port);
+}
+
+export function hostHeader(server: Server): string {
+  return `${server.host}:${server.port}`;
+}
+
+/** Sends one request on a fresh connection and reads one response; the connection stays open. */
+export async function exchange(server: Server, spec: RequestSpec, options: ReadOptions = {}): Promise<Exchange> {
+  const connection = await connect(server);
+  await connection.write(formatRequest(spec, hostHeader(server)));
+  const response = await connection.readResponse({ head: spec.method === 'HEAD', ...options });
+  return { response, connection };
+}
+
+/** One request, one response, connection closed by us afterwards. */
+export async function request(server: Server, spec: RequestSpec, options: ReadOptions = {}): Promise<WireResponse> {
+  const { response, connection } = await exchange(server, spec, options);
+  connection.destroy();
+  return response;
+}
+
+export async function getJson<T = any>(server: Server, target: string, spec: RequestSpec = {}, options: ReadOptions = {}): Promise<T> {
+  const response = await request(server, { target, ...spec }, options);
+  check(response.status === 200, `GET ${target}: expected 200, got ${response.status} ${response.reason}: ${response.body.toString('latin1').slice(0, 300)}`);
+  try {
+    return JSON.parse(response.body.toString('utf8')) as T;
+  } catch {
+    throw new Error(`probe answered non-JSON to ${target}: ${response.body.toString('latin1').slice(0, 300)}`);
+  }
+}
+
+export interface Interval {
+  pid: number;
+  start: number;
+  end: number;
+}
+
+/** Fires `count` sleeping requests at once; resolves with the server-side intervals. */
+export function sleepers(server: Server, count: number, ms: number, path = 'sleep'): Promise<Interval[]> {
+  return Promise.all(
+    Array.from({ length: count }, () => getJson<Interval>(server, `/${path}?ms=${ms}`, {}, { timeoutMs: ms * count + 20_000 })),
+  );
+}
+
+/** The largest number of intervals that overlap at one instant. */
+export function peakOverlap(intervals: Interval[]): number {
+  const events = intervals.flatMap((i) => [
+    [i.start, 1],
+    [i.end, -1],
+  ] as Array<[number, number]>);
+  // Ends sort before starts at the same instant: touching intervals do not overlap.
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let now = 0;
+  let peak = 0;
+  for (const [, delta] of events) {
+    now += delta;
+    peak = Math.max(peak, now);
+  }
+  return peak;
+}

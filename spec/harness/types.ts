@@ -1,0 +1,75 @@
+// The target harness API: the only thing a spec case may touch. Drivers (local processes,
+// containers) implement `Driver`; a case never learns which server or driver it talks to.
+
+/** Worker classes as the spec names them; a manifest maps them to the server's own names. */
+export type SpecClass = 'sync' | 'gthread' | 'async';
+export const SPEC_CLASSES: readonly SpecClass[] = ['sync', 'gthread', 'async'];
+
+export type Level = 'MUST' | 'SHOULD' | 'MAY';
+
+/**
+ * What a target declares it can do. A case that needs a capability the target lacks is reported
+ * `unsupported`, never failed.
+ */
+export type Capability =
+  | 'wsgi' // the gateway is WSGI (start_response semantics apply)
+  | 'signals' // TERM/INT/QUIT/HUP/TTIN/TTOU on the master behave as gunicorn's
+  | 'heartbeat' // a stalled worker is killed after `timeout`
+  | 'max-requests' // workers recycle after max_requests (+ jitter)
+  | 'forwarded-allow-ips'; // the url scheme follows trusted forwarded headers
+
+/** A server configuration a case asks for; unset fields take the kit defaults. */
+export interface ServerConfig {
+  workerClass: SpecClass;
+  workers: number;
+  threads: number;
+  connections: number;
+  timeout: number; // seconds, as gunicorn's --timeout
+  gracefulTimeout: number; // seconds
+  keepalive: number; // seconds
+  maxRequests: number;
+  maxRequestsJitter: number;
+  /** Extra environment for the server (the probe app reads CONFORM_PROBE_*). */
+  env: Record<string, string>;
+}
+
+export interface StartOptions {
+  /** Wait until the port accepts and `workers` worker processes exist (default true). */
+  waitReady?: boolean;
+}
+
+export interface ExitStatus {
+  code: number | null;
+  signal: string | null;
+}
+
+/** A running server under test. All pids are as seen by the driver that started it. */
+export interface Server {
+  readonly host: string;
+  readonly port: number;
+  readonly config: ServerConfig;
+  readonly masterPid: number;
+  /** Live (not zombie) worker processes: children of the master, oldest first. */
+  workers(): Promise<number[]>;
+  /** True while the process exists and is not a zombie. */
+  alive(pid: number): Promise<boolean>;
+  signal(pid: number, signal: NodeJS.Signals): Promise<void>;
+  /** The master's exit status once it has exited, else null. */
+  exitStatus(): ExitStatus | null;
+  /** Everything the server printed so far (stdout and stderr interleaved). */
+  logs(): string;
+  /** Stop the server and every process it started, whatever state they are in. */
+  stop(): Promise<void>;
+}
+
+export interface Driver {
+  readonly name: string;
+  start(config: ServerConfig, options?: StartOptions): Promise<Server>;
+  /** Processes the driver started and has not yet reaped: for a final sweep. */
+  dispose(): Promise<void>;
+}
+
+/** Thrown when the harness, not the server, could not do its job: verdict `error`. */
+export class HarnessError extends Error {
+  override name = 'HarnessError';
+}

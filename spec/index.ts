@@ -1,0 +1,5 @@
+// Every group of the spec, in reading order.
+import type { SpecGroup } from './harness/case.ts';
+import prefork from './prefork.ts';
+
+export const GROUPS: SpecGroup[] = [prefork];

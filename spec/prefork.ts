@@ -1,0 +1,79 @@
+// The pre-fork model itself: one master binds, forks N workers that accept on the shared socket,
+// and stays out of the request path.
+import { check, checkEqual } from './harness/assert.ts';
+import { defineGroup } from './harness/case.ts';
+import { getJson } from './harness/client.ts';
+import { eventually, holds } from './harness/eventually.ts';
+
+export default defineGroup({
+  name: 'prefork',
+  summary:
+    'The master opens the listening socket before it forks, so the kernel queues connections that ' +
+    'arrive while workers boot. Workers are direct children of the master and accept on the ' +
+    'inherited socket themselves: the master never touches a request.',
+  cases: [
+    {
+      id: 'prefork.bind-before-fork',
+      level: 'MUST',
+      requirement: 'A connection made as soon as the port accepts, before any worker has booted, is served, not refused.',
+      source: 'gunicorn arbiter.py start(): bind and listen, then spawn_workers()',
+      async run(t) {
+        // waitReady:false: race the boot on purpose; the request waits in the kernel backlog.
+        const server = await t.start({ workers: 1 }, { waitReady: false });
+        const info = await eventually(() => getJson<{ pid: number }>(server, '/pid'), {
+          within: 15_000,
+          what: 'the first request (sent while the server boots) to be answered 200',
+        });
+        const workers = await server.workers();
+        check(workers.includes(info.pid), `the answer came from pid ${info.pid}, not a worker (${workers})`);
+      },
+    },
+    {
+      id: 'prefork.worker-count',
+      level: 'MUST',
+      requirement: 'After boot there are exactly N worker processes, each a child of the master.',
+      source: 'gunicorn docs: settings "workers"; arbiter.py manage_workers()',
+      async run(t) {
+        const server = await t.start({ workers: 3 });
+        await eventually(async () => (await server.workers()).length === 3, { within: 5000, what: 'three workers' });
+        await holds(async () => (await server.workers()).length === 3, { within: 1000, what: 'the worker count staying at 3' });
+        const pids = new Set<number>();
+        for (let i = 0; i < 12 && pids.size < 2; i++) pids.add((await getJson<{ pid: number; ppid: number }>(server, '/pid')).pid);
+        const workers = await server.workers();
+        for (const pid of pids) check(workers.includes(pid), `request served by ${pid}, which is not a child of the master`);
+      },
+    },
+    {
+      id: 'prefork.master-not-in-request-path',
+      level: 'MUST',
+      requirement: 'With the master stopped (SIGSTOP), the workers keep accepting and serving requests.',
+      source: 'gunicorn design docs: "the master never knows anything about individual clients"',
+      async run(t) {
+        const server = await t.start({ workers: 2 });
+        await getJson(server, '/pid');
+        await server.signal(server.masterPid, 'SIGSTOP');
+        try {
+          for (let i = 0; i < 4; i++) {
+            const { ppid } = await getJson<{ ppid: number }>(server, '/pid', {}, { timeoutMs: 5000 });
+            checkEqual(ppid, server.masterPid, 'the serving worker\'s parent');
+          }
+        } finally {
+          await server.signal(server.masterPid, 'SIGCONT');
+        }
+      },
+    },
+    {
+      id: 'prefork.boot-error-halts',
+      level: 'MUST',
+      requirement: 'When the app fails at import, the master exits non-zero within 5 s and does not respawn workers in a loop.',
+      source: 'gunicorn arbiter.py: WORKER_BOOT_ERROR / APP_LOAD_ERROR halt the master',
+      budgetMs: 15_000,
+      async run(t) {
+        const server = await t.start({ workers: 1, env: { CONFORM_PROBE_FAIL_AT_IMPORT: '1' } }, { waitReady: false });
+        const status = await eventually(() => server.exitStatus(), { within: 5000, what: 'the master to exit' });
+        t.evidence('exit', status);
+        check(status.code !== 0 && status.code !== null, `the master exited with ${JSON.stringify(status)}, not a non-zero code`);
+      },
+    },
+  ],
+});
