@@ -1,5 +1,6 @@
 // Every group of the spec, in reading order.
 import type { SpecGroup } from './harness/case.ts';
 import prefork from './prefork.ts';
+import lifecycle from './lifecycle.ts';
 
-export const GROUPS: SpecGroup[] = [prefork];
+export const GROUPS: SpecGroup[] = [prefork, lifecycle];

@@ -1,0 +1,277 @@
+// Worker lifecycle: respawn, the heartbeat that catches stuck workers, per-class timeout
+// semantics, parent-death detection and max_requests recycling.
+import { check, checkBetween } from './harness/assert.ts';
+import { defineGroup, type CaseContext } from './harness/case.ts';
+import { connect, getJson, hostHeader, request } from './harness/client.ts';
+import { eventually, holds, scaled } from './harness/eventually.ts';
+import { allGoneAfter, goneAfter, settledWorkers } from './harness/observe.ts';
+import { formatRequest } from './harness/wire.ts';
+
+/** How long after the master's death every worker must be gone, per class (ms). */
+const parentDeathBound = (cls: string, timeout: number) => (cls === 'sync' ? (timeout / 2) * 1000 + 1500 : 2500);
+
+export default defineGroup({
+  name: 'lifecycle',
+  summary:
+    'The master keeps N workers alive: a dead worker is replaced at once, a worker whose heartbeat ' +
+    'is older than `timeout` is killed (SIGABRT, then SIGKILL) and replaced, workers leave when ' +
+    'their master dies, and a worker retires after max_requests (+ jitter) responses. What the ' +
+    'timeout means differs by class: for sync it bounds each request, for gthread and async it ' +
+    'bounds only how long the worker itself may be unresponsive.',
+  cases: [
+    {
+      id: 'lifecycle.respawn',
+      level: 'MUST',
+      requirement: 'When a worker is SIGKILLed, a new worker exists within 1 s and the count is back to N.',
+      source: 'gunicorn arbiter.py: handle_chld -> reap_workers; manage_workers spawns up to N',
+      async run(t) {
+        const server = await t.start({ workers: 2 });
+        const [victim, other] = await settledWorkers(server, 2);
+        const killedAt = Date.now();
+        await server.signal(victim, 'SIGKILL');
+        const pids = await eventually(
+          async (): Promise<number[] | undefined> => {
+            const now = await server.workers();
+            return now.length === 2 && !now.includes(victim) ? now : undefined;
+          },
+          { within: 1000, every: 5, what: 'a replacement worker (count back to 2)' },
+        );
+        t.evidence('respawnMs', Date.now() - killedAt);
+        check(pids.includes(other), `the surviving worker ${other} was replaced too (${pids})`);
+      },
+    },
+    {
+      id: 'lifecycle.respawn-keeps-serving',
+      level: 'MUST',
+      requirement: 'While a killed worker is being replaced, requests keep being served by the other workers.',
+      source: 'gunicorn design docs: workers are independent; the kernel queues connections meanwhile',
+      async run(t) {
+        const server = await t.start({ workers: 2 });
+        const [victim] = await settledWorkers(server, 2);
+        await server.signal(victim, 'SIGKILL');
+        for (let i = 0; i < 10; i++) await getJson(server, '/pid', {}, { timeoutMs: 5000 });
+      },
+    },
+    {
+      id: 'lifecycle.heartbeat-timeout',
+      level: 'MUST',
+      requirement:
+        'A worker stopped (SIGSTOP) for longer than `timeout` is killed and replaced; the kill comes between timeout/2 (an idle sync worker heartbeats every timeout/2) and timeout + 3 s after the stop.',
+      source: 'gunicorn arbiter.py murder_workers(); workers/base.py notify()',
+      needs: ['heartbeat'],
+      async run(t) {
+        const timeout = 2;
+        const server = await t.start({ workers: 2, timeout });
+        const [victim] = await settledWorkers(server, 2);
+        const stoppedAt = Date.now();
+        await server.signal(victim, 'SIGSTOP');
+        const took = await goneAfter(server, victim, stoppedAt, (timeout + 3) * 1000 + 500, 'the stopped worker to be killed');
+        t.evidence('killedAfterMs', took);
+        checkBetween(took, (timeout / 2) * 1000 - 100, scaled((timeout + 3) * 1000), 'ms from SIGSTOP to the kill');
+        await settledWorkers(server, 2, 2000);
+      },
+    },
+    {
+      id: 'lifecycle.heartbeat-tolerates-short-stall',
+      level: 'MUST',
+      requirement: 'A worker stopped for timeout/4 and then resumed (SIGCONT) is not killed: the same pid keeps running.',
+      source: 'gunicorn arbiter.py murder_workers(): only heartbeats older than timeout count',
+      needs: ['heartbeat'],
+      async run(t) {
+        const timeout = 4;
+        const server = await t.start({ workers: 1, timeout });
+        const [worker] = await settledWorkers(server, 1);
+        await server.signal(worker, 'SIGSTOP');
+        const resumeAt = Date.now() + (timeout / 4) * 1000;
+        await eventually(() => Date.now() >= resumeAt, { within: timeout * 1000, what: 'the stall window to pass' });
+        await server.signal(worker, 'SIGCONT');
+        await holds(() => server.alive(worker), { within: (timeout / 2) * 1000 + 1500, what: `worker ${worker} staying alive after SIGCONT` });
+        const { pid } = await getJson<{ pid: number }>(server, '/pid');
+        check(pid === worker, `a different worker (${pid}) answered: ${worker} was replaced`);
+      },
+    },
+    {
+      id: 'lifecycle.timeout-zero-disables',
+      level: 'MUST',
+      requirement: 'With timeout 0 the heartbeat check is off: a worker stopped for 3 s survives.',
+      source: 'gunicorn docs: settings "timeout" ("Value is a positive number or 0. Setting it to 0 ... disabling of timeouts"); arbiter.py murder_workers()',
+      needs: ['heartbeat'],
+      async run(t) {
+        const server = await t.start({ workers: 1, timeout: 0 });
+        const [worker] = await settledWorkers(server, 1);
+        await server.signal(worker, 'SIGSTOP');
+        try {
+          await holds(() => server.alive(worker), { within: 3000, what: `stopped worker ${worker} staying alive` });
+        } finally {
+          await server.signal(worker, 'SIGCONT');
+        }
+        const { pid } = await getJson<{ pid: number }>(server, '/pid');
+        check(pid === worker, `worker ${worker} was replaced by ${pid}`);
+      },
+    },
+    {
+      id: 'lifecycle.sync-request-timeout',
+      level: 'MUST',
+      requirement: 'A sync request that blocks longer than `timeout` ends (EOF, reset or a 5xx) within timeout + 1.5 s, and its worker is replaced.',
+      source: 'gunicorn workers/sync.py: no heartbeat while the app runs, so murder_workers() kills it',
+      classes: ['sync'],
+      needs: ['heartbeat'],
+      async run(t) {
+        const timeout = 2;
+        const server = await t.start({ workers: 1, timeout });
+        const [worker] = await settledWorkers(server, 1);
+        const connection = await connect(server);
+        const sentAt = Date.now();
+        await connection.write(formatRequest({ target: '/sleep?ms=8000' }, hostHeader(server)));
+        const outcome = await connection
+          .readResponse({ timeoutMs: (timeout + 1.5) * 1000 })
+          .then((r) => `status ${r.status}`)
+          .catch((e: Error) => e.message);
+        const endedAfter = Date.now() - sentAt;
+        t.evidence('ended', { outcome, endedAfter });
+        check(!outcome.startsWith('status 2'), `the request completed normally (${outcome}) instead of being cut`);
+        check(!outcome.includes('timed out'), `the request was still running after ${endedAfter} ms`);
+        checkBetween(endedAfter, timeout * 1000 - 200, scaled((timeout + 1.5) * 1000), 'ms until the request ended');
+        await eventually(async () => !(await server.workers()).includes(worker) && (await server.workers()).length === 1, {
+          within: 3000,
+          what: `worker ${worker} replaced`,
+        });
+      },
+    },
+    {
+      id: 'lifecycle.gthread-long-request',
+      level: 'MUST',
+      requirement: 'A gthread request longer than `timeout`, blocking or CPU-bound, completes with 200: the worker keeps its heartbeat.',
+      source: 'gunicorn workers/gthread.py: the main thread notifies while pool threads run the app',
+      classes: ['gthread'],
+      needs: ['heartbeat'],
+      async run(t) {
+        const timeout = 2;
+        const server = await t.start({ workers: 1, threads: 2, timeout });
+        const [worker] = await settledWorkers(server, 1);
+        const [slept, spun] = await Promise.all([
+          getJson<{ pid: number }>(server, '/sleep?ms=3500', {}, { timeoutMs: 10_000 }),
+          getJson<{ pid: number }>(server, '/busy?ms=3500', {}, { timeoutMs: 10_000 }),
+        ]);
+        check(slept.pid === worker && spun.pid === worker, 'the long requests were not both served by the original worker');
+        check(await server.alive(worker), `worker ${worker} was killed`);
+      },
+    },
+    {
+      id: 'lifecycle.async-long-wait',
+      level: 'MUST',
+      requirement: 'An async request that waits cooperatively longer than `timeout` completes with 200.',
+      source: 'gunicorn workers/base_async.py and ggevent.py: a greenlet notifies every second',
+      classes: ['async'],
+      needs: ['heartbeat'],
+      async run(t) {
+        const timeout = 2;
+        const server = await t.start({ workers: 1, timeout });
+        const [worker] = await settledWorkers(server, 1);
+        const answer = await getJson<{ pid: number }>(server, '/sleep?ms=3500', {}, { timeoutMs: 10_000 });
+        check(answer.pid === worker && (await server.alive(worker)), `worker ${worker} did not survive the wait`);
+      },
+    },
+    {
+      id: 'lifecycle.async-blocked-loop-killed',
+      level: 'MUST',
+      requirement:
+        'An async worker whose loop is blocked (CPU-bound request) longer than `timeout` is gone within timeout + 5 s and replaced.',
+      source:
+        'gunicorn workers/ggevent.py: a blocked hub cannot notify, so murder_workers() sends SIGABRT; gevent ends the request and the worker exits by itself about 2 s later (SIGKILL otherwise)',
+      classes: ['async'],
+      needs: ['heartbeat'],
+      async run(t) {
+        const timeout = 2;
+        const server = await t.start({ workers: 1, timeout });
+        const [worker] = await settledWorkers(server, 1);
+        const connection = await connect(server);
+        const sentAt = Date.now();
+        await connection.write(formatRequest({ target: '/busy?ms=10000' }, hostHeader(server)));
+        const took = await goneAfter(server, worker, sentAt, (timeout + 5) * 1000, 'the blocked worker to be gone');
+        t.evidence('killedAfterMs', took);
+        connection.destroy();
+        await settledWorkers(server, 1, 3000);
+      },
+    },
+    {
+      id: 'lifecycle.parent-death',
+      level: 'MUST',
+      requirement:
+        'When the master is SIGKILLed, every worker exits within timeout/2 + 1.5 s (sync, which checks only when idle) or 2.5 s (other classes).',
+      source: 'gunicorn workers/base.py and sync.py: "Parent changed, shutting down" when getppid() changes',
+      budgetMs: 20_000,
+      async run(t) {
+        const timeout = 4;
+        const server = await t.start({ workers: 2, timeout });
+        const workers = await settledWorkers(server, 2);
+        const killedAt = Date.now();
+        await server.signal(server.masterPid, 'SIGKILL');
+        const bound = parentDeathBound(t.cls, timeout);
+        const took = await allGoneAfter(server, workers, killedAt, bound, `every worker to exit within ${bound} ms of the master's death`);
+        t.evidence('lastWorkerGoneMs', took);
+      },
+    },
+    {
+      id: 'lifecycle.parent-death-prompt',
+      level: 'SHOULD',
+      requirement: 'When the master is SIGKILLed, every worker exits within 1 s, in every class.',
+      source: 'kit: better than gunicorn (sync checks only when idle, every timeout/2; eventlet never)',
+      budgetMs: 20_000,
+      async run(t) {
+        const server = await t.start({ workers: 2, timeout: 30 });
+        const workers = await settledWorkers(server, 2);
+        const killedAt = Date.now();
+        await server.signal(server.masterPid, 'SIGKILL');
+        const took = await allGoneAfter(server, workers, killedAt, 1000, 'every worker to exit within 1 s of the master\'s death');
+        t.evidence('lastWorkerGoneMs', took);
+      },
+    },
+    {
+      id: 'lifecycle.max-requests',
+      level: 'MUST',
+      requirement:
+        'With max_requests set, workers are recycled: under a steady stream of requests new worker pids appear, and no worker retires before serving max_requests responses.',
+      source: 'gunicorn docs: settings "max_requests", "max_requests_jitter"; workers/base.py',
+      needs: ['max-requests'],
+      budgetMs: 40_000,
+      async run(t) {
+        const runs = await recycleRuns(t, 4, 2);
+        check(runs.length >= 3, `only ${runs.length} worker(s) served the stream with max_requests 4`);
+        for (const [pid, count] of runs.slice(0, -1)) check(count >= 4, `worker ${pid} retired after ${count} responses, fewer than max_requests 4`);
+      },
+    },
+    {
+      id: 'lifecycle.max-requests-exact',
+      level: 'SHOULD',
+      requirement: 'Each worker serves between max_requests and max_requests + max_requests_jitter responses, never more.',
+      source: 'gunicorn docs: settings "max_requests_jitter" (gthread and gevent in 20.1 overshoot: they notice the limit late)',
+      needs: ['max-requests'],
+      budgetMs: 40_000,
+      async run(t) {
+        const runs = await recycleRuns(t, 4, 2);
+        check(runs.length >= 3, `only ${runs.length} worker(s) served the stream with max_requests 4`);
+        for (const [pid, count] of runs.slice(0, -1)) checkBetween(count, 4, 6, `responses served by worker ${pid}`);
+      },
+    },
+  ],
+});
+
+/**
+ * Sends close-delimited requests one at a time (so each response counts once) until three workers
+ * have served or the bounds run out; returns [pid, responses] per consecutive run of one worker.
+ */
+async function recycleRuns(t: CaseContext, maxRequests: number, jitter: number): Promise<Array<[number, number]>> {
+  const server = await t.start({ workers: 1, maxRequests, maxRequestsJitter: jitter });
+  const runs: Array<[number, number]> = [];
+  const deadline = Date.now() + scaled(20_000);
+  for (let i = 0; i < 3000 && runs.length < 4 && Date.now() < deadline; i++) {
+    const response = await request(server, { target: '/pid', headers: [['Connection', 'close']] }, { timeoutMs: 10_000 });
+    check(response.status === 200, `request ${i + 1} answered ${response.status}`);
+    const pid: number = JSON.parse(response.body.toString()).pid;
+    if (runs.length && runs[runs.length - 1][0] === pid) runs[runs.length - 1][1]++;
+    else runs.push([pid, 1]);
+  }
+  t.evidence('responsesPerWorker', runs);
+  return runs;
+}
