@@ -2,5 +2,6 @@
 import type { SpecGroup } from './harness/case.ts';
 import prefork from './prefork.ts';
 import lifecycle from './lifecycle.ts';
+import signals from './signals.ts';
 
-export const GROUPS: SpecGroup[] = [prefork, lifecycle];
+export const GROUPS: SpecGroup[] = [prefork, lifecycle, signals];
