@@ -3,5 +3,6 @@ import type { SpecGroup } from './harness/case.ts';
 import prefork from './prefork.ts';
 import lifecycle from './lifecycle.ts';
 import signals from './signals.ts';
+import concurrency from './concurrency.ts';
 
-export const GROUPS: SpecGroup[] = [prefork, lifecycle, signals];
+export const GROUPS: SpecGroup[] = [prefork, lifecycle, signals, concurrency];

@@ -1,0 +1,145 @@
+// How many requests run at once: measured on the server side from the probe's own start/end
+// timestamps (a TCP connect succeeds from the backlog before any worker accepts, so client-side
+// timing cannot tell).
+import fc from 'fast-check';
+import { check, checkEqual, Violation } from './harness/assert.ts';
+import { defineGroup, type CaseContext } from './harness/case.ts';
+import { getJson, peakOverlap, sleepers } from './harness/client.ts';
+import { checkProperty } from './harness/property.ts';
+import type { ServerConfig, SpecClass } from './harness/types.ts';
+
+const SLEEP_MS = 700;
+
+/** The capacity formula: how many requests a configuration runs at once. */
+export function capacity(cls: SpecClass, c: Pick<ServerConfig, 'workers' | 'threads' | 'connections'>): number {
+  switch (cls) {
+    case 'sync':
+      // threads > 1 turns sync into gthread (see concurrency.sync-threads-promote-gthread).
+      return c.threads > 1 ? c.workers * Math.min(c.threads, c.connections) : c.workers;
+    case 'gthread':
+      // A gthread worker accepts while its open connections < worker_connections.
+      return c.workers * Math.min(c.threads, c.connections);
+    case 'async':
+      return c.workers * c.connections;
+  }
+}
+
+/** Starts the configuration, fires more sleepers than it can run, returns the measured peak. */
+async function measurePeak(t: CaseContext, config: Partial<ServerConfig> & { workerClass?: SpecClass }, extra = 2): Promise<{ peak: number; expected: number }> {
+  const server = await t.start(config);
+  const expected = capacity(server.config.workerClass, server.config);
+  const intervals = await sleepers(server, expected + extra, SLEEP_MS);
+  const peak = peakOverlap(intervals);
+  t.evidence(`peak ${JSON.stringify(config)}`, { peak, expected, requests: intervals.length });
+  return { peak, expected };
+}
+
+async function capacityCase(t: CaseContext, config: Partial<ServerConfig>): Promise<void> {
+  const { peak, expected } = await measurePeak(t, config);
+  checkEqual(peak, expected, `peak concurrent requests for ${t.cls} ${JSON.stringify(config)}`);
+}
+
+export default defineGroup({
+  name: 'concurrency',
+  summary:
+    'Capacity is workers for sync, workers x threads for gthread (bounded by worker_connections), ' +
+    'and workers x worker_connections for async. Requests beyond capacity wait (in the kernel ' +
+    'backlog or the worker\'s queue) and are served later, never refused.',
+  cases: [
+    {
+      id: 'concurrency.sync-capacity',
+      level: 'MUST',
+      requirement: 'A sync server runs exactly `workers` requests at once.',
+      source: 'gunicorn docs: design ("sync workers ... handle a single request at a time")',
+      classes: ['sync'],
+      run: (t) => capacityCase(t, { workers: 2 }),
+    },
+    {
+      id: 'concurrency.gthread-capacity',
+      level: 'MUST',
+      requirement: 'A gthread server runs exactly workers x threads requests at once.',
+      source: 'gunicorn docs: settings "threads"; workers/gthread.py',
+      classes: ['gthread'],
+      run: (t) => capacityCase(t, { workers: 2, threads: 2 }),
+    },
+    {
+      id: 'concurrency.async-capacity',
+      level: 'MUST',
+      requirement: 'An async server runs exactly workers x worker_connections requests at once.',
+      source: 'gunicorn docs: settings "worker_connections"; workers/ggevent.py (pool size)',
+      classes: ['async'],
+      run: (t) => capacityCase(t, { workers: 2, connections: 3 }),
+    },
+    {
+      id: 'concurrency.capacity-formula',
+      level: 'MUST',
+      requirement: 'Over generated configurations (workers 1-3, threads 1-4, worker_connections 1-4) the measured peak equals the capacity formula of the class.',
+      source: 'gunicorn docs: settings "workers", "threads", "worker_connections"',
+      budgetMs: 90_000,
+      async run(t) {
+        const config = fc.record({
+          workers: fc.integer({ min: 1, max: 3 }),
+          threads: fc.integer({ min: 1, max: 4 }),
+          connections: fc.integer({ min: 1, max: 4 }),
+        });
+        await checkProperty(
+          t,
+          'concurrency.capacity-formula',
+          fc.asyncProperty(config, async (c) => {
+            const { peak, expected } = await measurePeak(t, c);
+            if (peak !== expected) throw new Violation(`peak ${peak}, formula ${expected}`);
+          }),
+          { numRuns: 4, timeLimitMs: 40_000, noShrink: true },
+        );
+      },
+    },
+    {
+      id: 'concurrency.excess-queued-not-refused',
+      level: 'MUST',
+      requirement: 'Requests beyond capacity (capacity + 4 at once) all succeed: they wait, they are not refused or reset.',
+      source: 'gunicorn docs: settings "backlog"; design (the kernel queues what workers have not accepted)',
+      async run(t) {
+        const server = await t.start({ workers: 1, threads: t.cls === 'gthread' ? 2 : 1, connections: 2 });
+        const expected = capacity(t.cls, server.config);
+        const intervals = await sleepers(server, expected + 4, 300);
+        checkEqual(intervals.length, expected + 4, 'requests answered 200');
+      },
+    },
+    {
+      id: 'concurrency.threads-ignored-by-async',
+      level: 'MUST',
+      requirement: 'An async worker ignores `threads`: with threads 4 and worker_connections 1 it runs one request at a time.',
+      source: 'gunicorn docs: settings "threads" ("only affects the Gthread worker type")',
+      classes: ['async'],
+      run: (t) => capacityCase(t, { workers: 1, threads: 4, connections: 1 }),
+    },
+    {
+      id: 'concurrency.sync-threads-promote-gthread',
+      level: 'MUST',
+      requirement: 'A sync server started with threads > 1 behaves as gthread: workers x threads requests at once.',
+      source: 'gunicorn docs: settings "threads" ("If you try to use the sync worker type and set the threads setting to more than 1, the gthread worker type will be used instead")',
+      classes: ['sync'],
+      async run(t) {
+        const { peak } = await measurePeak(t, { workers: 1, threads: 3 });
+        checkEqual(peak, 3, 'peak concurrent requests of sync with threads 3');
+      },
+    },
+    {
+      id: 'concurrency.sync-work-conserving',
+      level: 'MUST',
+      requirement: 'While one sync worker is busy, an idle worker serves waiting connections: short requests finish before a long one.',
+      source: 'gunicorn workers/sync.py: a worker accepts only when idle, so it never holds connections it cannot serve',
+      classes: ['sync'],
+      async run(t) {
+        const server = await t.start({ workers: 2 });
+        const long = getJson<{ end: number }>(server, '/sleep?ms=2000', {}, { timeoutMs: 10_000 });
+        const shorts = [];
+        for (let i = 0; i < 4; i++) shorts.push(await getJson<{ end: number }>(server, '/sleep?ms=50', {}, { timeoutMs: 10_000 }));
+        const longEnd = (await long).end;
+        const late = shorts.filter((s) => s.end >= longEnd);
+        t.evidence('shortEnds', shorts.map((s) => Math.round(longEnd - s.end)));
+        check(late.length === 0, `${late.length} short request(s) waited for the long one`);
+      },
+    },
+  ],
+});
