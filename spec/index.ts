@@ -4,5 +4,6 @@ import prefork from './prefork.ts';
 import lifecycle from './lifecycle.ts';
 import signals from './signals.ts';
 import concurrency from './concurrency.ts';
+import http from './http.ts';
 
-export const GROUPS: SpecGroup[] = [prefork, lifecycle, signals, concurrency];
+export const GROUPS: SpecGroup[] = [prefork, lifecycle, signals, concurrency, http];

@@ -1,0 +1,368 @@
+// HTTP/1.1 framing as the server writes and reads it: connection management, chunked and
+// close-delimited bodies, header rules, limits and rejection of ambiguous requests.
+import fc from 'fast-check';
+import { check, checkEqual, Violation } from './harness/assert.ts';
+import { defineGroup } from './harness/case.ts';
+import { connect, exchange, hostHeader, request } from './harness/client.ts';
+import { eventually } from './harness/eventually.ts';
+import { checkProperty } from './harness/property.ts';
+import type { Server } from './harness/types.ts';
+import { formatRequest, header, headerValues, type WireResponse } from './harness/wire.ts';
+
+/** /respond with the given status, headers (in order) and body. */
+function respondTarget(status: number, headers: Array<[string, string]>, body = ''): string {
+  const query = [`status=${status}`, ...headers.map(([n, v]) => `header=${encodeURIComponent(`${n}:${v}`)}`)];
+  if (body) query.push(`body=${encodeURIComponent(body)}`);
+  return `/respond?${query.join('&')}`;
+}
+
+/** Sends raw bytes; resolves with the response (or the reason none came) and how the connection ended. */
+async function rawExchange(server: Server, bytes: string | Buffer): Promise<{ response?: WireResponse; failure?: string; closed: string }> {
+  const connection = await connect(server);
+  await connection.write(bytes);
+  let response: WireResponse | undefined;
+  let failure: string | undefined;
+  try {
+    response = await connection.readResponse({ timeoutMs: 5000 });
+  } catch (error) {
+    failure = (error as Error).message;
+  }
+  const closed = await connection.waitClosed(3000);
+  connection.destroy();
+  return { response, failure, closed };
+}
+
+/** A request must be refused: a 4xx/5xx answer, or the connection closed without any answer. */
+async function checkRejected(server: Server, bytes: string | Buffer, what: string, statuses?: number[]): Promise<WireResponse | undefined> {
+  const { response, failure, closed } = await rawExchange(server, bytes);
+  if (!response) {
+    check(closed !== 'open', `${what}: no response and the connection stayed open (${failure})`);
+    check(!statuses, `${what}: expected ${statuses?.join(' or ')}, the connection closed without a response`);
+    return undefined;
+  }
+  if (statuses) check(statuses.includes(response.status), `${what}: expected ${statuses.join(' or ')}, got ${response.status} ${response.reason}`);
+  else check(response.status >= 400, `${what}: expected a 4xx/5xx rejection, got ${response.status} ${response.reason}`);
+  return response;
+}
+
+/** After the head of a response on a Connection: close exchange, no body bytes may follow. */
+async function checkNoBodyBytes(server: Server, method: string, target: string, what: string): Promise<void> {
+  const { response, connection } = await exchange(server, { method, target, headers: [['Connection', 'close']] }, { head: true });
+  await connection.waitClosed(3000);
+  const extra = connection.pending;
+  connection.destroy();
+  check(extra.length === 0, `${what} (status ${response.status}): ${extra.length} body byte(s) followed the head: ${JSON.stringify(extra.toString('latin1').slice(0, 60))}`);
+}
+
+const requestLine = (length: number) => {
+  // "GET " + target + " HTTP/1.1" = length, CRLF excluded.
+  const target = '/echo/' + 'a'.repeat(length - 4 - 9 - 6);
+  return `GET ${target} HTTP/1.1`;
+};
+
+export default defineGroup({
+  name: 'http',
+  summary:
+    'What the server puts on the wire: Connection handling per class, chunked bodies for HTTP/1.1 ' +
+    'responses without a length, close-delimited ones for HTTP/1.0, one Date and one Server of its ' +
+    'own, no hop-by-hop headers from the app, limits on request line and header sizes, and ' +
+    'rejection of requests whose framing is ambiguous (request smuggling).',
+  cases: [
+    {
+      id: 'http.sync-connection-close',
+      level: 'MUST',
+      requirement: 'A sync worker answers an HTTP/1.1 request with `Connection: close` and closes the connection.',
+      source: 'gunicorn workers/sync.py: one request per connection; http/wsgi.py Response.should_close()',
+      classes: ['sync'],
+      async run(t) {
+        const server = await t.shared();
+        const { response, connection } = await exchange(server, { target: '/pid' });
+        checkEqual(header(response, 'connection')?.toLowerCase(), 'close', 'the Connection header');
+        check((await connection.waitClosed(3000)) !== 'open', 'the connection stayed open after the response');
+      },
+    },
+    {
+      id: 'http.keepalive',
+      level: 'MUST',
+      requirement: 'gthread and async workers keep an HTTP/1.1 connection open and serve a second request on it.',
+      source: 'RFC 9112 section 9.3 (persistence); gunicorn docs: settings "keepalive"',
+      classes: ['gthread', 'async'],
+      async run(t) {
+        const server = await t.shared();
+        const { response, connection } = await exchange(server, { target: '/pid' });
+        check(header(response, 'connection')?.toLowerCase() !== 'close', 'the first response said Connection: close');
+        await connection.write(formatRequest({ target: '/pid' }, hostHeader(server)));
+        const second = await connection.readResponse();
+        connection.destroy();
+        checkEqual(second.status, 200, 'the status of the second request on the connection');
+      },
+    },
+    {
+      id: 'http.keepalive-idle-timeout',
+      level: 'MUST',
+      requirement: 'An idle keep-alive connection is closed by the server after `keepalive` seconds (within +2 s).',
+      source: 'gunicorn docs: settings "keepalive" ("The number of seconds to wait for requests on a Keep-Alive connection")',
+      classes: ['gthread', 'async'],
+      async run(t) {
+        const keepalive = 1;
+        const server = await t.start({ workers: 1, keepalive });
+        const { connection } = await exchange(server, { target: '/pid' });
+        const idleSince = Date.now();
+        const state = await connection.waitClosed(keepalive * 1000 + 2000);
+        const after = Date.now() - idleSince;
+        connection.destroy();
+        t.evidence('closedAfterMs', after);
+        check(state !== 'open', `the idle connection was still open after ${after} ms`);
+        check(after >= keepalive * 1000 - 300, `the idle connection was closed after ${after} ms, before keepalive ${keepalive} s`);
+      },
+    },
+    {
+      id: 'http.chunked-response',
+      level: 'MUST',
+      requirement: 'An HTTP/1.1 response with no Content-Length from the app is sent with Transfer-Encoding: chunked and the exact body.',
+      source: 'RFC 9112 section 7.1; gunicorn http/wsgi.py Response.is_chunked()',
+      async run(t) {
+        const server = await t.shared();
+        const response = await request(server, { target: '/stream?chunks=3&bytes=4' });
+        checkEqual(response.framing, 'chunked', 'the framing of the body');
+        checkEqual(response.body.toString(), '000011112222', 'the de-chunked body');
+      },
+    },
+    {
+      id: 'http.http10-close-delimited',
+      level: 'MUST',
+      requirement: 'An HTTP/1.0 response with no Content-Length is not chunked: the body ends when the server closes the connection.',
+      source: 'RFC 9112 section 6.3 (item 8) and 7 (chunked is HTTP/1.1 only)',
+      async run(t) {
+        const server = await t.shared();
+        const { response, connection } = await exchange(server, { version: 'HTTP/1.0', target: '/stream?chunks=3&bytes=4' });
+        connection.destroy();
+        check(headerValues(response, 'transfer-encoding').length === 0, `an HTTP/1.0 response carried Transfer-Encoding: ${header(response, 'transfer-encoding')}`);
+        checkEqual(response.body.toString(), '000011112222', 'the body');
+      },
+    },
+    {
+      id: 'http.content-length-enforced',
+      level: 'SHOULD',
+      requirement: 'Bytes the app writes beyond its declared Content-Length are never sent.',
+      source: 'RFC 9112 section 6.3; gunicorn http/wsgi.py Response.write() truncates',
+      async run(t) {
+        const server = await t.shared();
+        const { response, connection } = await exchange(server, {
+          target: respondTarget(200, [['Content-Length', '3']], 'abcdef'),
+          headers: [['Connection', 'close']],
+        });
+        await connection.waitClosed(3000);
+        const extra = connection.pending.toString('latin1');
+        connection.destroy();
+        checkEqual(response.body.toString(), 'abc', 'the body');
+        check(extra === '', `bytes beyond Content-Length were sent: ${JSON.stringify(extra)}`);
+      },
+    },
+    {
+      id: 'http.head-no-body',
+      level: 'SHOULD',
+      requirement: 'A response to HEAD carries no body bytes, whatever the app writes.',
+      source: 'RFC 9110 section 9.3.2; gunicorn 26.0 changelog (HEAD bodies dropped)',
+      run: async (t) => checkNoBodyBytes(await t.shared(), 'HEAD', respondTarget(200, [], 'hello'), 'HEAD'),
+    },
+    {
+      id: 'http.no-body-204-304',
+      level: 'SHOULD',
+      requirement: 'A 204 or 304 response carries no body bytes, whatever the app writes.',
+      source: 'RFC 9110 sections 15.3.5 and 15.4.5',
+      async run(t) {
+        const server = await t.shared();
+        for (const status of [204, 304]) await checkNoBodyBytes(server, 'GET', respondTarget(status, [], 'hello'), `status ${status}`);
+      },
+    },
+    {
+      id: 'http.hop-by-hop-dropped',
+      level: 'MUST',
+      requirement: 'Hop-by-hop headers set by the app (Connection, Keep-Alive, Proxy-Authenticate, Proxy-Authorization, TE, Trailers, Transfer-Encoding, Upgrade) are not sent.',
+      source: 'PEP 3333 "Other HTTP Features" (apps must not send hop-by-hop headers; servers own them); gunicorn util.is_hoppish()',
+      async run(t) {
+        const server = await t.shared();
+        const appHeaders: Array<[string, string]> = [
+          ['Keep-Alive', 'timeout=99'],
+          ['Proxy-Authenticate', 'Basic realm=probe'],
+          ['Proxy-Authorization', 'Basic cHJvYmU='],
+          ['TE', 'trailers'],
+          ['Trailers', 'X-Probe'],
+          ['Upgrade', 'probe/1'],
+          ['Connection', 'x-probe-token'],
+          ['Transfer-Encoding', 'gzip'],
+        ];
+        const response = await request(server, { target: respondTarget(200, appHeaders, 'ok') });
+        for (const [name, value] of appHeaders) {
+          const sent = headerValues(response, name).filter((v) => v.toLowerCase().includes(value.toLowerCase()));
+          check(sent.length === 0, `the app's hop-by-hop header ${name}: ${value} was sent`);
+        }
+        checkEqual(response.body.toString(), 'ok', 'the body');
+      },
+    },
+    {
+      id: 'http.single-server-date',
+      level: 'MUST',
+      requirement: 'A normal response carries exactly one Date and at most one Server header, the server\'s own: app-supplied Date and Server are replaced.',
+      source: 'RFC 9110 sections 6.6.1 and 10.2.4; gunicorn util.hop_headers includes server and date',
+      async run(t) {
+        const server = await t.shared();
+        const appDate = 'Sat, 01 Jan 2000 00:00:00 GMT';
+        const response = await request(server, { target: respondTarget(200, [['Date', appDate], ['Server', 'probe-app']], 'ok') });
+        const dates = headerValues(response, 'date');
+        const servers = headerValues(response, 'server');
+        checkEqual(dates.length, 1, 'the number of Date headers');
+        check(dates[0] !== appDate, 'the app\'s Date was sent instead of the server\'s');
+        check(!Number.isNaN(Date.parse(dates[0])), `Date is not an HTTP date: ${dates[0]}`);
+        check(servers.length <= 1, `${servers.length} Server headers were sent`);
+        check(!servers.includes('probe-app'), 'the app\'s Server header was sent');
+      },
+    },
+    {
+      id: 'http.limit-request-line',
+      level: 'MUST',
+      requirement: 'A request line of 4094 bytes is served; one longer than limit_request_line (4094) is answered 400.',
+      source: 'gunicorn docs: settings "limit_request_line"; http/message.py',
+      async run(t) {
+        const server = await t.shared();
+        const ok = await rawExchange(server, `${requestLine(4094)}\r\nHost: ${hostHeader(server)}\r\nConnection: close\r\n\r\n`);
+        checkEqual(ok.response?.status, 200, 'the status for a 4094-byte request line');
+        await checkRejected(server, `${requestLine(4095)}\r\nHost: ${hostHeader(server)}\r\n\r\n`, 'a 4095-byte request line', [400]);
+      },
+    },
+    {
+      id: 'http.limit-header-field-size',
+      level: 'MUST',
+      requirement: 'A header line longer than limit_request_field_size (8190 bytes) is answered 400 or 431; a 4000-byte one is served.',
+      source: 'gunicorn docs: settings "limit_request_field_size"',
+      async run(t) {
+        const server = await t.shared();
+        const ok = await rawExchange(server, formatRequest({ target: '/pid', headers: [['X-Big', 'a'.repeat(4000)], ['Connection', 'close']] }, hostHeader(server)));
+        checkEqual(ok.response?.status, 200, 'the status for a 4000-byte header line');
+        await checkRejected(server, formatRequest({ target: '/pid', headers: [['X-Big', 'a'.repeat(8200)]] }, hostHeader(server)), 'an 8209-byte header line', [400, 431]);
+      },
+    },
+    {
+      id: 'http.limit-status-431',
+      level: 'SHOULD',
+      requirement: 'A header line over the size limit, or too many header fields, is answered 431 (Request Header Fields Too Large).',
+      source: 'RFC 6585 section 5; gunicorn 21.0 changelog',
+      async run(t) {
+        const server = await t.shared();
+        await checkRejected(server, formatRequest({ target: '/pid', headers: [['X-Big', 'a'.repeat(8200)]] }, hostHeader(server)), 'an oversized header line', [431]);
+      },
+    },
+    {
+      id: 'http.limit-header-count',
+      level: 'MUST',
+      requirement: 'A request with more than limit_request_fields (100) header fields is answered 400 or 431; one with 50 is served.',
+      source: 'gunicorn docs: settings "limit_request_fields"',
+      async run(t) {
+        const server = await t.shared();
+        const fields = (n: number) => Array.from({ length: n }, (_, i): [string, string] => [`X-F${i}`, 'v']);
+        const ok = await rawExchange(server, formatRequest({ target: '/pid', headers: [...fields(50), ['Connection', 'close']] }, hostHeader(server)));
+        checkEqual(ok.response?.status, 200, 'the status with 50 header fields');
+        await checkRejected(server, formatRequest({ target: '/pid', headers: fields(101) }, hostHeader(server)), '102 header fields', [400, 431]);
+      },
+    },
+    {
+      id: 'http.error-response-shape',
+      level: 'MUST',
+      requirement: 'An error response to a bad request has a valid status line, a Content-Length matching its body, `Connection: close`, and the connection is then closed.',
+      source: 'gunicorn workers/base.py handle_error(); RFC 9112 section 9.6',
+      async run(t) {
+        const server = await t.shared();
+        const { response, closed } = await rawExchange(server, `${requestLine(5000)}\r\nHost: x\r\n\r\n`);
+        check(response, 'no response to a bad request');
+        check(response.status >= 400 && response.status < 500, `status ${response.status} for a bad request`);
+        check(/^HTTP\/1\.[01]$/.test(response.version), `status line version ${response.version}`);
+        checkEqual(header(response, 'connection')?.toLowerCase(), 'close', 'the Connection header');
+        checkEqual(Number(header(response, 'content-length')), response.body.length, 'Content-Length against the body');
+        check(closed !== 'open', 'the connection stayed open after the error response');
+      },
+    },
+    {
+      id: 'http.reject-cl-te',
+      level: 'MUST',
+      requirement: 'A request with both Content-Length and Transfer-Encoding: chunked is rejected (400 or close), never served.',
+      source: 'RFC 9112 section 6.1 (request smuggling); gunicorn CVE-2024-1135 fix (22.0, Debian 20.1.0-6+deb12u1)',
+      async run(t) {
+        const server = await t.shared();
+        const body = '5\r\nhello\r\n0\r\n\r\n';
+        await checkRejected(
+          server,
+          formatRequest({ method: 'POST', target: '/echo', headers: [['Content-Length', String(body.length)], ['Transfer-Encoding', 'chunked']], body }, hostHeader(server)),
+          'Content-Length with Transfer-Encoding: chunked',
+        );
+      },
+    },
+    {
+      id: 'http.reject-duplicate-cl',
+      level: 'MUST',
+      requirement: 'A request with two differing Content-Length headers is rejected (400 or close), never served.',
+      source: 'RFC 9112 section 6.3 (item 5); gunicorn http/message.py',
+      async run(t) {
+        const server = await t.shared();
+        await checkRejected(
+          server,
+          formatRequest({ method: 'POST', target: '/echo', headers: [['Content-Length', '3'], ['Content-Length', '5']], body: 'hello' }, hostHeader(server)),
+          'two differing Content-Length headers',
+        );
+      },
+    },
+    {
+      id: 'http.expect-continue',
+      level: 'MUST',
+      requirement: 'A request with `Expect: 100-continue` gets an interim `100 Continue` before it sends its body, then the final response.',
+      source: 'RFC 9110 section 10.1.1; gunicorn http/wsgi.py create()',
+      async run(t) {
+        const server = await t.shared();
+        const connection = await connect(server);
+        await connection.write(
+          formatRequest({ method: 'POST', target: '/echo', headers: [['Content-Length', '5'], ['Expect', '100-continue'], ['Connection', 'close']] }, hostHeader(server)),
+        );
+        await eventually(() => /^HTTP\/1\.1 100/.test(connection.pending.toString('latin1')), { within: 3000, what: 'an interim 100 Continue before the body' });
+        await connection.write('hello');
+        const response = await connection.readResponse();
+        connection.destroy();
+        checkEqual(response.interim.map((i) => i.status), [100], 'interim responses');
+        checkEqual(response.status, 200, 'the final status');
+        checkEqual(JSON.parse(response.body.toString()).body.length, 5, 'body bytes the app read');
+      },
+    },
+    {
+      id: 'http.malformed-request-rejected',
+      level: 'MUST',
+      requirement: 'Malformed requests (bad request line, bad header syntax, bad framing values) are answered 4xx/5xx or closed, never served 2xx.',
+      source: 'RFC 9112 sections 3, 5 and 6; HTTP Garden findings on gunicorn',
+      async run(t) {
+        const server = await t.shared();
+        const host = `Host: ${hostHeader(server)}\r\n`;
+        const malformations: Array<(path: string) => string> = [
+          (p) => `GET ${p}\r\n${host}\r\n`, // no version
+          (p) => `G(T ${p} HTTP/1.1\r\n${host}\r\n`, // method is not a token
+          (p) => `GET ${p} HTTP/1.1 extra\r\n${host}\r\n`, // four parts
+          (p) => `GET ${p} XTTP/1.1\r\n${host}\r\n`, // not HTTP
+          (p) => `GET ${p} HTTP/1.1\r\n${host}Bad Header: x\r\n\r\n`, // space in field name
+          (p) => `GET ${p} HTTP/1.1\r\n${host}NoColon\r\n\r\n`, // no colon
+          (p) => `POST ${p} HTTP/1.1\r\n${host}Content-Length: -1\r\n\r\n`, // negative length
+          (p) => `POST ${p} HTTP/1.1\r\n${host}Content-Length: 1x\r\n\r\nab`, // non-numeric length
+          (p) => `POST ${p} HTTP/1.1\r\n${host}Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n`, // bad chunk size
+        ];
+        const path = fc.stringMatching(/^\/echo\/[a-z0-9]{0,12}$/);
+        await checkProperty(
+          t,
+          'http.malformed-request-rejected',
+          fc.asyncProperty(fc.nat({ max: malformations.length - 1 }), path, async (which, p) => {
+            const bytes = malformations[which](p);
+            const { response, closed } = await rawExchange(server, bytes);
+            if (response && response.status < 400) throw new Violation(`served ${response.status} to ${JSON.stringify(bytes)}`);
+            if (!response && closed === 'open') throw new Violation(`no answer and no close for ${JSON.stringify(bytes)}`);
+          }),
+          { numRuns: 30, timeLimitMs: 20_000 },
+        );
+      },
+    },
+  ],
+});
