@@ -5,5 +5,6 @@ import lifecycle from './lifecycle.ts';
 import signals from './signals.ts';
 import concurrency from './concurrency.ts';
 import http from './http.ts';
+import gateway from './gateway.ts';
 
-export const GROUPS: SpecGroup[] = [prefork, lifecycle, signals, concurrency, http];
+export const GROUPS: SpecGroup[] = [prefork, lifecycle, signals, concurrency, http, gateway];

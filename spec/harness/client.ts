@@ -8,8 +8,8 @@ export interface Exchange {
   connection: Connection;
 }
 
-export async function connect(server: Server): Promise<Connection> {
-  return Connection.open(server.host, server.port);
+export async function connect(server: Server, localAddress?: string): Promise<Connection> {
+  return Connection.open(server.host, server.port, localAddress);
 }
 
 export function hostHeader(server: Server): string {
@@ -18,7 +18,7 @@ export function hostHeader(server: Server): string {
 
 /** Sends one request on a fresh connection and reads one response; the connection stays open. */
 export async function exchange(server: Server, spec: RequestSpec, options: ReadOptions = {}): Promise<Exchange> {
-  const connection = await connect(server);
+  const connection = await connect(server, options.localAddress);
   await connection.write(formatRequest(spec, hostHeader(server)));
   const response = await connection.readResponse({ head: spec.method === 'HEAD', ...options });
   return { response, connection };

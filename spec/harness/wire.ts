@@ -35,6 +35,8 @@ export function header(response: WireResponse, name: string): string | undefined
 }
 
 export interface ReadOptions {
+  /** Source address of the client connection (default: the kernel's choice). */
+  localAddress?: string;
   /** The request was HEAD: a response never has a body then (RFC 9112 6.3). */
   head?: boolean;
   /** Bound for the whole response in ms (scaled). */
@@ -72,8 +74,9 @@ export class Connection {
     });
   }
 
-  static async open(host: string, port: number, timeoutMs = 5000): Promise<Connection> {
-    const socket = net.connect({ host, port });
+  /** `localAddress` picks the client's source address (e.g. 127.0.0.2 for an untrusted peer). */
+  static async open(host: string, port: number, localAddress?: string, timeoutMs = 5000): Promise<Connection> {
+    const socket = net.connect({ host, port, localAddress });
     socket.setNoDelay(true);
     const connection = new Connection(socket);
     const timer = setTimeout(() => socket.destroy(new WireError('connect timed out')), scaled(timeoutMs));

@@ -1,0 +1,323 @@
+// The gateway interface as the app sees it: the WSGI/CGI environ (PEP 3333) built from the
+// request, the input stream, and how app errors and streaming reach the wire.
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { check, checkEqual, Violation } from './harness/assert.ts';
+import { defineGroup } from './harness/case.ts';
+import { connect, getJson, hostHeader, request } from './harness/client.ts';
+import { eventually } from './harness/eventually.ts';
+import { checkProperty } from './harness/property.ts';
+import type { Server } from './harness/types.ts';
+import { formatRequest, type RequestSpec } from './harness/wire.ts';
+
+interface Echo {
+  environ: Record<string, string>;
+  flags: {
+    version: number[];
+    url_scheme: string;
+    multithread: boolean;
+    multiprocess: boolean;
+    run_once: boolean;
+    has_errors: boolean;
+  };
+  body: { length: number; sha256: string } | null;
+}
+
+const echo = (server: Server, spec: RequestSpec & { localAddress?: string } = {}) =>
+  getJson<Echo>(server, spec.target ?? '/echo', { headers: [['Connection', 'close']], ...spec }, { localAddress: spec.localAddress });
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** Percent-decoding to bytes, read as latin-1: the WSGI rule for PATH_INFO. */
+export function wsgiPath(raw: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === '%' && /^[0-9a-fA-F]{2}$/.test(raw.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(raw.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(raw.charCodeAt(i));
+  }
+  return Buffer.from(bytes).toString('latin1');
+}
+
+const hex = (byte: number) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+const pathPiece = fc.oneof(
+  fc.stringMatching(/^[A-Za-z0-9\-_~!$&'()*+,;=:@]{1,6}$/),
+  fc.integer({ min: 0x20, max: 0xff }).map(hex),
+  fc.constant('%2F'),
+  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 2 }).map((s) => encodeURIComponent(s)),
+);
+const rawPath = fc.array(fc.array(pathPiece, { minLength: 1, maxLength: 4 }).map((p) => p.join('')), { minLength: 1, maxLength: 4 }).map((segments) => segments.join('/'));
+const rawQuery = fc.array(fc.oneof(fc.stringMatching(/^[A-Za-z0-9\-_.~!$'()*+,;:@/?]{1,6}$/), fc.constantFrom('=', '&', '%20', '%26', '%3D', '+', '%C3%A9')), { maxLength: 8 }).map((p) => p.join(''));
+const headerName = fc.stringMatching(/^[A-Za-z0-9]{1,8}(-[A-Za-z0-9]{1,6})?$/).map((n) => `X-P-${n}`);
+const headerValue = fc.stringMatching(/^[!-~]([ !-~]{0,20}[!-~])?$/);
+
+export default defineGroup({
+  name: 'gateway',
+  summary:
+    'The app sees the request through a WSGI/CGI environ (PEP 3333): PATH_INFO percent-decoded and ' +
+    'read as latin-1, QUERY_STRING raw, headers as HTTP_* joined with ",", SERVER_NAME and ' +
+    'SERVER_PORT from the bound socket, the url scheme from trusted forwarded headers only. The ' +
+    'input stream yields exactly the body, de-chunked. An app error before the headers is a 500; ' +
+    'after the headers the connection is closed so the client can tell.',
+  cases: [
+    {
+      id: 'gateway.environ.required',
+      level: 'MUST',
+      requirement: 'Every request\'s environ has REQUEST_METHOD, SCRIPT_NAME, PATH_INFO, QUERY_STRING, SERVER_NAME, SERVER_PORT, SERVER_PROTOCOL as strings and wsgi.version (1, 0), url_scheme, errors, multithread, multiprocess, run_once.',
+      source: 'PEP 3333 "environ Variables"',
+      async run(t) {
+        const server = await t.shared();
+        const { environ, flags } = await echo(server, { target: '/echo/x?y=1' });
+        for (const key of ['REQUEST_METHOD', 'SCRIPT_NAME', 'PATH_INFO', 'QUERY_STRING', 'SERVER_NAME', 'SERVER_PORT', 'SERVER_PROTOCOL']) {
+          check(typeof environ[key] === 'string', `environ lacks ${key} as a string`);
+        }
+        checkEqual(environ.REQUEST_METHOD, 'GET', 'REQUEST_METHOD');
+        checkEqual(environ.SERVER_PROTOCOL, 'HTTP/1.1', 'SERVER_PROTOCOL');
+        checkEqual(flags.version, [1, 0], 'wsgi.version');
+        checkEqual(flags.url_scheme, 'http', 'wsgi.url_scheme');
+        check(flags.has_errors, 'environ lacks wsgi.errors');
+        for (const flag of ['multithread', 'multiprocess', 'run_once'] as const) check(typeof flags[flag] === 'boolean', `wsgi.${flag} is not a boolean`);
+        checkEqual(flags.run_once, false, 'wsgi.run_once');
+      },
+    },
+    {
+      id: 'gateway.environ.path-info',
+      level: 'MUST',
+      requirement: 'PATH_INFO is the request path percent-decoded to bytes and read as latin-1 (%2F becomes "/", "%C3%A9" becomes "Ã©").',
+      source: 'PEP 3333 "Unicode Issues" and "environ Variables"; gunicorn util.unquote_to_wsgi_str()',
+      async run(t) {
+        const server = await t.shared();
+        await checkProperty(
+          t,
+          'gateway.environ.path-info',
+          fc.asyncProperty(rawPath, async (raw) => {
+            const { environ } = await echo(server, { target: `/echo/${raw}` });
+            const expected = `/echo/${wsgiPath(raw)}`;
+            if (environ.PATH_INFO !== expected) throw new Violation(`/echo/${raw}: PATH_INFO ${JSON.stringify(environ.PATH_INFO)}, expected ${JSON.stringify(expected)}`);
+          }),
+          { numRuns: 40, timeLimitMs: 20_000 },
+        );
+      },
+    },
+    {
+      id: 'gateway.environ.query-string',
+      level: 'MUST',
+      requirement: 'QUERY_STRING is the raw query, not decoded, and "" when the target has none.',
+      source: 'PEP 3333 "environ Variables"; CGI RFC 3875 section 4.1.7',
+      async run(t) {
+        const server = await t.shared();
+        checkEqual((await echo(server, { target: '/echo/none' })).environ.QUERY_STRING, '', 'QUERY_STRING without a query');
+        await checkProperty(
+          t,
+          'gateway.environ.query-string',
+          fc.asyncProperty(rawQuery, async (query) => {
+            const { environ } = await echo(server, { target: `/echo?${query}` });
+            if (environ.QUERY_STRING !== query) throw new Violation(`?${query}: QUERY_STRING ${JSON.stringify(environ.QUERY_STRING)}`);
+          }),
+          { numRuns: 30, timeLimitMs: 15_000 },
+        );
+      },
+    },
+    {
+      id: 'gateway.environ.headers',
+      level: 'MUST',
+      requirement: 'Each request header appears as HTTP_<NAME> (upper case, "-" as "_"); repeated headers are joined with "," in order.',
+      source: 'PEP 3333 "environ Variables"; CGI RFC 3875 section 4.1.18; gunicorn http/wsgi.py',
+      async run(t) {
+        const server = await t.shared();
+        const headerSet = fc.array(fc.tuple(headerName, headerValue), { minLength: 1, maxLength: 6 }).chain((hs) =>
+          // Repeat some of them (duplicates), possibly in another case.
+          fc.subarray(hs).map((dups) => [...hs, ...dups.map(([n, v]): [string, string] => [n.toLowerCase(), `${v}2`])]),
+        );
+        await checkProperty(
+          t,
+          'gateway.environ.headers',
+          fc.asyncProperty(headerSet, async (headers) => {
+            const { environ } = await echo(server, { headers: [...headers, ['Connection', 'close']] });
+            const expected = new Map<string, string[]>();
+            for (const [n, v] of headers) {
+              const key = `HTTP_${n.toUpperCase().replaceAll('-', '_')}`;
+              expected.set(key, [...(expected.get(key) ?? []), v]);
+            }
+            for (const [key, values] of expected) {
+              if (environ[key] !== values.join(',')) throw new Violation(`${key}: ${JSON.stringify(environ[key])}, expected ${JSON.stringify(values.join(','))}`);
+            }
+            if (environ.HTTP_HOST !== hostHeader(server)) throw new Violation(`HTTP_HOST: ${environ.HTTP_HOST}`);
+          }),
+          { numRuns: 30, timeLimitMs: 15_000 },
+        );
+      },
+    },
+    {
+      id: 'gateway.environ.content-headers',
+      level: 'MUST',
+      requirement: 'Content-Type and Content-Length appear only as CONTENT_TYPE and CONTENT_LENGTH (never HTTP_CONTENT_*), and are absent or empty when the request has none.',
+      source: 'PEP 3333 "environ Variables"',
+      async run(t) {
+        const server = await t.shared();
+        const post = await echo(server, { method: 'POST', headers: [['Content-Type', 'text/plain'], ['Connection', 'close']], body: 'hello' });
+        checkEqual(post.environ.CONTENT_TYPE, 'text/plain', 'CONTENT_TYPE');
+        checkEqual(post.environ.CONTENT_LENGTH, '5', 'CONTENT_LENGTH');
+        check(!('HTTP_CONTENT_TYPE' in post.environ) && !('HTTP_CONTENT_LENGTH' in post.environ), 'HTTP_CONTENT_TYPE/HTTP_CONTENT_LENGTH present');
+        const get = await echo(server);
+        check(!get.environ.CONTENT_TYPE && !get.environ.CONTENT_LENGTH, `a GET without body has CONTENT_TYPE/CONTENT_LENGTH ${get.environ.CONTENT_TYPE}/${get.environ.CONTENT_LENGTH}`);
+      },
+    },
+    {
+      id: 'gateway.environ.underscore-headers-dropped',
+      level: 'SHOULD',
+      requirement: 'A header whose name contains "_" is dropped, so it cannot impersonate its dashed twin (X_User vs X-User).',
+      source: 'gunicorn 22.0 changelog (header_map default "drop"); nginx underscores_in_headers',
+      async run(t) {
+        const server = await t.shared();
+        const { environ } = await echo(server, { headers: [['X_Probe_User', 'mallory'], ['Connection', 'close']] });
+        check(!('HTTP_X_PROBE_USER' in environ), `X_Probe_User reached the app as HTTP_X_PROBE_USER=${environ.HTTP_X_PROBE_USER}`);
+      },
+    },
+    {
+      id: 'gateway.environ.server-name-port',
+      level: 'MUST',
+      requirement: 'SERVER_NAME and SERVER_PORT are the bound address and port (strings), never taken from the Host header.',
+      source: 'PEP 3333 "environ Variables"; gunicorn http/wsgi.py create()',
+      async run(t) {
+        const server = await t.shared();
+        const { environ } = await echo(server, { headers: [['Host', 'example.test:9999'], ['Connection', 'close']] });
+        checkEqual(environ.SERVER_NAME, server.host, 'SERVER_NAME');
+        checkEqual(environ.SERVER_PORT, String(server.port), 'SERVER_PORT');
+      },
+    },
+    {
+      id: 'gateway.environ.multiprocess-multithread',
+      level: 'MUST',
+      requirement: 'wsgi.multiprocess is true exactly when workers > 1; wsgi.multithread is false for sync and true for gthread and async.',
+      source: 'PEP 3333 "environ Variables"; gunicorn http/wsgi.py and workers/',
+      async run(t) {
+        const many = (await echo(await t.shared({ workers: 2 }))).flags;
+        const one = (await echo(await t.shared({ workers: 1 }))).flags;
+        checkEqual(many.multiprocess, true, 'wsgi.multiprocess with 2 workers');
+        checkEqual(one.multiprocess, false, 'wsgi.multiprocess with 1 worker');
+        checkEqual(many.multithread, t.cls !== 'sync', `wsgi.multithread for ${t.cls}`);
+      },
+    },
+    {
+      id: 'gateway.environ.url-scheme',
+      level: 'MUST',
+      requirement: 'wsgi.url_scheme is "https" only when a trusted peer (forwarded_allow_ips, default 127.0.0.1) sends X-Forwarded-Proto: https; otherwise "http".',
+      source: 'gunicorn docs: settings "forwarded_allow_ips", "secure_scheme_headers"',
+      needs: ['forwarded-allow-ips'],
+      async run(t) {
+        const server = await t.shared();
+        const proto: Array<[string, string]> = [['X-Forwarded-Proto', 'https'], ['Connection', 'close']];
+        checkEqual((await echo(server, { headers: proto, localAddress: '127.0.0.1' })).flags.url_scheme, 'https', 'url_scheme from trusted 127.0.0.1 with X-Forwarded-Proto: https');
+        checkEqual((await echo(server, { localAddress: '127.0.0.1' })).flags.url_scheme, 'http', 'url_scheme without forwarded headers');
+        checkEqual((await echo(server, { headers: proto, localAddress: '127.0.0.2' })).flags.url_scheme, 'http', 'url_scheme from untrusted 127.0.0.2 with X-Forwarded-Proto: https');
+      },
+    },
+    {
+      id: 'gateway.input.content-length',
+      level: 'MUST',
+      requirement: 'wsgi.input yields exactly Content-Length bytes, never what follows on the connection.',
+      source: 'PEP 3333 "Input and Error Streams"; gunicorn http/body.py LengthReader',
+      async run(t) {
+        const server = await t.shared();
+        await checkProperty(
+          t,
+          'gateway.input.content-length',
+          fc.asyncProperty(fc.uint8Array({ maxLength: 3000 }), async (bytes) => {
+            const body = Buffer.from(bytes);
+            // Bytes after the body (a would-be pipelined request) must not be read as body.
+            const connection = await connect(server);
+            await connection.write(Buffer.concat([formatRequest({ method: 'POST', target: '/echo', headers: [['Connection', 'close']], body }, hostHeader(server)), Buffer.from('EXTRA')]));
+            const response = await connection.readResponse();
+            connection.destroy();
+            const seen = JSON.parse(response.body.toString()).body;
+            if (seen.length !== body.length || seen.sha256 !== sha256(body)) throw new Violation(`sent ${body.length} bytes, the app read ${seen.length} (digest ${seen.sha256 === sha256(body) ? 'equal' : 'differs'})`);
+          }),
+          { numRuns: 25, timeLimitMs: 15_000 },
+        );
+      },
+    },
+    {
+      id: 'gateway.input.chunked',
+      level: 'MUST',
+      requirement: 'A chunked request body reaches the app de-chunked, byte for byte.',
+      source: 'RFC 9112 section 7.1; gunicorn http/body.py ChunkedReader',
+      async run(t) {
+        const server = await t.shared();
+        await checkProperty(
+          t,
+          'gateway.input.chunked',
+          fc.asyncProperty(fc.array(fc.uint8Array({ minLength: 1, maxLength: 700 }), { maxLength: 5 }), async (chunks) => {
+            const wire = Buffer.concat([...chunks.flatMap((c) => [Buffer.from(`${c.length.toString(16)}\r\n`), Buffer.from(c), Buffer.from('\r\n')]), Buffer.from('0\r\n\r\n')]);
+            const body = Buffer.concat(chunks.map((c) => Buffer.from(c)));
+            const response = await request(server, { method: 'POST', target: '/echo', headers: [['Transfer-Encoding', 'chunked'], ['Connection', 'close']], body: wire });
+            const seen = JSON.parse(response.body.toString()).body;
+            if (seen.length !== body.length || seen.sha256 !== sha256(body)) throw new Violation(`sent ${body.length} bytes in ${chunks.length} chunk(s), the app read ${seen.length}`);
+          }),
+          { numRuns: 25, timeLimitMs: 15_000 },
+        );
+      },
+    },
+    {
+      id: 'gateway.response.start-response-twice',
+      level: 'MUST',
+      requirement: 'Calling start_response a second time without exc_info raises an error in the app.',
+      source: 'PEP 3333 "The start_response() Callable"; gunicorn http/wsgi.py ("Response headers already set!")',
+      needs: ['wsgi'],
+      async run(t) {
+        const outcome = await getJson<{ second_call_raised: boolean }>(await t.shared(), '/start-response-twice');
+        checkEqual(outcome.second_call_raised, true, 'whether the second start_response call raised');
+      },
+    },
+    {
+      id: 'gateway.response.app-error-500',
+      level: 'MUST',
+      requirement: 'An app that raises before starting its response gets a 500 sent to the client.',
+      source: 'PEP 3333 "Error Handling"; gunicorn workers/base.py handle_error()',
+      async run(t) {
+        const response = await request(await t.shared(), { target: '/raise?when=before', headers: [['Connection', 'close']] });
+        checkEqual(response.status, 500, 'the status');
+      },
+    },
+    {
+      id: 'gateway.response.error-after-headers-closes',
+      level: 'MUST',
+      requirement: 'An app that raises after its headers were sent gets the connection closed without a proper end of body, so the client sees the response is incomplete.',
+      source: 'PEP 3333 "Error Handling"; gunicorn workers/sync.py handle_request()',
+      async run(t) {
+        const server = await t.shared();
+        const connection = await connect(server);
+        await connection.write(formatRequest({ target: '/raise?when=after' }, hostHeader(server)));
+        const outcome = await connection.readResponse({ timeoutMs: 5000 }).then(
+          (r) => `a complete ${r.status} response (${r.framing}, ${r.body.length} bytes)`,
+          (e: Error) => e.message,
+        );
+        const closed = await connection.waitClosed(3000);
+        connection.destroy();
+        t.evidence('outcome', { outcome, closed });
+        check(!outcome.startsWith('a complete'), `the client received ${outcome}, indistinguishable from success`);
+        check(closed !== 'open', 'the connection stayed open');
+      },
+    },
+    {
+      id: 'gateway.response.streaming',
+      level: 'MUST',
+      requirement: 'A response body the app yields piece by piece reaches the client piece by piece, not buffered until the end.',
+      source: 'PEP 3333 "Buffering and Streaming"',
+      async run(t) {
+        const server = await t.shared();
+        const connection = await connect(server);
+        const delay = 600;
+        await connection.write(formatRequest({ target: `/stream?chunks=3&bytes=4&delay=${delay}` }, hostHeader(server)));
+        await eventually(() => connection.pending.includes('0000'), { within: 5000, what: 'the first piece' });
+        const firstAt = Date.now();
+        const response = await connection.readResponse();
+        const gap = Date.now() - firstAt;
+        connection.destroy();
+        checkEqual(response.body.toString(), '000011112222', 'the body');
+        check(gap >= delay, `the first piece arrived only ${gap} ms before the end: the body was buffered`);
+      },
+    },
+  ],
+});
