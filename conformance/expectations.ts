@@ -13,6 +13,11 @@ export interface Expectation {
   class?: string;
   reason: string;
   link?: string;
+  /**
+   * The deviation is racy: a pass is accepted as well (reported pass, not xpass). Use sparingly,
+   * with the race explained in the reason.
+   */
+  intermittent?: boolean;
 }
 
 export interface ExpectationFile {

@@ -17,14 +17,15 @@ export interface CaseResult {
   expectation?: Expectation;
 }
 
-export function statusOf(meta: Pick<CaseMeta, 'outcome' | 'level'>, expected: boolean): Status {
+export function statusOf(meta: Pick<CaseMeta, 'outcome' | 'level'>, expectation?: Pick<Expectation, 'intermittent'>): Status {
+  const expected = expectation !== undefined;
   switch (meta.outcome) {
     case 'unsupported':
       return 'unsupported';
     case 'error':
       return 'error';
     case 'pass':
-      return expected ? 'xpass' : 'pass';
+      return expected && !expectation?.intermittent ? 'xpass' : 'pass';
     case 'violation':
       if (expected) return 'xfail';
       return meta.level === 'MUST' ? 'fail' : 'warn';
@@ -37,7 +38,7 @@ export function judge(meta: CaseMeta, durationMs: number, expectations: Expectat
     id: meta.id,
     class: meta.label,
     level: meta.level,
-    status: statusOf(meta, expectation !== undefined),
+    status: statusOf(meta, expectation),
     durationMs,
     message: meta.message,
     evidence: meta.evidence,
