@@ -2,7 +2,8 @@
 // and stays out of the request path.
 import { check, checkEqual } from './harness/assert.ts';
 import { defineGroup } from './harness/case.ts';
-import { getJson } from './harness/client.ts';
+import { getJson, hostHeader } from './harness/client.ts';
+import { Connection, formatRequest } from './harness/wire.ts';
 import { eventually, holds } from './harness/eventually.ts';
 
 export default defineGroup({
@@ -15,17 +16,26 @@ export default defineGroup({
     {
       id: 'prefork.bind-before-fork',
       level: 'MUST',
-      requirement: 'A connection made as soon as the port accepts, before any worker has booted, is served, not refused.',
-      source: 'gunicorn arbiter.py start(): bind and listen, then spawn_workers()',
+      requirement:
+        'The port accepts connections while the workers are still loading the app, and a connection made then is served once a worker is ready (not refused, not reset).',
+      source: 'gunicorn arbiter.py start(): bind and listen, then spawn_workers(); workers load the app after fork',
       async run(t) {
-        // waitReady:false: race the boot on purpose; the request waits in the kernel backlog.
-        const server = await t.start({ workers: 1 }, { waitReady: false });
-        const info = await eventually(() => getJson<{ pid: number }>(server, '/pid'), {
-          within: 15_000,
-          what: 'the first request (sent while the server boots) to be answered 200',
+        const importDelay = 1500;
+        const server = await t.start({ workers: 1, env: { CONFORM_PROBE_IMPORT_DELAY_MS: String(importDelay) } }, { waitReady: false });
+        // The first connection the port accepts is the one used: no retry once connected.
+        const connection = await eventually(() => Connection.open(server.host, server.port), {
+          within: 10_000,
+          every: 10,
+          what: 'the port to accept a connection',
         });
-        const workers = await server.workers();
-        check(workers.includes(info.pid), `the answer came from pid ${info.pid}, not a worker (${workers})`);
+        const acceptedAt = Date.now();
+        await connection.write(formatRequest({ target: '/pid', headers: [['Connection', 'close']] }, hostHeader(server)));
+        const response = await connection.readResponse({ timeoutMs: 15_000 });
+        const waited = Date.now() - acceptedAt;
+        connection.destroy();
+        t.evidence('waitedForBootMs', waited);
+        checkEqual(response.status, 200, 'the status of the request sent while the app loaded');
+        check(waited >= importDelay / 2, `the port opened only ${waited} ms before the answer: it was not listening while the app loaded`);
       },
     },
     {

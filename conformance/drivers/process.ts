@@ -127,6 +127,17 @@ export class ProcessDriver implements Driver {
   ) {}
 
   async start(config: ServerConfig, options: StartOptions = {}): Promise<Server> {
+    // freePort() can lose a race with another process; a start that fails on it is retried.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.startOnce(config, options);
+      } catch (error) {
+        if (attempt >= 3 || !(error instanceof HarnessError) || !/address already in use|EADDRINUSE/i.test(error.message)) throw error;
+      }
+    }
+  }
+
+  private async startOnce(config: ServerConfig, options: StartOptions): Promise<Server> {
     const runClass =
       config.workerClass === this.runClass.kind
         ? this.runClass

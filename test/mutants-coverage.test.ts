@@ -1,0 +1,28 @@
+// Every MUST id must be broken by at least one mutant, and every mutant must name real ids.
+import { describe, expect, test } from 'vitest';
+import { GROUPS } from '../spec/index.ts';
+import { MUTANTS } from '../fixtures/mutants/catalog.ts';
+
+const cases = GROUPS.flatMap((g) => g.cases);
+
+describe('mutant catalogue', () => {
+  test('covers every MUST id', () => {
+    const covered = new Set(MUTANTS.flatMap((m) => m.fails.map(([id]) => id)));
+    const missing = cases.filter((c) => c.level === 'MUST' && !covered.has(c.id)).map((c) => c.id);
+    expect(missing).toEqual([]);
+  });
+
+  test('names only existing ids, in classes the case applies to', () => {
+    for (const m of MUTANTS) {
+      for (const [id, cls] of m.fails) {
+        const found = cases.find((c) => c.id === id);
+        expect(found, `${m.name} names unknown id ${id}`).toBeDefined();
+        expect(!found!.classes || found!.classes.includes(cls), `${m.name}: ${id} does not apply to ${cls}`).toBe(true);
+      }
+    }
+  });
+
+  test('names are unique', () => {
+    expect(new Set(MUTANTS.map((m) => m.name)).size).toBe(MUTANTS.length);
+  });
+});
