@@ -1,0 +1,99 @@
+// The HTTP checks against crafted responses: each must fail on the non-conforming bytes and pass
+// on conforming ones (fast; no real server).
+import { afterEach, describe, expect, test } from 'vitest';
+import { Violation } from '../spec/harness/assert.ts';
+import { fakeServer, http, runAgainst, type Reply } from './fake-server.ts';
+
+const DATE = 'Date: Mon, 23 Nov 2026 10:00:00 GMT';
+let close: (() => Promise<void>) | undefined;
+afterEach(async () => close?.());
+
+async function verdict(id: string, reply: Reply): Promise<'pass' | string> {
+  const server = await fakeServer(reply);
+  close = server.close;
+  try {
+    await runAgainst(id, server);
+    return 'pass';
+  } catch (error) {
+    if (!(error instanceof Violation)) throw error;
+    return error.message;
+  }
+}
+
+const answer = (text: string, end = true): Reply => (_request, socket) => {
+  socket.write(text);
+  if (end) socket.end();
+};
+
+describe('http.single-server-date', () => {
+  test('passes with one Date and one Server of its own', async () => {
+    expect(await verdict('http.single-server-date', answer(http('200 OK', ['Server: s', DATE, 'Content-Length: 2'], 'ok')))).toBe('pass');
+  });
+  test('fails with two Date headers', async () => {
+    expect(await verdict('http.single-server-date', answer(http('200 OK', [DATE, DATE, 'Content-Length: 2'], 'ok')))).toMatch(/number of Date headers/);
+  });
+  test("fails when the app's Date is passed through", async () => {
+    expect(await verdict('http.single-server-date', answer(http('200 OK', ['Date: Sat, 01 Jan 2000 00:00:00 GMT', 'Content-Length: 2'], 'ok')))).toMatch(/app's Date/);
+  });
+});
+
+describe('http.content-length-enforced', () => {
+  test('fails when bytes beyond Content-Length follow', async () => {
+    expect(await verdict('http.content-length-enforced', answer(http('200 OK', ['Content-Length: 3'], 'abcdef')))).toMatch(/beyond Content-Length.*"def"/);
+  });
+  test('passes when the body is cut at Content-Length', async () => {
+    expect(await verdict('http.content-length-enforced', answer(http('200 OK', ['Content-Length: 3'], 'abc')))).toBe('pass');
+  });
+});
+
+describe('http.chunked-response', () => {
+  test('fails on a close-delimited HTTP/1.1 body', async () => {
+    expect(await verdict('http.chunked-response', answer(http('200 OK', [], '000011112222')))).toMatch(/framing.*'chunked'.*'close'/s);
+  });
+  test('passes on a chunked body', async () => {
+    expect(await verdict('http.chunked-response', answer(http('200 OK', ['Transfer-Encoding: chunked'], '8\r\n00001111\r\n4\r\n2222\r\n0\r\n\r\n')))).toBe('pass');
+  });
+});
+
+describe('http.sync-connection-close', () => {
+  test('fails when the connection stays open', async () => {
+    expect(await verdict('http.sync-connection-close', answer(http('200 OK', ['Connection: close', 'Content-Length: 2'], 'ok'), false))).toMatch(/stayed open/);
+  });
+  test('fails without Connection: close even if closed', async () => {
+    expect(await verdict('http.sync-connection-close', answer(http('200 OK', ['Content-Length: 2'], 'ok')))).toMatch(/Connection header/);
+  });
+});
+
+describe('http.error-response-shape', () => {
+  test('fails when Content-Length does not match the body', async () => {
+    expect(await verdict('http.error-response-shape', answer(http('400 Bad Request', ['Connection: close', 'Content-Length: 9'], 'bad')))).toMatch(/bad request|Content-Length|closed/i);
+  });
+  test('passes on a well-formed error', async () => {
+    expect(await verdict('http.error-response-shape', answer(http('400 Bad Request', ['Connection: close', 'Content-Length: 3'], 'bad')))).toBe('pass');
+  });
+});
+
+describe('http.reject-cl-te', () => {
+  test('fails when the ambiguous request is served', async () => {
+    expect(await verdict('http.reject-cl-te', answer(http('200 OK', ['Content-Length: 2'], 'ok')))).toMatch(/expected a 4xx\/5xx rejection, got 200/);
+  });
+  test('passes when the connection is closed without an answer', async () => {
+    expect(await verdict('http.reject-cl-te', (_r, socket) => socket.end())).toBe('pass');
+  });
+});
+
+describe('http.hop-by-hop-dropped', () => {
+  test("fails when the app's Keep-Alive header is sent", async () => {
+    expect(await verdict('http.hop-by-hop-dropped', answer(http('200 OK', ['Keep-Alive: timeout=99', 'Content-Length: 2'], 'ok')))).toMatch(/Keep-Alive: timeout=99/);
+  });
+});
+
+describe('gateway.environ.server-name-port', () => {
+  const echo = (environ: Record<string, string>): Reply => (_r, socket) => {
+    const body = JSON.stringify({ environ, flags: {}, body: null });
+    socket.end(http('200 OK', [`Content-Length: ${body.length}`], body));
+  };
+  test('fails when SERVER_NAME comes from the Host header', async () => {
+    expect(await verdict('gateway.environ.server-name-port', echo({ SERVER_NAME: 'example.test', SERVER_PORT: '9999' }))).toMatch(/SERVER_NAME/);
+  });
+});

@@ -1,0 +1,78 @@
+// The conform command's contract: exit codes and messages for bad input.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, test } from 'vitest';
+import { junitReport } from '../conformance/report/junit.ts';
+import type { RunReport } from '../conformance/run.ts';
+import { summarize } from '../conformance/verdict.ts';
+
+const KIT = path.resolve(import.meta.dirname, '..');
+const conform = (...args: string[]) =>
+  promisify(execFile)(process.execPath, ['bin/conform.js', ...args], { cwd: KIT }).then(
+    (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+  );
+
+function targetDir(manifest: object): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-cli-'));
+  fs.writeFileSync(path.join(dir, 'conform.json'), JSON.stringify(manifest));
+  return dir;
+}
+const manifest = { name: 'x', version: '1', specVersion: '1', classes: { sync: 'sync' } };
+
+describe('conform CLI', () => {
+  test('--list shows at least 50 ids', async () => {
+    const { code, out } = await conform('--list');
+    expect(code).toBe(0);
+    expect(out).toMatch(/(\d+) cases in \d+ groups/);
+    expect(Number(/(\d+) cases/.exec(out)![1])).toBeGreaterThanOrEqual(50);
+  });
+  test('explain prints the requirement; an unknown id exits 2 with suggestions', async () => {
+    expect((await conform('explain', 'lifecycle.respawn')).out).toMatch(/requirement: +When a worker is SIGKILLed/);
+    const unknown = await conform('explain', 'respawn');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/did you mean lifecycle.respawn/);
+  });
+  test('a bad manifest exits 2 naming the field', async () => {
+    const { code, err } = await conform('--target', targetDir({ ...manifest, command: [] }));
+    expect(code).toBe(2);
+    expect(err).toMatch(/command: must NOT have fewer than 1 items/);
+  });
+  test('a mismatched spec version is refused unless accepted', async () => {
+    const { code, err } = await conform('--target', targetDir({ ...manifest, specVersion: '0', command: ['/bin/false'] }));
+    expect(code).toBe(2);
+    expect(err).toMatch(/--accept-spec-version/);
+  });
+  test('a target that never starts is an error (exit 2) that shows the command and its output', async () => {
+    const dir = targetDir({ ...manifest, command: ['/bin/sh', '-c', 'echo booting; echo broken >&2; exit 7'], readiness: { timeoutMs: 3000 } });
+    const { code, out } = await conform('--target', dir, '--only', 'prefork.worker-count', '--report-json', path.join(dir, 'r.json'));
+    expect(code).toBe(2);
+    const report = JSON.parse(fs.readFileSync(path.join(dir, 'r.json'), 'utf8'));
+    expect(report.results[0].status).toBe('error');
+    expect(report.results[0].message).toMatch(/exited \(\{"code":7[\s\S]*broken/);
+    expect(out).toMatch(/ERROR/);
+  }, 60_000);
+  test('a command that does not exist is an error naming it', async () => {
+    const dir = targetDir({ ...manifest, command: ['/no/such/server'] });
+    const { code } = await conform('--target', dir, '--only', 'prefork.worker-count', '--report-json', path.join(dir, 'r.json'));
+    expect(code).toBe(2);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'r.json'), 'utf8')).results[0].message).toMatch(/\/no\/such\/server/);
+  }, 60_000);
+});
+
+describe('JUnit report', () => {
+  test('unique names per (id, class) and escaped text', () => {
+    const results = [
+      { id: 'http.a', class: 'sync', level: 'MUST', status: 'fail', durationMs: 1, message: 'bad <x> & "y"', evidence: {} },
+      { id: 'http.a', class: 'async', level: 'MUST', status: 'pass', durationMs: 1, message: '', evidence: {} },
+    ] as RunReport['results'];
+    const xml = junitReport({ results, summary: summarize(results), stale: [], classes: [], wallMs: 1, harnessErrors: [] }, 't');
+    expect(xml).toContain('name="http.a [sync]"');
+    expect(xml).toContain('name="http.a [async]"');
+    expect(xml).toContain('bad &lt;x&gt; &amp; &quot;y&quot;');
+    expect(xml).toMatch(/tests="2" failures="1" errors="0"/);
+  });
+});

@@ -1,0 +1,71 @@
+// A scripted stand-in for a target: a loopback TCP server whose replies a test chooses, wrapped
+// as the harness's Server, so spec cases can be run against crafted (non-)conforming bytes.
+import net from 'node:net';
+import type { CaseContext, SpecCase } from '../spec/harness/case.ts';
+import { defaultConfig } from '../spec/harness/case.ts';
+import { GROUPS } from '../spec/index.ts';
+import type { Server } from '../spec/harness/types.ts';
+
+export type Reply = (request: string, socket: net.Socket) => void;
+
+/** Replies once the request head (and a Content-Length body, if any) has arrived. */
+export async function fakeServer(reply: Reply): Promise<Server & { close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const tcp = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    let buffer = '';
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('latin1');
+      const end = buffer.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const length = Number(/content-length: *(\d+)/i.exec(buffer.slice(0, end))?.[1] ?? 0);
+      if (buffer.length < end + 4 + length) return;
+      const request = buffer;
+      buffer = '';
+      reply(request, socket);
+    });
+  });
+  await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+  const { port } = tcp.address() as net.AddressInfo;
+  return {
+    host: '127.0.0.1',
+    port,
+    config: defaultConfig('sync'),
+    masterPid: process.pid,
+    workers: async () => [],
+    alive: async () => true,
+    signal: async () => undefined,
+    exitStatus: () => null,
+    logs: () => '',
+    stop: async () => undefined,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        tcp.close(() => resolve());
+      }),
+  };
+}
+
+export function specCase(id: string): SpecCase {
+  const found = GROUPS.flatMap((g) => g.cases).find((c) => c.id === id);
+  if (!found) throw new Error(`no case ${id}`);
+  return found;
+}
+
+/** Runs a case whose server is `server` (shared and started alike). */
+export async function runAgainst(id: string, server: Server, cls: 'sync' | 'gthread' | 'async' = 'sync'): Promise<void> {
+  const t: CaseContext = {
+    cls,
+    label: cls,
+    seed: 7,
+    start: async () => server,
+    shared: async () => server,
+    evidence: () => undefined,
+  };
+  await specCase(id).run(t);
+}
+
+export const http = (status: string, headers: string[], body = '') =>
+  `HTTP/1.1 ${status}\r\n${headers.map((h) => `${h}\r\n`).join('')}\r\n${body}`;

@@ -1,0 +1,72 @@
+import { describe, expect, test } from 'vitest';
+import { exitCode, judge, staleExpectations, statusOf, summarize } from '../conformance/verdict.ts';
+import { verdictChanges } from '../conformance/repeat.ts';
+import type { CaseMeta } from '../conformance/outcome.ts';
+import type { RunReport } from '../conformance/run.ts';
+
+const meta = (over: Partial<CaseMeta>): CaseMeta => ({ id: 'http.keepalive', label: 'sync', level: 'MUST', outcome: 'pass', message: '', evidence: {}, seed: 1, ...over });
+
+describe('statusOf', () => {
+  test.each([
+    ['pass', 'MUST', undefined, 'pass'],
+    ['violation', 'MUST', undefined, 'fail'],
+    ['violation', 'SHOULD', undefined, 'warn'],
+    ['violation', 'MAY', undefined, 'warn'],
+    ['violation', 'MUST', {}, 'xfail'],
+    ['violation', 'SHOULD', {}, 'xfail'],
+    ['pass', 'MUST', {}, 'xpass'],
+    ['pass', 'MUST', { intermittent: true }, 'pass'],
+    ['violation', 'MUST', { intermittent: true }, 'xfail'],
+    ['error', 'MUST', {}, 'error'],
+    ['unsupported', 'MUST', {}, 'unsupported'],
+  ] as const)('%s at %s with expectation %j -> %s', (outcome, level, expectation, status) => {
+    expect(statusOf({ outcome, level }, expectation)).toBe(status);
+  });
+});
+
+describe('exitCode', () => {
+  const zero = summarize([]);
+  test('0 when everything is as expected, warn included unless strict', () => {
+    expect(exitCode({ ...zero, pass: 3, xfail: 2, warn: 1, unsupported: 1 })).toBe(0);
+    expect(exitCode({ ...zero, warn: 1 }, true)).toBe(1);
+  });
+  test('1 for fail and for unexpected passes', () => {
+    expect(exitCode({ ...zero, fail: 1 })).toBe(1);
+    expect(exitCode({ ...zero, xpass: 1 })).toBe(1);
+  });
+  test('2 when the harness could not do its job, whatever else happened', () => {
+    expect(exitCode({ ...zero, fail: 4, error: 1 })).toBe(2);
+  });
+});
+
+describe('expectations', () => {
+  const entries = [
+    { id: 'http.head-no-body', reason: 'r1' },
+    { id: 'lifecycle.parent-death*', class: 'eventlet', reason: 'r2' },
+    { id: 'gone.case', reason: 'r3' },
+  ];
+  test('match by id glob and class glob', () => {
+    expect(judge(meta({ id: 'http.head-no-body', outcome: 'violation', level: 'SHOULD' }), 5, entries).status).toBe('xfail');
+    expect(judge(meta({ id: 'lifecycle.parent-death-prompt', label: 'eventlet', outcome: 'violation' }), 5, entries).status).toBe('xfail');
+    expect(judge(meta({ id: 'lifecycle.parent-death-prompt', label: 'sync', outcome: 'violation' }), 5, entries).status).toBe('fail');
+  });
+  test('stale entries are those matching no known (case, class)', () => {
+    const known = [
+      { id: 'http.head-no-body', label: 'sync' },
+      { id: 'lifecycle.parent-death', label: 'eventlet' },
+    ];
+    expect(staleExpectations(entries, known).map((e) => e.id)).toEqual(['gone.case']);
+  });
+});
+
+describe('--repeat', () => {
+  const report = (statuses: Record<string, string>) =>
+    ({ results: Object.entries(statuses).map(([id, status]) => ({ id, class: 'sync', status })) }) as unknown as RunReport;
+  test('reports only the verdicts that changed, and results missing from a round', () => {
+    const changes = verdictChanges([report({ a: 'pass', b: 'fail', c: 'pass' }), report({ a: 'pass', b: 'pass' })]);
+    expect(changes).toEqual([
+      { id: 'b', class: 'sync', statuses: ['fail', 'pass'] },
+      { id: 'c', class: 'sync', statuses: ['pass', 'missing'] },
+    ]);
+  });
+});
