@@ -97,6 +97,10 @@ async function conform(opts: Record<string, any>): Promise<number> {
     fs.writeFileSync(opts.junit, junitReport(last, target.manifest.name));
     console.log(`JUnit report: ${path.resolve(opts.junit)}`);
   }
+  // One plain closing line CI systems can read: as-expected results pass, unexpected ones fail.
+  const { pass, xfail, warn, fail, xpass, error, unsupported } = last.summary;
+  const strictWarn = opts.strict ? warn : 0;
+  console.log(`conform: ${pass + xfail + warn - strictWarn} passed, ${fail + xpass + error + strictWarn} failed, ${unsupported} skipped`);
   let code = Math.max(...reports.map((r) => exitCode(r.summary, opts.strict)));
   if (last.harnessErrors.length > 0) code = 2;
   if (changes.length > 0) code = Math.max(code, 1);
