@@ -85,7 +85,7 @@ async function runCase(
       return server;
     },
     evidence(key, value) {
-      meta.evidence[key] = value;
+      meta.evidence[key] = plain(value);
     },
   };
   try {
@@ -99,6 +99,15 @@ async function runCase(
     throw error;
   } finally {
     await Promise.all(owned.map((s) => s.stop()));
+  }
+}
+
+/** Evidence crosses to the runner by structured clone and into JSON: keep it plain data. */
+function plain(value: unknown): unknown {
+  try {
+    return JSON.parse(JSON.stringify(value) ?? 'null');
+  } catch {
+    return String(value);
   }
 }
 

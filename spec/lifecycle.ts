@@ -6,6 +6,9 @@ import { connect, getJson, hostHeader, request } from './harness/client.ts';
 import { eventually, holds, scaled } from './harness/eventually.ts';
 import { allGoneAfter, goneAfter, settledWorkers } from './harness/observe.ts';
 import { formatRequest } from './harness/wire.ts';
+import { checkProperty } from './harness/property.ts';
+import { lifecycleCommands, runModel } from './lifecycle-model.ts';
+import fc from 'fast-check';
 
 /** How long after the master's death every worker must be gone, per class (ms). */
 const parentDeathBound = (cls: string, timeout: number) => (cls === 'sync' ? (timeout / 2) * 1000 + 1500 : 2500);
@@ -225,6 +228,23 @@ export default defineGroup({
         await server.signal(server.masterPid, 'SIGKILL');
         const took = await allGoneAfter(server, workers, killedAt, 1000, 'every worker to exit within 1 s of the master\'s death');
         t.evidence('lastWorkerGoneMs', took);
+      },
+    },
+    {
+      id: 'lifecycle.model',
+      level: 'MUST',
+      requirement:
+        'Under generated sequences of requests, worker SIGKILLs, short SIGSTOP stalls, TTIN, TTOU and HUP, the worker count always converges to the expected N and requests keep being served.',
+      source: 'gunicorn docs: signals; arbiter.py manage_workers(), murder_workers()',
+      needs: ['signals', 'heartbeat'],
+      budgetMs: 120_000,
+      async run(t) {
+        await checkProperty(
+          t,
+          'lifecycle.model',
+          fc.asyncProperty(lifecycleCommands, (commands) => runModel(t, commands)),
+          { numRuns: 3, timeLimitMs: 60_000, noShrink: true },
+        );
       },
     },
     {

@@ -31,7 +31,7 @@ export async function checkProperty<Ts extends [unknown, ...unknown[]]>(
   const cause = 'errorInstance' in details ? details.errorInstance : 'too many skipped runs';
   const error = cause instanceof Error ? cause.message : String(cause);
   const path = 'counterexamplePath' in details ? details.counterexamplePath : '';
-  t.evidence('counterexample', details.counterexample);
+  t.evidence('counterexample', fc.stringify(details.counterexample));
   throw new Violation(
     `property failed after ${details.numRuns} run(s): ${error}\n` +
       `counterexample: ${fc.stringify(details.counterexample)}\n` +
