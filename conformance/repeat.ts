@@ -13,7 +13,8 @@ export function verdictChanges(reports: RunReport[]): VerdictChange[] {
     for (const r of report.results) {
       const key = `${r.id} [${r.class}]`;
       const entry = seen.get(key) ?? { id: r.id, class: r.class, statuses: Array<string>(reports.length).fill('missing') };
-      entry.statuses[round] = r.status;
+      // Under an intermittent expectation, pass and xfail are the same verdict: "as expected".
+      entry.statuses[round] = r.expectation?.intermittent && (r.status === 'pass' || r.status === 'xfail') ? 'pass|xfail' : r.status;
       seen.set(key, entry);
     }
   });

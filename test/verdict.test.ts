@@ -60,6 +60,12 @@ describe('expectations', () => {
 });
 
 describe('--repeat', () => {
+  test('under an intermittent expectation, pass and xfail are one verdict', () => {
+    const expectation = { id: 'x', reason: 'racy', intermittent: true };
+    const round = (status: string) => ({ results: [{ id: 'x', class: 'sync', status, expectation }] }) as unknown as RunReport;
+    expect(verdictChanges([round('pass'), round('xfail'), round('pass')])).toEqual([]);
+    expect(verdictChanges([round('pass'), round('error')])).toHaveLength(1);
+  });
   const report = (statuses: Record<string, string>) =>
     ({ results: Object.entries(statuses).map(([id, status]) => ({ id, class: 'sync', status })) }) as unknown as RunReport;
   test('reports only the verdicts that changed, and results missing from a round', () => {

@@ -1,0 +1,205 @@
+// The master: binds, forks workers, keeps N of them alive, kills the silent ones, and answers
+// signals. It never accepts a connection (see listener.ts).
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bind, type Listener } from './listener.ts';
+import { log } from './log.ts';
+import { effectiveWorkerClass, type Settings } from './settings.ts';
+
+export const WORKER_BOOT_ERROR = 3;
+export const APP_LOAD_ERROR = 4;
+const WORKER_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workers', 'main.ts');
+const MURDER_EVERY_MS = 200;
+
+interface WorkerHandle {
+  child: ChildProcess;
+  pid: number;
+  age: number;
+  heartbeat: number; // fd of an unlinked temp file whose mtime the worker touches
+  abortedAt?: number;
+}
+
+/** What a worker learns at spawn, through its environment. */
+export interface WorkerBoot {
+  settings: Settings;
+  app: string;
+  listeners: Array<{ fd: number; host: string; port: number }>;
+  heartbeatFd: number;
+  ppid: number;
+}
+
+export class Arbiter {
+  private readonly workers = new Map<number, WorkerHandle>();
+  private listeners: Listener[] = [];
+  private numWorkers: number;
+  private age = 0;
+  private stopping = false;
+  private murderTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly app: string,
+    private readonly version: string,
+  ) {
+    this.numWorkers = settings.workers;
+  }
+
+  async start(): Promise<void> {
+    log('info', `Starting prefork ${this.version}`);
+    for (const address of this.settings.bind) {
+      const listener = await bind(address, this.settings.backlog);
+      this.listeners.push(listener);
+      const shown = listener.host.includes(':') ? `[${listener.host}]` : listener.host;
+      log('info', `Listening at: http://${shown}:${listener.port} (${process.pid})`);
+    }
+    log('info', `Using worker: ${effectiveWorkerClass(this.settings)}`);
+    if (this.settings.pidfile) fs.writeFileSync(this.settings.pidfile, `${process.pid}\n`);
+    this.installSignals();
+    this.manageWorkers();
+    this.murderTimer = setInterval(() => this.murderWorkers(), MURDER_EVERY_MS);
+  }
+
+  private installSignals(): void {
+    process.on('SIGTERM', () => void this.stop(true));
+    process.on('SIGINT', () => void this.stop(false));
+    process.on('SIGQUIT', () => void this.stop(false));
+    process.on('SIGHUP', () => this.reload());
+    process.on('SIGTTIN', () => {
+      this.numWorkers++;
+      this.manageWorkers();
+    });
+    process.on('SIGTTOU', () => {
+      this.numWorkers = Math.max(1, this.numWorkers - 1);
+      this.manageWorkers();
+    });
+    process.on('SIGUSR1', () => log('info', 'Handling signal: usr1 (logs go to stderr: nothing to reopen)'));
+    process.on('SIGWINCH', () => undefined); // ignored unless daemonized, as gunicorn does
+  }
+
+  private spawnWorker(): void {
+    const heartbeatPath = path.join(os.tmpdir(), `wprefork-${process.pid}-${++this.age}-${Math.random().toString(36).slice(2)}`);
+    const heartbeat = fs.openSync(heartbeatPath, 'w+');
+    fs.unlinkSync(heartbeatPath);
+    const now = Date.now() / 1000;
+    fs.futimesSync(heartbeat, now, now);
+    // stdio: 0 closed, 1-2 shared, 3 the heartbeat file, 4.. the listening sockets.
+    const boot: WorkerBoot = {
+      settings: this.settings,
+      app: this.app,
+      listeners: this.listeners.map((l, i) => ({ fd: 4 + i, host: l.host, port: l.port })),
+      heartbeatFd: 3,
+      ppid: process.pid,
+    };
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER_MAIN], {
+      stdio: ['ignore', 'inherit', 'inherit', heartbeat, ...this.listeners.map((l) => l.fd)],
+      env: { ...process.env, PREFORK_WORKER: JSON.stringify(boot) },
+    });
+    if (child.pid === undefined) {
+      fs.closeSync(heartbeat);
+      log('error', 'could not spawn a worker');
+      return;
+    }
+    const handle: WorkerHandle = { child, pid: child.pid, age: this.age, heartbeat };
+    this.workers.set(child.pid, handle);
+    log('info', `Booting worker with pid: ${child.pid}`);
+    child.once('exit', (code, signal) => this.reap(handle, code, signal));
+  }
+
+  private reap(worker: WorkerHandle, code: number | null, signal: NodeJS.Signals | null): void {
+    this.workers.delete(worker.pid);
+    fs.closeSync(worker.heartbeat);
+    if (signal) log(signal === 'SIGTERM' || signal === 'SIGQUIT' ? 'info' : 'warning', `Worker (pid:${worker.pid}) was sent ${signal}!`);
+    if (this.stopping) return;
+    if (code === WORKER_BOOT_ERROR || code === APP_LOAD_ERROR) {
+      const reason = code === WORKER_BOOT_ERROR ? 'Worker failed to boot.' : 'App failed to load.';
+      log('error', `Shutting down: Master\nReason: ${reason}`);
+      void this.halt(code);
+      return;
+    }
+    this.manageWorkers();
+  }
+
+  /** Keeps exactly numWorkers: spawns the missing, stops the oldest extra ones. */
+  private manageWorkers(): void {
+    if (this.stopping) return;
+    for (let i = this.workers.size; i < this.numWorkers; i++) this.spawnWorker();
+    const byAge = [...this.workers.values()].sort((a, b) => a.age - b.age);
+    while (byAge.length > this.numWorkers) this.kill(byAge.shift()!.pid, 'SIGTERM');
+  }
+
+  private murderWorkers(): void {
+    if (!this.settings.timeout) return;
+    const now = Date.now();
+    for (const worker of this.workers.values()) {
+      let lastBeat: number;
+      try {
+        lastBeat = fs.fstatSync(worker.heartbeat).mtimeMs;
+      } catch {
+        continue;
+      }
+      if (now - lastBeat <= this.settings.timeout * 1000) continue;
+      if (worker.abortedAt === undefined) {
+        log('critical', `WORKER TIMEOUT (pid:${worker.pid})`);
+        worker.abortedAt = now;
+        this.kill(worker.pid, 'SIGABRT');
+      } else if (now - worker.abortedAt >= 1000) {
+        // A stopped or wedged worker never acts on SIGABRT.
+        this.kill(worker.pid, 'SIGKILL');
+      }
+    }
+  }
+
+  /** HUP: new workers first, then the old ones leave gracefully. */
+  private reload(): void {
+    if (this.stopping) return;
+    log('info', 'Handling signal: hup');
+    const old = [...this.workers.keys()];
+    for (let i = 0; i < this.numWorkers; i++) this.spawnWorker();
+    for (const pid of old) this.kill(pid, 'SIGTERM');
+  }
+
+  private kill(pid: number, signal: NodeJS.Signals): void {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+
+  private closeListeners(): void {
+    for (const l of this.listeners) fs.closeSync(l.fd);
+    this.listeners = [];
+  }
+
+  /** TERM (graceful: workers get graceful_timeout) or INT/QUIT (quick). Exits 0. */
+  async stop(graceful: boolean): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    clearInterval(this.murderTimer);
+    this.closeListeners();
+    const signal = graceful ? 'SIGTERM' : 'SIGQUIT';
+    for (const pid of this.workers.keys()) this.kill(pid, signal);
+    const limit = Date.now() + (graceful ? this.settings.gracefulTimeout * 1000 : 1000);
+    await this.waitForWorkers(limit);
+    for (const pid of this.workers.keys()) this.kill(pid, 'SIGKILL');
+    await this.waitForWorkers(Date.now() + 2000);
+    if (this.settings.pidfile) fs.rmSync(this.settings.pidfile, { force: true });
+    process.exit(0);
+  }
+
+  private async halt(code: number): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.murderTimer);
+    this.closeListeners();
+    for (const pid of this.workers.keys()) this.kill(pid, 'SIGKILL');
+    await this.waitForWorkers(Date.now() + 2000);
+    process.exit(code);
+  }
+
+  private async waitForWorkers(until: number): Promise<void> {
+    while (this.workers.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,61 @@
+// `prefork [options] APP`: gunicorn's flags and defaults from the settings table; bad input is a
+// clear error and exit 2, before anything binds.
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Command, Option } from 'commander';
+import { Arbiter } from './arbiter.ts';
+import { setLogLevel } from './log.ts';
+import { apply, defaults, SETTINGS, SettingError, type Settings } from './settings.ts';
+
+const VERSION = '0.1.0';
+
+async function readConfigFile(file: string): Promise<Record<string, unknown>> {
+  if (!fs.existsSync(file)) throw new SettingError(`config file ${file} does not exist`);
+  if (file.endsWith('.json')) return JSON.parse(fs.readFileSync(file, 'utf8'));
+  const module = await import(pathToFileURL(path.resolve(file)).href);
+  return module.default ?? module;
+}
+
+export async function parse(argv: string[]): Promise<{ settings: Settings; app: string }> {
+  const program = new Command('prefork')
+    .description('A gunicorn-style pre-fork HTTP server for fetch-style TypeScript apps.\nAPP is module[:export], e.g. app.ts:default')
+    .version(VERSION)
+    .argument('<APP>', 'the app module and export')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  for (const s of SETTINGS) {
+    const option = new Option(s.flags, s.doc);
+    if (s.key !== 'preload') option.argParser((value: string, previous: unknown) => value as unknown as typeof previous);
+    program.addOption(s.key === 'bind' ? option.argParser((v: string, prev: string[] = []) => [...prev, v]) : option);
+  }
+  program.parse(argv, { from: 'user' });
+  const opts = program.opts();
+  const settings = defaults();
+  if (opts.config) {
+    const fromFile = await readConfigFile(opts.config);
+    for (const [key, value] of Object.entries(fromFile)) {
+      for (const v of key === 'bind' && Array.isArray(value) ? value : [value]) apply(settings, key, v, `config file ${opts.config}:`);
+    }
+  }
+  for (const s of SETTINGS) {
+    const value = opts[s.key];
+    if (value === undefined) continue;
+    for (const v of s.key === 'bind' ? (value as string[]) : [value]) apply(settings, s.key, v, 'option');
+  }
+  return { settings, app: program.args[0] };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = await parse(argv);
+  } catch (error) {
+    const code = (error as { exitCode?: number }).exitCode;
+    if (code === 0) process.exit(0);
+    if (error instanceof SettingError) process.stderr.write(`prefork: error: ${error.message}\n`);
+    process.exit(2);
+  }
+  setLogLevel(parsed.settings.logLevel);
+  await new Arbiter(parsed.settings, parsed.app, VERSION).start();
+}

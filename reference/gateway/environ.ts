@@ -1,0 +1,81 @@
+// The WSGI/CGI view of a request, with gunicorn's rules (see spec/gateway.ts).
+import type { IncomingMessage } from 'node:http';
+import type { Environ } from './types.ts';
+
+export interface EnvironContext {
+  serverHost: string;
+  serverPort: number;
+  multiprocess: boolean;
+  multithread: boolean;
+  forwardedAllowIps: string[];
+  software: string;
+}
+
+/** Percent-decoding to bytes, read as latin-1 (PEP 3333's "bytes as str"). */
+export function decodePath(raw: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const hex = raw.slice(i + 1, i + 3);
+    if (raw[i] === '%' && /^[0-9a-fA-F]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(raw.charCodeAt(i) & 0xff);
+    }
+  }
+  return Buffer.from(bytes).toString('latin1');
+}
+
+const SECURE_SCHEME_HEADERS: Record<string, string> = {
+  'x-forwarded-protocol': 'ssl',
+  'x-forwarded-proto': 'https',
+  'x-forwarded-ssl': 'on',
+};
+
+function peerAddress(address: string | undefined): string {
+  return (address ?? '').replace(/^::ffff:/, '');
+}
+
+export function buildEnviron(req: IncomingMessage, context: EnvironContext): Environ {
+  const target = req.url ?? '/';
+  const question = target.indexOf('?');
+  let path = question < 0 ? target : target.slice(0, question);
+  if (/^https?:\/\//i.test(path)) path = path.replace(/^https?:\/\/[^/]*/i, '') || '/';
+  const peer = peerAddress(req.socket.remoteAddress);
+  const environ: Record<string, unknown> = {
+    REQUEST_METHOD: req.method ?? 'GET',
+    SCRIPT_NAME: process.env.SCRIPT_NAME ?? '',
+    PATH_INFO: decodePath(path),
+    QUERY_STRING: question < 0 ? '' : target.slice(question + 1),
+    RAW_URI: target,
+    SERVER_NAME: context.serverHost,
+    SERVER_PORT: String(context.serverPort),
+    SERVER_PROTOCOL: `HTTP/${req.httpVersion}`,
+    SERVER_SOFTWARE: context.software,
+    REMOTE_ADDR: peer,
+    REMOTE_PORT: String(req.socket.remotePort ?? ''),
+    'wsgi.version': [1, 0],
+    'wsgi.url_scheme': 'http',
+    'wsgi.multithread': context.multithread,
+    'wsgi.multiprocess': context.multiprocess,
+    'wsgi.run_once': false,
+    'wsgi.input_terminated': true,
+  };
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    // Underscored names could impersonate their dashed twins (X_User vs X-User): dropped.
+    if (name.includes('_')) continue;
+    const upper = name.toUpperCase().replaceAll('-', '_');
+    const key = upper === 'CONTENT_TYPE' || upper === 'CONTENT_LENGTH' ? upper : `HTTP_${upper}`;
+    environ[key] = key in environ ? `${environ[key]},${raw[i + 1]}` : raw[i + 1];
+  }
+  const trusted = context.forwardedAllowIps.includes('*') || context.forwardedAllowIps.includes(peer);
+  if (trusted) {
+    for (const [header, secure] of Object.entries(SECURE_SCHEME_HEADERS)) {
+      const value = req.headers[header];
+      if (typeof value === 'string' && value.toLowerCase() === secure) environ['wsgi.url_scheme'] = 'https';
+    }
+  }
+  return environ as unknown as Environ;
+}

@@ -1,0 +1,65 @@
+// Writing the app's answer: the server owns framing and hop-by-hop headers, Date and Server;
+// bytes beyond a declared Content-Length are never sent; HEAD/204/304 bodies are dropped (Node's
+// ServerResponse ignores body writes for them).
+import type { ServerResponse } from 'node:http';
+import type { AppResult, RawResponse } from '../gateway/types.ts';
+
+export const SERVER_NAME = 'prefork';
+
+const SERVER_OWNED = new Set([
+  'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailers',
+  'transfer-encoding', 'upgrade', 'server', 'date',
+]);
+
+interface Normalised {
+  status: number;
+  statusText?: string;
+  headers: Array<[string, string]>;
+  body: AsyncIterable<Uint8Array | string> | null;
+}
+
+function isRaw(result: AppResult): result is RawResponse {
+  return !(result instanceof Response);
+}
+
+function normalise(result: AppResult): Normalised {
+  if (isRaw(result)) {
+    const { body } = result;
+    const iterable = body == null ? null : typeof body === 'string' || body instanceof Uint8Array ? [body] : body;
+    return { status: result.status, statusText: result.statusText, headers: result.headers ?? [], body: iterable as AsyncIterable<Uint8Array | string> | null };
+  }
+  const headers: Array<[string, string]> = [];
+  result.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') headers.push([name, value]);
+  });
+  for (const cookie of result.headers.getSetCookie()) headers.push(['set-cookie', cookie]);
+  return { status: result.status, statusText: result.statusText || undefined, headers, body: result.body as AsyncIterable<Uint8Array> | null };
+}
+
+/** Sends the response; rejects if the body fails after the headers went out (caller destroys). */
+export async function respond(res: ServerResponse, result: AppResult, options: { close: boolean }): Promise<void> {
+  const { status, statusText, headers, body } = normalise(result);
+  const flat: string[] = ['Server', SERVER_NAME];
+  let remaining = Infinity;
+  for (const [name, value] of headers) {
+    const lower = name.toLowerCase();
+    if (SERVER_OWNED.has(lower)) continue;
+    if (lower === 'content-length') remaining = Number(value);
+    flat.push(name, value);
+  }
+  if (options.close) {
+    flat.push('Connection', 'close');
+    res.shouldKeepAlive = false;
+  }
+  res.writeHead(status, statusText, flat);
+  if (body) {
+    for await (const piece of body) {
+      if (remaining <= 0) break;
+      let bytes = typeof piece === 'string' ? Buffer.from(piece, 'latin1') : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+      if (bytes.length > remaining) bytes = bytes.subarray(0, remaining);
+      remaining -= bytes.length;
+      if (!res.write(bytes)) await new Promise((resolve) => res.once('drain', resolve));
+    }
+  }
+  await new Promise<void>((resolve) => res.end(resolve));
+}

@@ -1,0 +1,89 @@
+// One HTTP server per worker on Node's own parser (llhttp). Connections are fed to it by the
+// worker's accept gate; limits gunicorn applies per line are checked on the parsed request.
+import http from 'node:http';
+import { Readable } from 'node:stream';
+import { buildEnviron, type EnvironContext } from '../gateway/environ.ts';
+import type { Handler } from '../gateway/types.ts';
+import { log } from '../log.ts';
+import type { Settings } from '../settings.ts';
+import { sendError } from './errors.ts';
+import { respond } from './respond.ts';
+
+export interface HttpHooks {
+  /** Sync workers answer every request with Connection: close. */
+  closeEachResponse: boolean;
+  /** Told when a response is complete (max_requests accounting). */
+  onResponse(): void;
+  /** True once the worker is shutting down: responses then say Connection: close. */
+  stopping(): boolean;
+}
+
+/** gunicorn's per-line limits, checked after llhttp parsed the head (it only bounds the total). */
+function limitViolation(req: http.IncomingMessage, settings: Settings): [number, string] | undefined {
+  const line = `${req.method} ${req.url} HTTP/${req.httpVersion}`;
+  if (settings.limitRequestLine && line.length > settings.limitRequestLine) return [400, `Request Line is too large (${line.length} > ${settings.limitRequestLine})`];
+  const raw = req.rawHeaders;
+  if (settings.limitRequestFields && raw.length / 2 > settings.limitRequestFields) return [431, 'Too many header fields'];
+  for (let i = 0; i < raw.length; i += 2) {
+    const size = raw[i].length + 2 + raw[i + 1].length + 2;
+    if (settings.limitRequestFieldSize && size > settings.limitRequestFieldSize) return [431, `Header field too large: ${raw[i]}`];
+  }
+  return undefined;
+}
+
+function toRequest(req: http.IncomingMessage, context: EnvironContext): Request {
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    try {
+      headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
+    } catch {
+      // a header fetch refuses stays visible in environ
+    }
+  }
+  let url: string;
+  try {
+    url = new URL(req.url ?? '/', `http://${req.headers.host ?? `${context.serverHost}:${context.serverPort}`}`).href;
+  } catch {
+    url = `http://${context.serverHost}:${context.serverPort}/`;
+  }
+  return new Request(url, {
+    method: req.method,
+    headers,
+    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+    duplex: 'half',
+  } as RequestInit);
+}
+
+export function createHttpServer(settings: Settings, handler: Handler, context: EnvironContext, hooks: HttpHooks): http.Server {
+  const maxHeaderSize = Math.min(settings.limitRequestLine + settings.limitRequestFields * settings.limitRequestFieldSize + 1024, 1 << 23) || 1 << 23;
+  const server = http.createServer(
+    { keepAliveTimeout: settings.keepalive * 1000, maxHeaderSize, requestTimeout: 0, noDelay: true },
+    async (req, res) => {
+      const violation = limitViolation(req, settings);
+      if (violation) return sendError(req.socket, violation[0], violation[1]);
+      const close = hooks.closeEachResponse || hooks.stopping() || settings.keepalive === 0;
+      let result;
+      try {
+        result = await handler(toRequest(req, context), buildEnviron(req, context));
+      } catch (error) {
+        log('error', `Error handling request ${req.url}: ${(error as Error).stack ?? error}`);
+        return sendError(req.socket, 500, 'Internal Server Error');
+      }
+      try {
+        await respond(res, result, { close });
+        hooks.onResponse();
+      } catch (error) {
+        // After the headers: close without ending the body, so the client sees it is cut.
+        log('error', `Error writing the response to ${req.url}: ${(error as Error).message}`);
+        req.socket.destroy();
+      }
+    },
+  );
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const code = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+    sendError(socket as import('node:net').Socket, code, error.message);
+  });
+  return server;
+}

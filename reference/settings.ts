@@ -1,0 +1,135 @@
+// One table drives flags, config-file keys, defaults, validation and --help (gunicorn's config.py
+// is the model): adding a setting touches this file only.
+
+export type WorkerClass = 'sync' | 'gthread' | 'async';
+
+export interface Settings {
+  bind: string[];
+  workers: number;
+  workerClass: WorkerClass;
+  threads: number;
+  workerConnections: number;
+  timeout: number;
+  gracefulTimeout: number;
+  keepalive: number;
+  maxRequests: number;
+  maxRequestsJitter: number;
+  backlog: number;
+  limitRequestLine: number;
+  limitRequestFields: number;
+  limitRequestFieldSize: number;
+  forwardedAllowIps: string[];
+  preload: boolean;
+  config: string | null;
+  pidfile: string | null;
+  logLevel: 'debug' | 'info' | 'warning' | 'error' | 'critical';
+  accessLogfile: string | null;
+}
+
+export class SettingError extends Error {
+  override name = 'SettingError';
+}
+
+interface Setting<K extends keyof Settings> {
+  key: K;
+  flags: string; // commander syntax: "-w, --workers <int>"
+  doc: string;
+  default: () => Settings[K];
+  /** Turns one raw value (flag text or config-file value) into the setting, or throws SettingError. */
+  parse: (raw: unknown, previous: Settings[K]) => Settings[K];
+}
+
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => (raw: unknown): number => {
+  const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
+  if (!Number.isInteger(n) || n < min || n > max) throw new SettingError(`expected a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  return n;
+};
+const seconds = (raw: unknown): number => {
+  const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
+  if (!Number.isFinite(n) || n < 0) throw new SettingError(`expected a number of seconds >= 0, got ${JSON.stringify(raw)}`);
+  return n;
+};
+const oneOf = <T extends string>(...values: T[]) => (raw: unknown): T => {
+  if (!values.includes(raw as T)) throw new SettingError(`expected one of ${values.join(', ')}, got ${JSON.stringify(raw)}`);
+  return raw as T;
+};
+const text = (raw: unknown): string => {
+  if (typeof raw !== 'string' || raw === '') throw new SettingError(`expected a non-empty string, got ${JSON.stringify(raw)}`);
+  return raw;
+};
+const list = (raw: unknown): string[] => (Array.isArray(raw) ? raw.map(text) : text(raw).split(',').map((s) => s.trim()).filter(Boolean));
+
+function define<K extends keyof Settings>(setting: Setting<K>): Setting<K> {
+  return setting;
+}
+
+export const SETTINGS = [
+  define({
+    key: 'bind', flags: '-b, --bind <address>', default: () => ['127.0.0.1:8000'],
+    doc: 'host:port to bind (repeatable); [::1]:port for IPv6',
+    // Repeated flags accumulate, but the first one replaces the default.
+    parse: (raw, previous) => {
+      const value = text(raw);
+      if (!/^(\[[0-9a-fA-F:.]+\]|[^:[\]]+):\d{1,5}$/.test(value)) throw new SettingError(`expected host:port, got ${JSON.stringify(value)}`);
+      return previous === DEFAULT_BIND ? [value] : [...previous, value];
+    },
+  }),
+  define({
+    key: 'workers', flags: '-w, --workers <int>', doc: 'number of worker processes ($WEB_CONCURRENCY, else 1)',
+    default: () => (process.env.WEB_CONCURRENCY ? integer(1)(process.env.WEB_CONCURRENCY) : 1), parse: integer(1, 1024),
+  }),
+  define({
+    key: 'workerClass', flags: '-k, --worker-class <class>', doc: 'sync | gthread | async (sync with --threads > 1 runs gthread)',
+    default: () => 'sync', parse: oneOf('sync', 'gthread', 'async'),
+  }),
+  define({ key: 'threads', flags: '--threads <int>', doc: 'threads per gthread worker', default: () => 1, parse: integer(1, 1024) }),
+  define({
+    key: 'workerConnections', flags: '--worker-connections <int>', doc: 'simultaneous connections per gthread/async worker',
+    default: () => 1000, parse: integer(1, 1_000_000),
+  }),
+  define({ key: 'timeout', flags: '-t, --timeout <seconds>', doc: 'silent workers are killed and restarted after this (0: never)', default: () => 30, parse: seconds }),
+  define({ key: 'gracefulTimeout', flags: '--graceful-timeout <seconds>', doc: 'time workers get to finish on TERM/HUP', default: () => 30, parse: seconds }),
+  define({ key: 'keepalive', flags: '--keep-alive <seconds>', doc: 'idle keep-alive connections are closed after this', default: () => 2, parse: seconds }),
+  define({ key: 'maxRequests', flags: '--max-requests <int>', doc: 'a worker restarts after this many requests (0: never)', default: () => 0, parse: integer(0) }),
+  define({ key: 'maxRequestsJitter', flags: '--max-requests-jitter <int>', doc: 'random 0..N added to max-requests per worker', default: () => 0, parse: integer(0) }),
+  define({ key: 'backlog', flags: '--backlog <int>', doc: 'listen queue length', default: () => 2048, parse: integer(1, 65535) }),
+  define({ key: 'limitRequestLine', flags: '--limit-request-line <int>', doc: 'longest request line in bytes (0: unlimited)', default: () => 4094, parse: integer(0, 8190) }),
+  define({ key: 'limitRequestFields', flags: '--limit-request-fields <int>', doc: 'most header fields per request', default: () => 100, parse: integer(0, 32768) }),
+  define({ key: 'limitRequestFieldSize', flags: '--limit-request-field-size <int>', doc: 'longest header line in bytes (0: unlimited)', default: () => 8190, parse: integer(0, 65536) }),
+  define({
+    key: 'forwardedAllowIps', flags: '--forwarded-allow-ips <ips>', doc: 'comma-separated peers whose X-Forwarded-* headers are trusted ("*": all)',
+    default: () => ['127.0.0.1', '::1'], parse: list,
+  }),
+  define({ key: 'preload', flags: '--preload', doc: 'load the app in the master before forking', default: () => false, parse: (raw) => raw === true || raw === 'true' }),
+  define({ key: 'config', flags: '-c, --config <file>', doc: 'a .json, .js or .ts file exporting settings', default: () => null, parse: text }),
+  define({ key: 'pidfile', flags: '-p, --pid <file>', doc: 'write the master pid here', default: () => null, parse: text }),
+  define({
+    key: 'logLevel', flags: '--log-level <level>', doc: 'debug | info | warning | error | critical',
+    default: () => 'info', parse: oneOf('debug', 'info', 'warning', 'error', 'critical'),
+  }),
+  define({ key: 'accessLogfile', flags: '--access-logfile <file>', doc: 'access log ("-": stdout)', default: () => null, parse: text }),
+] as const;
+
+const DEFAULT_BIND: string[] = ['127.0.0.1:8000'];
+
+export function defaults(): Settings {
+  const settings = {} as Record<string, unknown>;
+  for (const s of SETTINGS) settings[s.key] = s.key === 'bind' ? DEFAULT_BIND : s.default();
+  return settings as unknown as Settings;
+}
+
+/** Applies one raw value to a setting by key, naming the setting in any error. */
+export function apply(settings: Settings, key: string, raw: unknown, origin: string): void {
+  const setting = SETTINGS.find((s) => s.key === key);
+  if (!setting) throw new SettingError(`${origin}: unknown setting "${key}"; known: ${SETTINGS.map((s) => s.key).join(', ')}`);
+  try {
+    (settings as unknown as Record<string, unknown>)[key] = (setting.parse as (r: unknown, p: unknown) => unknown)(raw, settings[setting.key]);
+  } catch (error) {
+    throw new SettingError(`${origin} ${setting.flags.split(' ').find((f) => f.startsWith('--'))}: ${(error as Error).message}`);
+  }
+}
+
+/** gunicorn's rule: sync with threads > 1 is gthread. */
+export function effectiveWorkerClass(settings: Settings): WorkerClass {
+  return settings.workerClass === 'sync' && settings.threads > 1 ? 'gthread' : settings.workerClass;
+}

@@ -1,0 +1,106 @@
+// What every worker class shares: heartbeat, accept gates, signals, max_requests, shutdown.
+import fs from 'node:fs';
+import type net from 'node:net';
+import type { WorkerBoot } from '../arbiter.ts';
+import type { Handler } from '../gateway/types.ts';
+import { createHttpServer } from '../http/server.ts';
+import { log } from '../log.ts';
+import { AcceptGate } from './gate.ts';
+
+export abstract class Worker {
+  protected readonly connections = new Set<net.Socket>();
+  protected alive = true;
+  private served = 0;
+  private readonly maxRequests: number;
+  private readonly gates: AcceptGate[];
+  private readonly http;
+
+  constructor(
+    protected readonly boot: WorkerBoot,
+    handler: Handler,
+    multithread: boolean,
+  ) {
+    const { settings } = boot;
+    this.maxRequests = settings.maxRequests > 0 ? settings.maxRequests + Math.floor(Math.random() * (settings.maxRequestsJitter + 1)) : Infinity;
+    const listener = boot.listeners[0];
+    this.http = createHttpServer(
+      settings,
+      handler,
+      {
+        serverHost: listener.host,
+        serverPort: listener.port,
+        multiprocess: settings.workers > 1,
+        multithread,
+        forwardedAllowIps: settings.forwardedAllowIps,
+        software: 'prefork/0.1.0',
+      },
+      {
+        closeEachResponse: this.closeEachResponse(),
+        stopping: () => !this.alive,
+        onResponse: () => this.responded(),
+      },
+    );
+    this.gates = boot.listeners.map((l) => new AcceptGate(l.fd, settings.backlog, (socket) => this.accepted(socket)));
+  }
+
+  /** Whether the worker can take one more connection now. */
+  protected abstract hasCapacity(): boolean;
+  protected abstract closeEachResponse(): boolean;
+
+  run(): void {
+    process.on('SIGTERM', () => this.stop());
+    process.on('SIGQUIT', () => process.exit(0));
+    process.on('SIGINT', () => process.exit(0));
+    process.on('SIGHUP', () => undefined);
+    this.notify();
+    this.updateGates();
+  }
+
+  /** The heartbeat: the master reads this file's mtime. */
+  protected notify(): void {
+    const now = Date.now() / 1000;
+    fs.futimesSync(this.boot.heartbeatFd, now, now);
+  }
+
+  protected updateGates(): void {
+    const open = this.alive && this.hasCapacity();
+    for (const gate of this.gates) {
+      if (open) gate.open();
+      else gate.close();
+    }
+  }
+
+  private accepted(socket: net.Socket): void {
+    this.connections.add(socket);
+    // Synchronously, before libuv accepts the next pending connection.
+    this.updateGates();
+    socket.once('close', () => {
+      this.connections.delete(socket);
+      this.updateGates();
+      if (!this.alive && this.connections.size === 0) process.exit(0);
+    });
+    this.http.emit('connection', socket);
+  }
+
+  private responded(): void {
+    if (++this.served >= this.maxRequests && this.alive) {
+      log('info', 'Autorestarting worker after current request.');
+      this.stop();
+    }
+  }
+
+  /** Graceful: accept what is already waiting, stop accepting, finish open connections, exit. */
+  protected stop(): void {
+    if (!this.alive) return;
+    // One more loop turn with the gates as they are: connections already queued get accepted.
+    setImmediate(() => {
+      this.alive = false;
+      this.updateGates();
+      // Open connections finish: responses now say Connection: close, and idle keep-alive ones
+      // end at keepalive. graceful_timeout bounds it all.
+      if (this.connections.size === 0) process.exit(0);
+      const limit = this.boot.settings.gracefulTimeout * 1000;
+      setTimeout(() => process.exit(0), limit).unref();
+    });
+  }
+}

@@ -1,0 +1,36 @@
+// A worker process: bound to its master's life, loads the app, runs its class.
+import { APP_LOAD_ERROR, WORKER_BOOT_ERROR, type WorkerBoot } from '../arbiter.ts';
+import { loadApp } from '../gateway/load.ts';
+import { dieWithParent } from '../libc.ts';
+import { log, setLogLevel } from '../log.ts';
+import { effectiveWorkerClass } from '../settings.ts';
+import { AsyncWorker } from './async.ts';
+import { GthreadWorker } from './gthread.ts';
+import { SyncWorker } from './sync.ts';
+
+const boot: WorkerBoot = JSON.parse(process.env.PREFORK_WORKER ?? 'null');
+setLogLevel(boot.settings.logLevel);
+try {
+  dieWithParent();
+} catch (error) {
+  log('error', `${(error as Error).message}`);
+  process.exit(WORKER_BOOT_ERROR);
+}
+// The master may have died before prctl took effect.
+if (process.ppid !== boot.ppid) {
+  log('info', 'Parent changed, shutting down');
+  process.exit(0);
+}
+
+let handler;
+try {
+  handler = await loadApp(boot.app);
+} catch (error) {
+  log('error', `Exception while loading the app: ${(error as Error).stack ?? error}`);
+  process.exit(APP_LOAD_ERROR);
+}
+
+const cls = effectiveWorkerClass(boot.settings);
+const worker =
+  cls === 'sync' ? new SyncWorker(boot, handler, false) : cls === 'gthread' ? new GthreadWorker(boot, handler, true) : new AsyncWorker(boot, handler, true);
+worker.run();
