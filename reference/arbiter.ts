@@ -12,6 +12,8 @@ import { effectiveWorkerClass, type Settings } from './settings.ts';
 export const WORKER_BOOT_ERROR = 3;
 export const APP_LOAD_ERROR = 4;
 const WORKER_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workers', 'main.ts');
+// Workers run TypeScript through tsx; resolved here so the worker's cwd does not matter.
+const TSX_LOADER = import.meta.resolve('tsx');
 const MURDER_EVERY_MS = 200;
 
 interface WorkerHandle {
@@ -19,6 +21,7 @@ interface WorkerHandle {
   pid: number;
   age: number;
   heartbeat: number; // fd of an unlinked temp file whose mtime the worker touches
+  spawnedAt: number;
   abortedAt?: number;
 }
 
@@ -83,8 +86,8 @@ export class Arbiter {
     const heartbeatPath = path.join(os.tmpdir(), `wprefork-${process.pid}-${++this.age}-${Math.random().toString(36).slice(2)}`);
     const heartbeat = fs.openSync(heartbeatPath, 'w+');
     fs.unlinkSync(heartbeatPath);
-    const now = Date.now() / 1000;
-    fs.futimesSync(heartbeat, now, now);
+    // mtime 0 until the worker's first heartbeat: "never booted" is then observable.
+    fs.futimesSync(heartbeat, 0, 0);
     // stdio: 0 closed, 1-2 shared, 3 the heartbeat file, 4.. the listening sockets.
     const boot: WorkerBoot = {
       settings: this.settings,
@@ -93,7 +96,7 @@ export class Arbiter {
       heartbeatFd: 3,
       ppid: process.pid,
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER_MAIN], {
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, WORKER_MAIN], {
       stdio: ['ignore', 'inherit', 'inherit', heartbeat, ...this.listeners.map((l) => l.fd)],
       env: { ...process.env, PREFORK_WORKER: JSON.stringify(boot) },
     });
@@ -102,7 +105,7 @@ export class Arbiter {
       log('error', 'could not spawn a worker');
       return;
     }
-    const handle: WorkerHandle = { child, pid: child.pid, age: this.age, heartbeat };
+    const handle: WorkerHandle = { child, pid: child.pid, age: this.age, heartbeat, spawnedAt: Date.now() };
     this.workers.set(child.pid, handle);
     log('info', `Booting worker with pid: ${child.pid}`);
     child.once('exit', (code, signal) => this.reap(handle, code, signal));
@@ -110,7 +113,11 @@ export class Arbiter {
 
   private reap(worker: WorkerHandle, code: number | null, signal: NodeJS.Signals | null): void {
     this.workers.delete(worker.pid);
+    const booted = this.lastBeat(worker) > 0;
     fs.closeSync(worker.heartbeat);
+    // A worker that dies on its own before its first heartbeat could not boot: respawning it
+    // would only loop.
+    if (!booted && !signal && code !== APP_LOAD_ERROR) code = WORKER_BOOT_ERROR;
     if (signal) log(signal === 'SIGTERM' || signal === 'SIGQUIT' ? 'info' : 'warning', `Worker (pid:${worker.pid}) was sent ${signal}!`);
     if (this.stopping) return;
     if (code === WORKER_BOOT_ERROR || code === APP_LOAD_ERROR) {
@@ -134,12 +141,7 @@ export class Arbiter {
     if (!this.settings.timeout) return;
     const now = Date.now();
     for (const worker of this.workers.values()) {
-      let lastBeat: number;
-      try {
-        lastBeat = fs.fstatSync(worker.heartbeat).mtimeMs;
-      } catch {
-        continue;
-      }
+      const lastBeat = Math.max(this.lastBeat(worker), worker.spawnedAt);
       if (now - lastBeat <= this.settings.timeout * 1000) continue;
       if (worker.abortedAt === undefined) {
         log('critical', `WORKER TIMEOUT (pid:${worker.pid})`);
@@ -149,6 +151,14 @@ export class Arbiter {
         // A stopped or wedged worker never acts on SIGABRT.
         this.kill(worker.pid, 'SIGKILL');
       }
+    }
+  }
+
+  private lastBeat(worker: WorkerHandle): number {
+    try {
+      return fs.fstatSync(worker.heartbeat).mtimeMs;
+    } catch {
+      return 0;
     }
   }
 
