@@ -69,7 +69,7 @@ export function validateManifest(data: unknown): Manifest {
     throw new ManifestError(`invalid manifest:\n  - ${(validator.errors ?? []).map(describe).join('\n  - ')}`);
   }
   const manifest = data as Manifest;
-  const unknown = [manifest.command, Object.values(manifest.env ?? {})]
+  const unknown = [manifest.command, Object.values(manifest.env ?? {}), manifest.app ?? '']
     .flat()
     .flatMap((part) => [...part.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))
     .filter((name) => !(PLACEHOLDERS as readonly string[]).includes(name));
@@ -164,6 +164,7 @@ export function expand(target: Target, config: ServerConfig, runClass: RunClass,
     kitDir: KIT_DIR,
   };
   const fill = (s: string) => s.replace(/\{(\w+)\}/g, (_, name: keyof typeof values) => values[name]);
+  values.app = fill(values.app); // the app path may itself name {kitDir} or {targetDir}
   const env = Object.fromEntries(Object.entries(target.manifest.env ?? {}).map(([k, v]) => [k, fill(v)]));
   return { argv: target.manifest.command.map(fill), env: { ...env, ...config.env } };
 }

@@ -52,6 +52,11 @@ describe('classes and placeholders', () => {
     expect(argv).toEqual(['/bin/demo', '--bind', '127.0.0.1:8123', '-w', '2', '-k', 'evented', 'probe:app']);
     expect(env).toEqual({ PORT: '8123', X: '1' });
   });
+  test('the app value takes placeholders too', () => {
+    const manifest = validateManifest({ ...good, app: '{targetDir}/probe.ts' });
+    const { argv } = expand({ dir: '/t', manifest }, defaultConfig('sync'), runClasses(manifest)[0], '127.0.0.1', 1);
+    expect(argv.at(-1)).toBe('/t/probe.ts');
+  });
   test('id globs', () => {
     expect(selected('lifecycle.respawn', ['lifecycle.*'], [])).toBe(true);
     expect(selected('lifecycle.respawn', [], ['*.respawn'])).toBe(false);

@@ -20,6 +20,8 @@ export interface HttpHooks {
 
 /** gunicorn's per-line limits, checked after llhttp parsed the head (it only bounds the total). */
 function limitViolation(req: http.IncomingMessage, settings: Settings): [number, string] | undefined {
+  // llhttp lets a version-less request line through as HTTP/0.9; gunicorn refuses it.
+  if (req.httpVersionMajor !== 1) return [400, `Invalid HTTP Version: ${req.httpVersion}`];
   const line = `${req.method} ${req.url} HTTP/${req.httpVersion}`;
   if (settings.limitRequestLine && line.length > settings.limitRequestLine) return [400, `Request Line is too large (${line.length} > ${settings.limitRequestLine})`];
   const raw = req.rawHeaders;
@@ -83,7 +85,12 @@ export function createHttpServer(settings: Settings, handler: Handler, context: 
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     const code = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
     if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
-    sendError(socket as import('node:net').Socket, code, error.message);
+    // Garbage pipelined behind a request is parsed before that request is answered: the answer
+    // goes first, then the error, then the close.
+    // An error inside the request's own body (a bad chunk) is answered at once.
+    const inFlight = (socket as unknown as { _httpMessage?: http.ServerResponse })._httpMessage;
+    if (inFlight && !inFlight.writableFinished && inFlight.req.complete) inFlight.once('finish', () => sendError(socket as import('node:net').Socket, code, error.message));
+    else sendError(socket as import('node:net').Socket, code, error.message);
   });
   return server;
 }

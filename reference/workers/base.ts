@@ -10,6 +10,7 @@ import { AcceptGate } from './gate.ts';
 export abstract class Worker {
   protected readonly connections = new Set<net.Socket>();
   protected alive = true;
+  private draining = false;
   private served = 0;
   private readonly maxRequests: number;
   private readonly gates: AcceptGate[];
@@ -63,7 +64,7 @@ export abstract class Worker {
   }
 
   protected updateGates(): void {
-    const open = this.alive && this.hasCapacity();
+    const open = this.draining || (this.alive && this.hasCapacity());
     for (const gate of this.gates) {
       if (open) gate.open();
       else gate.close();
@@ -77,7 +78,7 @@ export abstract class Worker {
     socket.once('close', () => {
       this.connections.delete(socket);
       this.updateGates();
-      if (!this.alive && this.connections.size === 0) process.exit(0);
+      if (!this.alive && !this.draining && this.connections.size === 0) process.exit(0);
     });
     this.http.emit('connection', socket);
   }
@@ -89,18 +90,23 @@ export abstract class Worker {
     }
   }
 
-  /** Graceful: accept what is already waiting, stop accepting, finish open connections, exit. */
+  /**
+   * Graceful stop. Connections already waiting in the backlog are accepted in one last pass
+   * whatever the capacity (gunicorn's sync workers reset them, #2529); then this worker closes
+   * every copy of the listening socket it holds, so once all have, new connections are refused.
+   * Open connections finish (responses now say Connection: close); graceful_timeout bounds it.
+   */
   protected stop(): void {
     if (!this.alive) return;
-    // One more loop turn with the gates as they are: connections already queued get accepted.
-    setImmediate(() => {
-      this.alive = false;
+    this.alive = false;
+    this.draining = true;
+    this.updateGates();
+    setTimeout(() => {
+      this.draining = false;
       this.updateGates();
-      // Open connections finish: responses now say Connection: close, and idle keep-alive ones
-      // end at keepalive. graceful_timeout bounds it all.
+      for (const listener of this.boot.listeners) fs.closeSync(listener.fd);
       if (this.connections.size === 0) process.exit(0);
-      const limit = this.boot.settings.gracefulTimeout * 1000;
-      setTimeout(() => process.exit(0), limit).unref();
-    });
+      setTimeout(() => process.exit(0), this.boot.settings.gracefulTimeout * 1000).unref();
+    }, 20);
   }
 }
