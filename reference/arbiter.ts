@@ -6,14 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bind, type Listener } from './listener.ts';
+import { TSX_LOADER } from './loader.ts';
 import { log } from './log.ts';
 import { effectiveWorkerClass, type Settings } from './settings.ts';
 
 export const WORKER_BOOT_ERROR = 3;
 export const APP_LOAD_ERROR = 4;
 const WORKER_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workers', 'main.ts');
-// Workers run TypeScript through tsx; resolved here so the worker's cwd does not matter.
-const TSX_LOADER = import.meta.resolve('tsx');
 const MURDER_EVERY_MS = 200;
 
 interface WorkerHandle {

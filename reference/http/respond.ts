@@ -11,7 +11,7 @@ const SERVER_OWNED = new Set([
   'transfer-encoding', 'upgrade', 'server', 'date',
 ]);
 
-interface Normalised {
+export interface Normalised {
   status: number;
   statusText?: string;
   headers: Array<[string, string]>;
@@ -22,7 +22,7 @@ function isRaw(result: AppResult): result is RawResponse {
   return !(result instanceof Response);
 }
 
-function normalise(result: AppResult): Normalised {
+export function normalise(result: AppResult): Normalised {
   if (isRaw(result)) {
     const { body } = result;
     const iterable = body == null ? null : typeof body === 'string' || body instanceof Uint8Array ? [body] : body;

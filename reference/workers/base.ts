@@ -9,6 +9,8 @@ import { AcceptGate } from './gate.ts';
 
 export abstract class Worker {
   protected readonly connections = new Set<net.Socket>();
+  /** Connections with a request in progress or not yet sent (not idle keep-alive ones). */
+  private readonly busy = new Set<net.Socket>();
   protected alive = true;
   private draining = false;
   private served = 0;
@@ -41,6 +43,13 @@ export abstract class Worker {
         onResponse: () => this.responded(),
       },
     );
+    this.http.on('request', (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+      this.busy.add(req.socket);
+      res.once('finish', () => {
+        this.busy.delete(req.socket);
+        this.updateGates();
+      });
+    });
     this.gates = boot.listeners.map((l) => new AcceptGate(l.fd, settings.backlog, (socket) => this.accepted(socket)));
   }
 
@@ -71,12 +80,18 @@ export abstract class Worker {
     }
   }
 
+  protected busyConnections(): number {
+    return this.busy.size;
+  }
+
   private accepted(socket: net.Socket): void {
     this.connections.add(socket);
+    this.busy.add(socket);
     // Synchronously, before libuv accepts the next pending connection.
     this.updateGates();
     socket.once('close', () => {
       this.connections.delete(socket);
+      this.busy.delete(socket);
       this.updateGates();
       if (!this.alive && !this.draining && this.connections.size === 0) process.exit(0);
     });

@@ -1,12 +1,14 @@
-// gthread, first step: requests run on the event loop with at most min(threads,
-// worker_connections) connections at once, which gives gunicorn's capacity. Still missing: the
-// worker_threads pool that keeps the heartbeat going during CPU-bound requests, and queueing of
-// connections beyond `threads` (gunicorn accepts up to worker_connections).
+// gthread: the app runs on a pool of `threads` worker_threads (see thread-pool.ts); the main
+// thread accepts, parses, keeps keep-alive connections and heartbeats every second, so long or
+// CPU-bound requests never time the worker out, draining included (unlike gunicorn #1493).
+// It accepts while fewer than `threads` connections are busy (idle keep-alive ones do not count)
+// and it holds fewer than worker_connections: no connection waits on a worker that has no free
+// thread while another worker idles (unlike gunicorn #908).
 import { AsyncWorker } from './async.ts';
 
 export class GthreadWorker extends AsyncWorker {
   protected override hasCapacity(): boolean {
     const { threads, workerConnections } = this.boot.settings;
-    return this.connections.size < Math.min(threads, workerConnections);
+    return this.busyConnections() < threads && this.connections.size < workerConnections;
   }
 }

@@ -6,6 +6,7 @@ import { log, setLogLevel } from '../log.ts';
 import { effectiveWorkerClass } from '../settings.ts';
 import { AsyncWorker } from './async.ts';
 import { GthreadWorker } from './gthread.ts';
+import { threadPool } from './thread-pool.ts';
 import { SyncWorker } from './sync.ts';
 
 const boot: WorkerBoot = JSON.parse(process.env.PREFORK_WORKER ?? 'null');
@@ -31,6 +32,20 @@ try {
 }
 
 const cls = effectiveWorkerClass(boot.settings);
+let pool;
+if (cls === 'gthread') {
+  pool = threadPool(boot.app, boot.settings.threads);
+  try {
+    await pool.ready;
+  } catch (error) {
+    log('error', `Exception while loading the app in a thread: ${(error as Error).stack ?? error}`);
+    process.exit(APP_LOAD_ERROR);
+  }
+}
 const worker =
-  cls === 'sync' ? new SyncWorker(boot, handler, false) : cls === 'gthread' ? new GthreadWorker(boot, handler, true) : new AsyncWorker(boot, handler, true);
+  cls === 'sync'
+    ? new SyncWorker(boot, handler, false)
+    : cls === 'gthread'
+      ? new GthreadWorker(boot, pool!.handler, true)
+      : new AsyncWorker(boot, handler, true);
 worker.run();
