@@ -6,13 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bind, type Listener } from './listener.ts';
-import { TSX_LOADER } from './loader.ts';
 import { log } from './log.ts';
 import { effectiveWorkerClass, type Settings } from './settings.ts';
 
 export const WORKER_BOOT_ERROR = 3;
 export const APP_LOAD_ERROR = 4;
-const WORKER_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workers', 'main.ts');
+const WORKER_BOOT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workers', 'boot.js');
 const MURDER_EVERY_MS = 200;
 
 interface WorkerHandle {
@@ -95,9 +94,9 @@ export class Arbiter {
       heartbeatFd: 3,
       ppid: process.pid,
     };
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, WORKER_MAIN], {
+    const child = spawn(process.execPath, [WORKER_BOOT], {
       stdio: ['ignore', 'inherit', 'inherit', heartbeat, ...this.listeners.map((l) => l.fd)],
-      env: { ...process.env, PREFORK_WORKER: JSON.stringify(boot) },
+      env: { ...process.env, PREFORK_WORKER: JSON.stringify(boot), PREFORK_MASTER_PID: String(process.pid) },
     });
     if (child.pid === undefined) {
       fs.closeSync(heartbeat);

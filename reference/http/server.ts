@@ -12,8 +12,8 @@ import { respond } from './respond.ts';
 export interface HttpHooks {
   /** Sync workers answer every request with Connection: close. */
   closeEachResponse: boolean;
-  /** Told when a response is complete (max_requests accounting). */
-  onResponse(): void;
+  /** Told when a request starts (max_requests counts requests, as gunicorn's nr does). */
+  onRequest(): void;
   /** True once the worker is shutting down: responses then say Connection: close. */
   stopping(): boolean;
 }
@@ -64,6 +64,7 @@ export function createHttpServer(settings: Settings, handler: Handler, context: 
     async (req, res) => {
       const violation = limitViolation(req, settings);
       if (violation) return sendError(req.socket, violation[0], violation[1]);
+      hooks.onRequest();
       const close = hooks.closeEachResponse || hooks.stopping() || settings.keepalive === 0;
       let result;
       try {
@@ -74,7 +75,6 @@ export function createHttpServer(settings: Settings, handler: Handler, context: 
       }
       try {
         await respond(res, result, { close });
-        hooks.onResponse();
       } catch (error) {
         // After the headers: close without ending the body, so the client sees it is cut.
         log('error', `Error writing the response to ${req.url}: ${(error as Error).message}`);

@@ -40,7 +40,7 @@ export abstract class Worker {
       {
         closeEachResponse: this.closeEachResponse(),
         stopping: () => !this.alive,
-        onResponse: () => this.responded(),
+        onRequest: () => this.requestStarted(),
       },
     );
     this.http.on('request', (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
@@ -98,30 +98,33 @@ export abstract class Worker {
     this.http.emit('connection', socket);
   }
 
-  private responded(): void {
+  private requestStarted(): void {
     if (++this.served >= this.maxRequests && this.alive) {
       log('info', 'Autorestarting worker after current request.');
-      this.stop();
+      // Retiring, not shutting down: other workers take the backlog, so no drain pass.
+      this.stop(false);
     }
   }
 
   /**
-   * Graceful stop. Connections already waiting in the backlog are accepted in one last pass
+   * Graceful stop. With `drain` (TERM), connections already waiting in the backlog are accepted in one last pass
    * whatever the capacity (gunicorn's sync workers reset them, #2529); then this worker closes
    * every copy of the listening socket it holds, so once all have, new connections are refused.
    * Open connections finish (responses now say Connection: close); graceful_timeout bounds it.
    */
-  protected stop(): void {
+  protected stop(drain = true): void {
     if (!this.alive) return;
     this.alive = false;
-    this.draining = true;
+    this.draining = drain;
     this.updateGates();
-    setTimeout(() => {
+    const finish = () => {
       this.draining = false;
       this.updateGates();
       for (const listener of this.boot.listeners) fs.closeSync(listener.fd);
       if (this.connections.size === 0) process.exit(0);
       setTimeout(() => process.exit(0), this.boot.settings.gracefulTimeout * 1000).unref();
-    }, 20);
+    };
+    if (drain) setTimeout(finish, 20);
+    else finish();
   }
 }

@@ -1,7 +1,6 @@
-// A worker process: bound to its master's life, loads the app, runs its class.
-import { APP_LOAD_ERROR, WORKER_BOOT_ERROR, type WorkerBoot } from '../arbiter.ts';
+// A worker process (after boot.js): loads the app, runs its class.
+import { APP_LOAD_ERROR, type WorkerBoot } from '../arbiter.ts';
 import { loadApp } from '../gateway/load.ts';
-import { dieWithParent } from '../libc.ts';
 import { log, setLogLevel } from '../log.ts';
 import { effectiveWorkerClass } from '../settings.ts';
 import { AsyncWorker } from './async.ts';
@@ -11,17 +10,7 @@ import { SyncWorker } from './sync.ts';
 
 const boot: WorkerBoot = JSON.parse(process.env.PREFORK_WORKER ?? 'null');
 setLogLevel(boot.settings.logLevel);
-try {
-  dieWithParent();
-} catch (error) {
-  log('error', `${(error as Error).message}`);
-  process.exit(WORKER_BOOT_ERROR);
-}
-// The master may have died before prctl took effect.
-if (process.ppid !== boot.ppid) {
-  log('info', 'Parent changed, shutting down');
-  process.exit(0);
-}
+// boot.js armed the parent-death signal and checked the parent before this module loaded.
 
 let handler;
 try {

@@ -1,0 +1,2 @@
+export function dup(fd: number): number;
+export function dieWithParent(): void;
