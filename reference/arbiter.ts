@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadApp } from './gateway/load.ts';
 import { bind, type Listener } from './listener.ts';
 import { log } from './log.ts';
 import { effectiveWorkerClass, type Settings } from './settings.ts';
@@ -50,6 +51,16 @@ export class Arbiter {
 
   async start(): Promise<void> {
     log('info', `Starting prefork ${this.version}`);
+    if (this.settings.preload) {
+      // Node cannot fork a loaded app into workers: preload validates the app in the master,
+      // before binding, and each worker still loads its own copy.
+      try {
+        await loadApp(this.app);
+      } catch (error) {
+        log('error', `Exception while preloading the app: ${(error as Error).stack ?? error}`);
+        process.exit(APP_LOAD_ERROR);
+      }
+    }
     for (const address of this.settings.bind) {
       const listener = await bind(address, this.settings.backlog);
       this.listeners.push(listener);

@@ -24,10 +24,13 @@ export async function parse(argv: string[]): Promise<{ settings: Settings; app: 
     .argument('<APP>', 'the app module and export')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // Commander names an option after its long flag (--keep-alive -> keepAlive), not our key.
+  const attribute = new Map<string, string>();
   for (const s of SETTINGS) {
     const option = new Option(s.flags, s.doc);
-    if (s.key !== 'preload') option.argParser((value: string, previous: unknown) => value as unknown as typeof previous);
-    program.addOption(s.key === 'bind' ? option.argParser((v: string, prev: string[] = []) => [...prev, v]) : option);
+    if (s.key === 'bind') option.argParser((v: string, prev: string[] = []) => [...prev, v]);
+    attribute.set(s.key, option.attributeName());
+    program.addOption(option);
   }
   program.parse(argv, { from: 'user' });
   const opts = program.opts();
@@ -39,7 +42,7 @@ export async function parse(argv: string[]): Promise<{ settings: Settings; app: 
     }
   }
   for (const s of SETTINGS) {
-    const value = opts[s.key];
+    const value = opts[attribute.get(s.key)!];
     if (value === undefined) continue;
     for (const v of s.key === 'bind' ? (value as string[]) : [value]) apply(settings, s.key, v, 'option');
   }

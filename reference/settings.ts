@@ -100,7 +100,7 @@ export const SETTINGS = [
     key: 'forwardedAllowIps', flags: '--forwarded-allow-ips <ips>', doc: 'comma-separated peers whose X-Forwarded-* headers are trusted ("*": all)',
     default: () => ['127.0.0.1', '::1'], parse: list,
   }),
-  define({ key: 'preload', flags: '--preload', doc: 'load the app in the master before forking', default: () => false, parse: (raw) => raw === true || raw === 'true' }),
+  define({ key: 'preload', flags: '--preload', doc: 'load (and so validate) the app in the master before binding; workers load their own copy', default: () => false, parse: (raw) => raw === true || raw === 'true' }),
   define({ key: 'config', flags: '-c, --config <file>', doc: 'a .json, .js or .ts file exporting settings', default: () => null, parse: text }),
   define({ key: 'pidfile', flags: '-p, --pid <file>', doc: 'write the master pid here', default: () => null, parse: text }),
   define({

@@ -60,7 +60,7 @@ function toRequest(req: http.IncomingMessage, context: EnvironContext): Request 
 export function createHttpServer(settings: Settings, handler: Handler, context: EnvironContext, hooks: HttpHooks): http.Server {
   const maxHeaderSize = Math.min(settings.limitRequestLine + settings.limitRequestFields * settings.limitRequestFieldSize + 1024, 1 << 23) || 1 << 23;
   const server = http.createServer(
-    { keepAliveTimeout: settings.keepalive * 1000, maxHeaderSize, requestTimeout: 0, noDelay: true },
+    { maxHeaderSize, requestTimeout: 0, noDelay: true },
     async (req, res) => {
       const violation = limitViolation(req, settings);
       if (violation) return sendError(req.socket, violation[0], violation[1]);
@@ -82,6 +82,9 @@ export function createHttpServer(settings: Settings, handler: Handler, context: 
       }
     },
   );
+  // Idle keep-alive connections are closed by the worker's own timer (workers/base.ts): Node
+  // 20's keepAliveTimeout overshoots by a second or more.
+  server.keepAliveTimeout = 0;
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     const code = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
     if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy();

@@ -11,6 +11,7 @@ export abstract class Worker {
   protected readonly connections = new Set<net.Socket>();
   /** Connections with a request in progress or not yet sent (not idle keep-alive ones). */
   private readonly busy = new Set<net.Socket>();
+  private readonly idleTimers = new Map<net.Socket, NodeJS.Timeout>();
   protected alive = true;
   private draining = false;
   private served = 0;
@@ -44,10 +45,16 @@ export abstract class Worker {
       },
     );
     this.http.on('request', (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
-      this.busy.add(req.socket);
+      const socket = req.socket;
+      this.busy.add(socket);
+      clearTimeout(this.idleTimers.get(socket));
       res.once('finish', () => {
-        this.busy.delete(req.socket);
+        this.busy.delete(socket);
         this.updateGates();
+        // keepalive: an idle connection is closed after this many seconds without a request.
+        if (!socket.destroyed) {
+          this.idleTimers.set(socket, setTimeout(() => socket.end(), settings.keepalive * 1000));
+        }
       });
     });
     this.gates = boot.listeners.map((l) => new AcceptGate(l.fd, settings.backlog, (socket) => this.accepted(socket)));
@@ -92,6 +99,8 @@ export abstract class Worker {
     socket.once('close', () => {
       this.connections.delete(socket);
       this.busy.delete(socket);
+      clearTimeout(this.idleTimers.get(socket));
+      this.idleTimers.delete(socket);
       this.updateGates();
       if (!this.alive && !this.draining && this.connections.size === 0) process.exit(0);
     });
