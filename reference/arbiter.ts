@@ -12,6 +12,7 @@ import { effectiveWorkerClass, type Settings } from './settings.ts';
 
 export const WORKER_BOOT_ERROR = 3;
 export const APP_LOAD_ERROR = 4;
+// Run compiled (dist/): the master loads no TypeScript tooling, so its only children are workers.
 const WORKER_BOOT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workers', 'boot.js');
 const MURDER_EVERY_MS = 200;
 

@@ -2,7 +2,7 @@
 // and closes Node's handle in the same tick, before the event loop could accept anything. The
 // master thus owns a listening socket it never accepts on; workers inherit it.
 import net from 'node:net';
-import { dup } from './libc.js';
+import { dup } from './libc.ts';
 
 export interface Listener {
   fd: number;

@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// The `prefork` command: TypeScript sources run through tsx, so there is no build step.
-import { register } from 'tsx/esm/api';
+// The `prefork` command runs the compiled server (npm run build): a master that loads no
+// TypeScript tooling has no children but its workers.
+import fs from 'node:fs';
 
-register();
-const { main } = await import('../cli.ts');
+const entry = new URL('../../dist/reference/cli.js', import.meta.url);
+if (!fs.existsSync(entry)) {
+  process.stderr.write('prefork: the server is not built yet; run `npm run build` first\n');
+  process.exit(2);
+}
+const { main } = await import(entry.href);
 await main(process.argv.slice(2));

@@ -2,7 +2,7 @@
 // can take connections and closes that copy when full, so waiting connections stay in the kernel
 // backlog for idle workers (libuv would otherwise accept everything pending).
 import net from 'node:net';
-import { dup } from '../libc.js';
+import { dup } from '../libc.ts';
 
 export class AcceptGate {
   private server?: net.Server;

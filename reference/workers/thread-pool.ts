@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker as Thread } from 'node:worker_threads';
 import type { Environ, Handler, RawResponse } from '../gateway/types.ts';
 
-const THREAD_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'thread-boot.js');
+const THREAD_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'thread-main.js');
 
 /** Messages from a thread about one job. */
 export type JobMessage =

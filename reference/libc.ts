@@ -1,7 +1,6 @@
 // The two libc calls Node does not offer: dup() (a worker stops accepting by closing its own copy
 // of the listening socket and resumes on a fresh copy) and prctl(PR_SET_PDEATHSIG) (the kernel
-// kills a worker when its master dies, even if the worker's event loop is blocked). Plain JS so
-// the worker's boot file can arm the signal before TypeScript support is even loaded.
+// kills a worker when its master dies, even if the worker's event loop is blocked).
 import koffi from 'koffi';
 
 const libc = koffi.load('libc.so.6');
@@ -11,13 +10,13 @@ const prctlCall = libc.func('int prctl(int, unsigned long, unsigned long, unsign
 const PR_SET_PDEATHSIG = 1;
 const SIGKILL = 9;
 
-export function dup(fd) {
-  const copy = dupCall(fd);
+export function dup(fd: number): number {
+  const copy = dupCall(fd) as number;
   if (copy < 0) throw new Error(`dup(${fd}) failed`);
   return copy;
 }
 
 /** Asks the kernel to SIGKILL this process when its parent dies. */
-export function dieWithParent() {
-  if (prctlCall(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) !== 0) throw new Error('prctl(PR_SET_PDEATHSIG) failed');
+export function dieWithParent(): void {
+  if ((prctlCall(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) as number) !== 0) throw new Error('prctl(PR_SET_PDEATHSIG) failed');
 }

@@ -1,2 +1,0 @@
-export function dup(fd: number): number;
-export function dieWithParent(): void;

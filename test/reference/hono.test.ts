@@ -1,0 +1,31 @@
+// The reference runs a real Hono app: the fetch-style gateway needs no adapter.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { freePort } from '../../conformance/drivers/process.ts';
+import { eventually } from '../../spec/harness/eventually.ts';
+
+const KIT = path.resolve(import.meta.dirname, '../..');
+
+describe('prefork serves a Hono app', () => {
+  const children: Array<ReturnType<typeof spawn>> = [];
+  afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
+
+  test.each(['sync', 'gthread', 'async'])('with the %s class', async (cls) => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['reference/bin/prefork.js', '-b', `127.0.0.1:${port}`, '-w', '2', '-k', cls, '--threads', '2', 'fixtures/apps/hono-app.ts'], {
+      cwd: KIT,
+      stdio: 'ignore',
+    });
+    children.push(child);
+    const hello = await eventually(() => fetch(`http://127.0.0.1:${port}/hello/world`).then((r) => r.json()), { within: 15_000, what: 'the Hono app to answer' });
+    expect(hello.hello).toBe('world');
+    const echoed = await fetch(`http://127.0.0.1:${port}/echo`, { method: 'POST', body: 'ping' }).then((r) => r.text());
+    expect(echoed).toBe('ping');
+    const missing = await fetch(`http://127.0.0.1:${port}/nope`);
+    expect(missing.status).toBe(404);
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(child.exitCode).toBe(0);
+  });
+});
