@@ -116,7 +116,7 @@ export async function main(argv: string[]): Promise<number> {
         'target never ready, error verdicts).',
     )
     .version(`${KIT.version} (spec ${SPEC_VERSION})`)
-    .option('-t, --target <dir>', 'target directory holding conform.json')
+    .option('-t, --target <dir>', 'target directory holding conform.json (default: the reference server, fixtures/targets/reference)')
     .option('--list', 'list every case of the spec (id, level, classes, requirement) and exit')
     .addOption(new Option('--driver <name>', 'how the target is started').choices(['process']).default('process'))
     .option('--class <labels>', 'classes to run, comma-separated (default: sync, gthread, async as the target declares them; extra classes such as eventlet by name)', list)
@@ -133,6 +133,7 @@ export async function main(argv: string[]): Promise<number> {
     .addHelpText(
       'after',
       '\nExamples:\n' +
+        '  conform                                   # the reference server (Node only)\n' +
         '  conform --target fixtures/targets/gunicorn\n' +
         '  conform --target ./my-server --class sync --only "lifecycle.*" --report-json out.json\n' +
         '  conform explain lifecycle.heartbeat-timeout\n' +
@@ -161,10 +162,8 @@ export async function main(argv: string[]): Promise<number> {
     listCases();
     return 0;
   }
-  if (!opts.target) {
-    console.error('conform: --target <dir> is required (a directory with conform.json); see conform --help');
-    return 2;
-  }
+  // The embedded default: the reference server, which needs nothing but Node.
+  opts.target ??= path.join(KIT_DIR, 'fixtures', 'targets', 'reference');
   try {
     return await conform(opts);
   } catch (error) {
