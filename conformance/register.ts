@@ -64,6 +64,7 @@ async function runCase(
   const owned: Server[] = [];
   const configFor = (overrides: Partial<ServerConfig> = {}): ServerConfig => ({ ...defaultConfig(runClass.kind), ...overrides });
   const t: CaseContext = {
+    id: spec.id,
     cls: runClass.kind,
     label: runClass.label,
     seed: meta.seed,

@@ -122,7 +122,6 @@ export default defineGroup({
         });
         await checkProperty(
           t,
-          'concurrency.capacity-formula',
           fc.asyncProperty(config, async (c) => {
             const violation = capacityViolation(await measurePeak(t, c));
             if (violation) throw new Violation(violation);

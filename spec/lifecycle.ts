@@ -2,10 +2,9 @@
 // semantics, parent-death detection and max_requests recycling.
 import { check, checkBetween } from './harness/assert.ts';
 import { defineGroup, type CaseContext } from './harness/case.ts';
-import { connect, getJson, hostHeader, request } from './harness/client.ts';
+import { getJson, request, send } from './harness/client.ts';
 import { eventually, holds, scaled } from './harness/eventually.ts';
 import { allGoneAfter, goneAfter, settledWorkers } from './harness/observe.ts';
-import { formatRequest } from './harness/wire.ts';
 import { checkProperty } from './harness/property.ts';
 import { lifecycleCommands, runModel } from './lifecycle-model.ts';
 import fc from 'fast-check';
@@ -123,9 +122,8 @@ export default defineGroup({
         const timeout = 2;
         const server = await t.start({ workers: 1, timeout });
         const [worker] = await settledWorkers(server, 1);
-        const connection = await connect(server);
         const sentAt = Date.now();
-        await connection.write(formatRequest({ target: '/sleep?ms=8000' }, hostHeader(server)));
+        const connection = await send(server, { target: '/sleep?ms=8000' });
         const outcome = await connection
           .readResponse({ timeoutMs: (timeout + 1.5) * 1000 })
           .then((r) => `status ${r.status}`)
@@ -188,9 +186,8 @@ export default defineGroup({
         const timeout = 2;
         const server = await t.start({ workers: 1, timeout });
         const [worker] = await settledWorkers(server, 1);
-        const connection = await connect(server);
         const sentAt = Date.now();
-        await connection.write(formatRequest({ target: '/busy?ms=10000' }, hostHeader(server)));
+        const connection = await send(server, { target: '/busy?ms=10000' });
         const took = await goneAfter(server, worker, sentAt, (timeout + 5) * 1000, 'the blocked worker to be gone');
         t.evidence('killedAfterMs', took);
         connection.destroy();
@@ -241,7 +238,6 @@ export default defineGroup({
       async run(t) {
         await checkProperty(
           t,
-          'lifecycle.model',
           fc.asyncProperty(lifecycleCommands, (commands) => runModel(t, commands)),
           { numRuns: 3, timeLimitMs: 60_000, noShrink: true },
         );

@@ -2,16 +2,15 @@
 import net from 'node:net';
 import { check, checkBetween, checkEqual } from './harness/assert.ts';
 import { defineGroup } from './harness/case.ts';
-import { connect, getJson, hostHeader } from './harness/client.ts';
+import { getJson, send } from './harness/client.ts';
 import { eventually, scaled } from './harness/eventually.ts';
 import { settledWorkers } from './harness/observe.ts';
 import type { Server } from './harness/types.ts';
-import { formatRequest, type Connection } from './harness/wire.ts';
+import type { Connection } from './harness/wire.ts';
 
 /** Starts a streamed response whose first chunk proves the request is in flight on a worker. */
 async function inFlight(server: Server, chunks: number, delayMs: number): Promise<Connection> {
-  const connection = await connect(server);
-  await connection.write(formatRequest({ target: `/stream?chunks=${chunks}&bytes=4&delay=${delayMs}` }, hostHeader(server)));
+  const connection = await send(server, { target: `/stream?chunks=${chunks}&bytes=4&delay=${delayMs}` });
   await eventually(() => connection.pending.includes('0000'), { within: 5000, what: 'the first streamed chunk' });
   return connection;
 }
@@ -173,8 +172,7 @@ export default defineGroup({
         const busy = await inFlight(server, 2, 800);
         const waiting = await Promise.all(
           [1, 2, 3].map(async () => {
-            const connection = await connect(server);
-            await connection.write(formatRequest({ target: '/pid', headers: [['Connection', 'close']] }, hostHeader(server)));
+            const connection = await send(server, { target: '/pid', headers: [['Connection', 'close']] });
             return connection;
           }),
         );

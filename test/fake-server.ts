@@ -57,6 +57,7 @@ export function specCase(id: string): SpecCase {
 /** Runs a case whose server is `server` (shared and started alike). */
 export async function runAgainst(id: string, server: Server, cls: 'sync' | 'gthread' | 'async' = 'sync'): Promise<void> {
   const t: CaseContext = {
+    id,
     cls,
     label: cls,
     seed: 7,

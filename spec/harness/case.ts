@@ -4,6 +4,8 @@
 import type { Capability, Level, Server, ServerConfig, SpecClass, StartOptions } from './types.ts';
 
 export interface CaseContext {
+  /** The id of the case being run. */
+  readonly id: string;
   /** The spec class under test. */
   readonly cls: SpecClass;
   /** The class label reports use (e.g. "async" or "eventlet"). */

@@ -16,10 +16,17 @@ export function hostHeader(server: Server): string {
   return `${server.host}:${server.port}`;
 }
 
+/** Opens a connection and writes one request (plus `trailing` bytes); nothing is read yet. */
+export async function send(server: Server, spec: RequestSpec, trailing?: Buffer, localAddress?: string): Promise<Connection> {
+  const connection = await connect(server, localAddress);
+  const request = formatRequest(spec, hostHeader(server));
+  await connection.write(trailing ? Buffer.concat([request, trailing]) : request);
+  return connection;
+}
+
 /** Sends one request on a fresh connection and reads one response; the connection stays open. */
 export async function exchange(server: Server, spec: RequestSpec, options: ReadOptions = {}): Promise<Exchange> {
-  const connection = await connect(server, options.localAddress);
-  await connection.write(formatRequest(spec, hostHeader(server)));
+  const connection = await send(server, spec, undefined, options.localAddress);
   const response = await connection.readResponse({ head: spec.method === 'HEAD', ...options });
   return { response, connection };
 }

@@ -15,7 +15,6 @@ export interface PropertyBounds {
 
 export async function checkProperty<Ts extends [unknown, ...unknown[]]>(
   t: CaseContext,
-  id: string,
   property: fc.IAsyncProperty<Ts>,
   bounds: PropertyBounds,
 ): Promise<void> {
@@ -35,6 +34,6 @@ export async function checkProperty<Ts extends [unknown, ...unknown[]]>(
   throw new Violation(
     `property failed after ${details.numRuns} run(s): ${error}\n` +
       `counterexample: ${fc.stringify(details.counterexample)}\n` +
-      `seed ${details.seed}, path "${path}"; replay: conform --target <dir> --only ${id} --class ${t.label} --seed ${details.seed}`,
+      `seed ${details.seed}, path "${path}"; replay: conform --target <dir> --only ${t.id} --class ${t.label} --seed ${details.seed}`,
   );
 }
