@@ -88,7 +88,11 @@ export class Arbiter {
       this.numWorkers = Math.max(1, this.numWorkers - 1);
       this.manageWorkers();
     });
-    process.on('SIGUSR1', () => log('info', 'Handling signal: usr1 (logs go to stderr: nothing to reopen)'));
+    process.on('SIGUSR1', () => {
+      // The master logs to stderr; workers reopen their access log files (rotation).
+      log('info', 'Handling signal: usr1');
+      for (const pid of this.workers.keys()) this.kill(pid, 'SIGUSR1');
+    });
     process.on('SIGWINCH', () => undefined); // ignored unless daemonized, as gunicorn does
   }
 

@@ -36,11 +36,15 @@ export function normalise(result: AppResult): Normalised {
   return { status: result.status, statusText: result.statusText || undefined, headers, body: result.body as AsyncIterable<Uint8Array> | null };
 }
 
-/** Sends the response; rejects if the body fails after the headers went out (caller destroys). */
-export async function respond(res: ServerResponse, result: AppResult, options: { close: boolean }): Promise<void> {
+/**
+ * Sends the response and resolves with the body bytes sent; rejects if the body fails after the
+ * headers went out (the caller destroys the connection).
+ */
+export async function respond(res: ServerResponse, result: AppResult, options: { close: boolean }): Promise<number> {
   const { status, statusText, headers, body } = normalise(result);
   const flat: string[] = ['Server', SERVER_NAME];
   let remaining = Infinity;
+  let sent = 0;
   for (const [name, value] of headers) {
     const lower = name.toLowerCase();
     if (SERVER_OWNED.has(lower)) continue;
@@ -58,8 +62,10 @@ export async function respond(res: ServerResponse, result: AppResult, options: {
       let bytes = typeof piece === 'string' ? Buffer.from(piece, 'latin1') : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
       if (bytes.length > remaining) bytes = bytes.subarray(0, remaining);
       remaining -= bytes.length;
+      sent += bytes.length;
       if (!res.write(bytes)) await new Promise((resolve) => res.once('drain', resolve));
     }
   }
   await new Promise<void>((resolve) => res.end(resolve));
+  return sent;
 }

@@ -6,6 +6,7 @@ import { buildEnviron, type EnvironContext } from '../gateway/environ.ts';
 import type { Handler } from '../gateway/types.ts';
 import { log } from '../log.ts';
 import type { Settings } from '../settings.ts';
+import { AccessLog, accessLine } from './access-log.ts';
 import { sendError } from './errors.ts';
 import { respond } from './respond.ts';
 
@@ -16,6 +17,7 @@ export interface HttpHooks {
   onRequest(): void;
   /** True once the worker is shutting down: responses then say Connection: close. */
   stopping(): boolean;
+  accessLog?: AccessLog;
 }
 
 /** gunicorn's per-line limits, checked after llhttp parsed the head (it only bounds the total). */
@@ -74,7 +76,8 @@ export function createHttpServer(settings: Settings, handler: Handler, context: 
         return sendError(req.socket, 500, 'Internal Server Error');
       }
       try {
-        await respond(res, result, { close });
+        const sent = await respond(res, result, { close });
+        hooks.accessLog?.write(accessLine(req, res.statusCode, sent));
       } catch (error) {
         // After the headers: close without ending the body, so the client sees it is cut.
         log('error', `Error writing the response to ${req.url}: ${(error as Error).message}`);

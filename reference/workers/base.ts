@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type net from 'node:net';
 import type { WorkerBoot } from '../arbiter.ts';
 import type { Handler } from '../gateway/types.ts';
+import { AccessLog } from '../http/access-log.ts';
 import { createHttpServer } from '../http/server.ts';
 import { log } from '../log.ts';
 import { AcceptGate } from './gate.ts';
@@ -16,6 +17,7 @@ export abstract class Worker {
   private draining = false;
   private served = 0;
   private readonly maxRequests: number;
+  private readonly accessLog?: AccessLog;
   private readonly gates: AcceptGate[];
   private readonly http;
 
@@ -27,6 +29,7 @@ export abstract class Worker {
     const { settings } = boot;
     this.maxRequests = settings.maxRequests > 0 ? settings.maxRequests + Math.floor(Math.random() * (settings.maxRequestsJitter + 1)) : Infinity;
     const listener = boot.listeners[0];
+    if (settings.accessLogfile) this.accessLog = new AccessLog(settings.accessLogfile);
     this.http = createHttpServer(
       settings,
       handler,
@@ -42,6 +45,7 @@ export abstract class Worker {
         closeEachResponse: this.closeEachResponse(),
         stopping: () => !this.alive,
         onRequest: () => this.requestStarted(),
+        accessLog: this.accessLog,
       },
     );
     this.http.on('request', (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
@@ -69,6 +73,7 @@ export abstract class Worker {
     process.on('SIGQUIT', () => process.exit(0));
     process.on('SIGINT', () => process.exit(0));
     process.on('SIGHUP', () => undefined);
+    process.on('SIGUSR1', () => this.accessLog?.reopen());
     this.notify();
     this.updateGates();
   }
