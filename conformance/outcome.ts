@@ -26,7 +26,7 @@ export interface RunContext {
   driver: 'process';
 }
 
-export function hasCapabilities(target: Target, needs: Capability[] = []): Capability[] {
+export function missingCapabilities(target: Target, needs: Capability[] = []): Capability[] {
   const declared = new Set(target.manifest.capabilities ?? []);
   return needs.filter((n) => !declared.has(n));
 }

@@ -6,7 +6,7 @@ import { defaultConfig, type CaseContext, type SpecCase, type SpecGroup } from '
 import { HarnessError, type Server, type ServerConfig } from '../spec/harness/types.ts';
 import { ProcessDriver } from './drivers/process.ts';
 import type { RunClass } from './manifest.ts';
-import { hasCapabilities, type CaseMeta, type Outcome } from './outcome.ts';
+import { missingCapabilities, type CaseMeta, type Outcome } from './outcome.ts';
 import { selected } from './select.ts';
 
 const STARTUP_SLACK_MS = 20_000;
@@ -42,7 +42,7 @@ function registerClass(group: SpecGroup, runClass: RunClass): void {
         seed: context.seed,
       };
       task.meta.conform = meta;
-      const missing = hasCapabilities(context.target, spec.needs);
+      const missing = missingCapabilities(context.target, spec.needs);
       if (missing.length > 0) {
         meta.outcome = 'unsupported';
         meta.message = `the target does not declare ${missing.join(', ')}`;

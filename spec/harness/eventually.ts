@@ -13,7 +13,7 @@ export function scaled(ms: number): number {
   return ms * multiplier;
 }
 
-export const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface PollOptions {
   /** Upper bound in ms (before scaling). */

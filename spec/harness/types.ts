@@ -3,7 +3,6 @@
 
 /** Worker classes as the spec names them; a manifest maps them to the server's own names. */
 export type SpecClass = 'sync' | 'gthread' | 'async';
-export const SPEC_CLASSES: readonly SpecClass[] = ['sync', 'gthread', 'async'];
 
 export type Level = 'MUST' | 'SHOULD' | 'MAY';
 
