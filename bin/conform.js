@@ -3,4 +3,11 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../conformance/cli.ts');
+const { main } = await import('../conformance/cli.ts');
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error('conform: internal error:', error);
+    process.exit(2);
+  },
+);

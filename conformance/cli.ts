@@ -174,14 +174,3 @@ export async function main(argv: string[]): Promise<number> {
     throw error;
   }
 }
-
-const invokedDirectly = process.argv[1] && path.resolve(process.argv[1]).startsWith(path.join(KIT_DIR, 'bin'));
-if (invokedDirectly) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error) => {
-      console.error('conform: internal error:', error);
-      process.exit(2);
-    },
-  );
-}

@@ -30,6 +30,12 @@ describe('conform CLI', () => {
     expect(out).toMatch(/(\d+) cases in \d+ groups/);
     expect(Number(/(\d+) cases/.exec(out)![1])).toBeGreaterThanOrEqual(50);
   });
+  test('works through a symlink, as npx and npm link run it', async () => {
+    const link = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'conform-bin-')), 'conform');
+    fs.symlinkSync(path.join(KIT, 'bin', 'conform.js'), link);
+    const { stdout } = await promisify(execFile)(process.execPath, [link, '--list']);
+    expect(stdout).toMatch(/\d+ cases in \d+ groups/);
+  });
   test('explain prints the requirement; an unknown id exits 2 with suggestions', async () => {
     expect((await conform('explain', 'lifecycle.respawn')).out).toMatch(/requirement: +When a worker is SIGKILLed/);
     const unknown = await conform('explain', 'respawn');
