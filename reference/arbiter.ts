@@ -14,7 +14,7 @@ export const WORKER_BOOT_ERROR = 3;
 export const APP_LOAD_ERROR = 4;
 // Run compiled (dist/): the master loads no TypeScript tooling, so its only children are workers.
 const WORKER_BOOT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workers', 'boot.js');
-const MURDER_EVERY_MS = 200;
+const MURDER_EVERY_MS = 100;
 
 interface WorkerHandle {
   child: ChildProcess;
@@ -161,8 +161,8 @@ export class Arbiter {
         log('critical', `WORKER TIMEOUT (pid:${worker.pid})`);
         worker.abortedAt = now;
         this.kill(worker.pid, 'SIGABRT');
-      } else if (now - worker.abortedAt >= 1000) {
-        // A stopped or wedged worker never acts on SIGABRT.
+      } else if (now - worker.abortedAt >= MURDER_EVERY_MS) {
+        // SIGABRT ends a running Node worker at once; one still here is stopped or wedged.
         this.kill(worker.pid, 'SIGKILL');
       }
     }

@@ -1,0 +1,148 @@
+// `npm run bench`: the reference against gunicorn (sync/sync, gthread/gthread, async/gevent) and
+// against raw Node cluster, 2 workers each, measured side by side in one run: the contenders of a
+// group run at the same time and are loaded alternately (A B A B) with the same autocannon
+// settings, so machine noise hits both. Then lifecycle latencies through the kit's own driver.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ProcessDriver, freePort } from '../conformance/drivers/process.ts';
+import { liveChildren } from '../conformance/drivers/proc.ts';
+import { KIT_DIR, loadTarget, runClasses } from '../conformance/manifest.ts';
+import { defaultConfig } from '../spec/harness/case.ts';
+import { eventually } from '../spec/harness/eventually.ts';
+import { allGoneAfter, goneAfter, settledWorkers } from '../spec/harness/observe.ts';
+import type { SpecClass } from '../spec/harness/types.ts';
+
+const WORKERS = 2;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const CONNECTIONS = 16;
+const AUTOCANNON = path.join(KIT_DIR, 'node_modules', '.bin', 'autocannon');
+
+interface Contender {
+  name: string;
+  argv: (port: number) => string[];
+  cwd?: string;
+}
+
+const reference = (cls: SpecClass): Contender => ({
+  name: `reference ${cls}`,
+  argv: (port) => [process.execPath, 'reference/bin/prefork.js', '-b', `127.0.0.1:${port}`, '-w', `${WORKERS}`, '-k', cls, '--threads', '4', '--log-level', 'warning', 'fixtures/apps/hello.mjs'],
+});
+const gunicorn = (workerClass: string): Contender => ({
+  name: `gunicorn ${workerClass}`,
+  argv: (port) => ['/usr/bin/python3', '-m', 'gunicorn', '--chdir', 'fixtures/apps', '-b', `127.0.0.1:${port}`, '-w', `${WORKERS}`, '-k', workerClass, '--threads', '4', '--log-level', 'warning', 'hello_wsgi:app'],
+});
+const cluster: Contender = { name: 'node cluster', argv: (port) => [process.execPath, 'fixtures/apps/cluster-hello.cjs', '127.0.0.1', `${port}`, `${WORKERS}`] };
+
+const GROUPS: Array<[string, Contender, Contender]> = [
+  ['sync', reference('sync'), gunicorn('sync')],
+  ['gthread', reference('gthread'), gunicorn('gthread')],
+  ['async', reference('async'), gunicorn('gevent')],
+  ['raw', reference('async'), cluster],
+];
+
+interface Running {
+  contender: Contender;
+  child: ChildProcess;
+  port: number;
+}
+
+async function startContender(contender: Contender): Promise<Running> {
+  const port = await freePort();
+  const [cmd, ...args] = contender.argv(port);
+  const child = spawn(cmd, args, { cwd: KIT_DIR, stdio: 'ignore' });
+  await eventually(() => fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok), { within: 20_000, what: `${contender.name} to answer` });
+  return { contender, child, port };
+}
+
+async function load(port: number): Promise<{ rps: number; p99: number }> {
+  const { stdout } = await promisify(execFile)(AUTOCANNON, ['-c', `${CONNECTIONS}`, '-d', `${SECONDS}`, '--json', `http://127.0.0.1:${port}/`], { maxBuffer: 1 << 24 });
+  const result = JSON.parse(stdout);
+  return { rps: result.requests.average, p99: result.latency.p99 };
+}
+
+function rssPerWorkerMb(masterPid: number): Promise<number> {
+  return liveChildren(masterPid).then((pids) => {
+    const rss = pids.map((pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0));
+    return rss.reduce((a, b) => a + b, 0) / Math.max(1, rss.length) / 1024;
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function throughput(): Promise<string[]> {
+  const lines = ['| group | server | req/s (median) | p99 ms | RSS/worker MB |', '| --- | --- | ---: | ---: | ---: |'];
+  const ratios: string[] = [];
+  for (const [group, a, b] of GROUPS) {
+    const running = [await startContender(a), await startContender(b)];
+    const samples = new Map<string, Array<{ rps: number; p99: number }>>();
+    try {
+      for (const r of running) await load(r.port); // warm-up, discarded
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const r of round % 2 ? [...running].reverse() : running) {
+          samples.set(r.contender.name, [...(samples.get(r.contender.name) ?? []), await load(r.port)]);
+        }
+      }
+      const rps: number[] = [];
+      for (const r of running) {
+        const s = samples.get(r.contender.name)!;
+        const value = median(s.map((x) => x.rps));
+        rps.push(value);
+        lines.push(`| ${group} | ${r.contender.name} | ${value.toFixed(0)} | ${median(s.map((x) => x.p99)).toFixed(1)} | ${(await rssPerWorkerMb(r.child.pid!)).toFixed(1)} |`);
+      }
+      ratios.push(`${a.name} / ${b.name} = ${(rps[0] / rps[1]).toFixed(2)}x`);
+    } finally {
+      for (const r of running) r.child.kill('SIGTERM');
+      await Promise.all(running.map((r) => new Promise((resolve) => (r.child.exitCode !== null ? resolve(null) : r.child.once('exit', resolve)))));
+    }
+  }
+  return [...lines, '', ...ratios.map((r) => `- ${r}`)];
+}
+
+/** Respawn after SIGKILL, worker exit after the master's SIGKILL, heartbeat kill minus timeout. */
+async function lifecycle(): Promise<string[]> {
+  const lines = ['| server | class | respawn ms | parent death ms | heartbeat kill - timeout ms |', '| --- | --- | ---: | ---: | ---: |'];
+  for (const targetName of ['reference', 'gunicorn']) {
+    const target = loadTarget(path.join(KIT_DIR, 'fixtures', 'targets', targetName));
+    for (const runClass of runClasses(target.manifest)) {
+      const driver = new ProcessDriver(target, runClass);
+      const config = { ...defaultConfig(runClass.kind), workers: 2, timeout: 2 };
+      try {
+        let server = await driver.start(config);
+        let [victim] = await settledWorkers(server, 2);
+        let t0 = Date.now();
+        await server.signal(victim, 'SIGKILL');
+        await eventually(async () => (await server.workers()).length === 2 && !(await server.workers()).includes(victim), { within: 5000, every: 2, what: 'a replacement' });
+        const respawn = Date.now() - t0;
+        await server.stop();
+
+        server = await driver.start(config);
+        const workers = await settledWorkers(server, 2);
+        t0 = Date.now();
+        await server.signal(server.masterPid, 'SIGKILL');
+        const parentDeath = await allGoneAfter(server, workers, t0, 20_000, 'workers to exit').catch(() => NaN);
+        await server.stop();
+
+        server = await driver.start(config);
+        [victim] = await settledWorkers(server, 2);
+        t0 = Date.now();
+        await server.signal(victim, 'SIGSTOP');
+        const heartbeat = (await goneAfter(server, victim, t0, 10_000)) - config.timeout * 1000;
+        await server.stop();
+        lines.push(`| ${target.manifest.name} | ${runClass.label} | ${respawn} | ${parentDeath} | ${heartbeat} |`);
+      } finally {
+        await driver.dispose();
+      }
+    }
+  }
+  return lines;
+}
+
+const started = Date.now();
+console.log(`# bench: ${WORKERS} workers each, autocannon -c ${CONNECTIONS} -d ${SECONDS}, ${ROUNDS} alternating rounds\n`);
+console.log((await throughput()).join('\n'));
+console.log('\nLifecycle latencies (timeout 2 s; an idle sync worker of gunicorn heartbeats every timeout/2):\n');
+console.log((await lifecycle()).join('\n'));
+console.log(`\nbench wall time ${((Date.now() - started) / 1000).toFixed(0)} s`);
