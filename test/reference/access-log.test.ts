@@ -26,5 +26,7 @@ test('access log lines, and reopening on USR1', async () => {
     async () => (await fetch(`http://127.0.0.1:${port}/hello/b`)).ok && fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes('/hello/b'),
     { within: 5000, what: 'the next line in a reopened file' },
   );
-  expect(fs.readFileSync(`${file}.1`, 'utf8')).not.toContain('/hello/b');
+  // Requests answered before the worker acted on USR1 may still be in the rotated file; the
+  // earlier line stays there.
+  expect(fs.readFileSync(`${file}.1`, 'utf8')).toContain('/hello/a');
 });
