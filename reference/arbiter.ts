@@ -180,6 +180,8 @@ export class Arbiter {
   private reload(): void {
     if (this.stopping) return;
     log('info', 'Handling signal: hup');
+    // A reload is a fresh configuration: TTIN/TTOU adjustments end, as in gunicorn.
+    this.numWorkers = this.settings.workers;
     const old = [...this.workers.keys()];
     for (let i = 0; i < this.numWorkers; i++) this.spawnWorker();
     for (const pid of old) this.kill(pid, 'SIGTERM');

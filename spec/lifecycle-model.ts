@@ -71,6 +71,8 @@ class MasterSignal implements Command {
   async run(m: Model, server: Server) {
     if (this.signal === 'SIGTTIN') m.workers += 1;
     if (this.signal === 'SIGTTOU') m.workers = Math.max(1, m.workers - 1);
+    // HUP reloads the configuration: the count goes back to the configured workers.
+    if (this.signal === 'SIGHUP') m.workers = server.config.workers;
     await server.signal(server.masterPid, this.signal);
     await converge(server, m, this.signal);
   }

@@ -120,7 +120,7 @@ export default defineGroup({
     {
       id: 'signals.hup-reload',
       level: 'MUST',
-      requirement: 'On HUP, every worker pid is replaced, the master pid stays, and the count is N again.',
+      requirement: 'On HUP, every worker pid is replaced, the master pid stays, and the count is the configured N again (TTIN/TTOU adjustments end).',
       source: 'gunicorn docs: signals ("HUP: Reload the configuration, start the new worker processes ... gracefully shutdown older workers")',
       needs: ['signals'],
       async run(t) {
