@@ -23,7 +23,6 @@ export interface RunContext {
   skip: string[];
   seed: number;
   timeoutMultiplier: number;
-  driver: 'process';
 }
 
 export function missingCapabilities(target: Target, needs: Capability[] = []): Capability[] {

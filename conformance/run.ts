@@ -81,7 +81,6 @@ export async function run(options: RunOptions): Promise<RunReport> {
     skip: options.skip,
     seed: options.seed,
     timeoutMultiplier: options.timeoutMultiplier,
-    driver: 'process',
   };
   const vitest = await startVitest(
     'test',
