@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { GROUPS } from '../spec/index.ts';
 import { SPEC_VERSION } from '../spec/version.ts';
 import { HarnessError } from '../spec/harness/types.ts';
+import { chooseDriver, type DriverChoice } from './driver-choice.ts';
 import { checkSpecVersion, KIT_DIR, loadTarget, ManifestError, type Target } from './manifest.ts';
 import { jsonReport, KIT } from './report/json.ts';
 import { junitReport } from './report/junit.ts';
@@ -61,9 +62,33 @@ function explain(id: string): number {
 async function conform(opts: Record<string, any>): Promise<number> {
   const target: Target = loadTarget(opts.target);
   checkSpecVersion(target, Boolean(opts.acceptSpecVersion));
-  const colour = process.stdout.isTTY && !process.env.NO_COLOR;
   const seed: number = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
-  console.log(`conform: ${target.manifest.name} ${target.manifest.version} (${target.dir}), driver ${opts.driver}, seed ${seed}`);
+  const driver = await chooseDriver(opts.driver, target);
+  console.log(`conform: ${target.manifest.name} ${target.manifest.version} (${target.dir}), driver ${driver.name} (${driver.because}), seed ${seed}`);
+  const interrupted = sweepOnInterrupt(driver);
+  try {
+    return await rounds(opts, target, seed, driver);
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    const left = await driver.sweep();
+    if (left.length > 0) console.log(`conform: removed ${left.length} container(s) the cases left behind: ${left.join(' ')}`);
+  }
+}
+
+/** Ctrl-C (or a CI timeout's TERM) must not leave containers running: remove them, then exit. */
+function sweepOnInterrupt(driver: DriverChoice): (signal: NodeJS.Signals) => void {
+  const handler = (signal: NodeJS.Signals) => {
+    console.error(`\nconform: ${signal}: stopping${driver.name === 'container' ? ' and removing this run\'s containers' : ''}`);
+    void driver.sweep().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+  return handler;
+}
+
+async function rounds(opts: Record<string, any>, target: Target, seed: number, driver: DriverChoice): Promise<number> {
+  const colour = process.stdout.isTTY && !process.env.NO_COLOR;
   const reports: RunReport[] = [];
   for (let round = 1; round <= opts.repeat; round++) {
     if (opts.repeat > 1) console.log(`\n-- round ${round} of ${opts.repeat}`);
@@ -77,6 +102,8 @@ async function conform(opts: Record<string, any>): Promise<number> {
         seed,
         timeoutMultiplier: opts.timeoutMultiplier,
         jobs: opts.jobs,
+        driver: driver.name,
+        container: driver.container,
         onResult: (r) => console.log(`${String(++done).padStart(4)} ${resultLine(r, colour)}`),
       }),
     );
@@ -90,7 +117,7 @@ async function conform(opts: Record<string, any>): Promise<number> {
   }
   if (opts.reportJson) {
     const extra = { seed, specVersion: SPEC_VERSION, ...(opts.repeat > 1 ? { repeat: opts.repeat, verdictChanges: changes } : {}) };
-    fs.writeFileSync(opts.reportJson, JSON.stringify(jsonReport(last, target, opts.driver, extra), null, 2) + '\n');
+    fs.writeFileSync(opts.reportJson, JSON.stringify(jsonReport(last, target, extra), null, 2) + '\n');
     console.log(`JSON report: ${path.resolve(opts.reportJson)}`);
   }
   if (opts.junit) {
@@ -118,7 +145,11 @@ export async function main(argv: string[]): Promise<number> {
     .version(`${KIT.version} (spec ${SPEC_VERSION})`)
     .option('-t, --target <dir>', 'target directory holding conform.json (default: the reference server, fixtures/targets/reference)')
     .option('--list', 'list every case of the spec (id, level, classes, requirement) and exit')
-    .addOption(new Option('--driver <name>', 'how the target is started').choices(['process']).default('process'))
+    .addOption(
+      new Option('--driver <name>', 'process: local child processes; container: one Docker container per server start (needs an engine); auto: container when an engine answers, else process')
+        .choices(['auto', 'process', 'container'])
+        .default('auto'),
+    )
     .option('--class <labels>', 'classes to run, comma-separated (default: sync, gthread, async as the target declares them; extra classes such as eventlet by name)', list)
     .option('--only <globs>', 'run only case ids matching these globs, e.g. "lifecycle.*,http.keepalive"', list)
     .option('--skip <globs>', 'skip case ids matching these globs', list)

@@ -22,7 +22,15 @@ export interface Manifest {
   capabilities?: Capability[];
   readiness?: { timeoutMs?: number; logLine?: string };
   expectations?: string;
-  container?: { dockerfile?: string; offline?: boolean };
+  container?: ContainerSection;
+}
+
+/** How the container driver gets an image for the target (see drivers/image.ts). */
+export interface ContainerSection {
+  dockerfile?: string;
+  image?: string;
+  offline?: boolean;
+  mounts?: string[];
 }
 
 /** A class as one run sees it: the label reports use, the spec class, the server's name. */

@@ -1,5 +1,6 @@
 // The plain data that crosses from a vitest worker to the runner: one per case and class.
 import type { Capability, Level } from '../spec/harness/types.ts';
+import type { ContainerRunContext } from './drivers/container-context.ts';
 import type { RunClass, Target } from './manifest.ts';
 
 /** What happened, before levels and expectations turn it into a status. */
@@ -23,7 +24,13 @@ export interface RunContext {
   skip: string[];
   seed: number;
   timeoutMultiplier: number;
+  /** The driver every case of this run uses: `auto` is resolved before the run starts. */
+  driver: DriverName;
+  /** Set when driver is `container`: the image and mounts, made once by the runner. */
+  container?: ContainerRunContext;
 }
+
+export type DriverName = 'process' | 'container';
 
 export function missingCapabilities(target: Target, needs: Capability[] = []): Capability[] {
   const declared = new Set(target.manifest.capabilities ?? []);
@@ -34,6 +41,11 @@ declare module 'vitest' {
   interface ProvidedContext {
     conform: RunContext;
   }
+}
+
+// TaskMeta is declared in @vitest/runner and only re-exported by vitest: augmenting it through
+// 'vitest' merges or not depending on the order tsc meets the files, so augment it at home.
+declare module '@vitest/runner' {
   interface TaskMeta {
     conform?: CaseMeta;
   }

@@ -3,7 +3,8 @@
 import { afterAll, inject, test } from 'vitest';
 import { setTimeoutMultiplier, scaled } from '../spec/harness/eventually.ts';
 import { defaultConfig, type CaseContext, type SpecCase, type SpecGroup } from '../spec/harness/case.ts';
-import { HarnessError, type Server, type ServerConfig } from '../spec/harness/types.ts';
+import { HarnessError, type Driver, type Server, type ServerConfig } from '../spec/harness/types.ts';
+import { ContainerDriver } from './drivers/container.ts';
 import { ProcessDriver } from './drivers/process.ts';
 import type { RunClass } from './manifest.ts';
 import { missingCapabilities, type CaseMeta, type Outcome } from './outcome.ts';
@@ -19,7 +20,10 @@ function classify(error: unknown): Outcome {
 
 function registerClass(group: SpecGroup, runClass: RunClass): void {
   const context = inject('conform');
-  const driver = new ProcessDriver(context.target, runClass);
+  const driver: Driver =
+    context.driver === 'container' && context.container
+      ? new ContainerDriver(context.target, runClass, context.container)
+      : new ProcessDriver(context.target, runClass);
   const sharedServers = new Map<string, Promise<Server>>();
   afterAll(async () => {
     await Promise.all([...sharedServers.values()].map(async (s) => (await s.catch(() => undefined))?.stop()));
@@ -57,7 +61,7 @@ function registerClass(group: SpecGroup, runClass: RunClass): void {
 async function runCase(
   spec: SpecCase,
   runClass: RunClass,
-  driver: ProcessDriver,
+  driver: Driver,
   sharedServers: Map<string, Promise<Server>>,
   meta: CaseMeta,
 ): Promise<void> {

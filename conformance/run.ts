@@ -8,7 +8,8 @@ import { GROUPS } from '../spec/index.ts';
 import { HarnessError } from '../spec/harness/types.ts';
 import { loadExpectations, type Expectation } from './expectations.ts';
 import { KIT_DIR, runClasses, type RunClass, type Target } from './manifest.ts';
-import type { RunContext } from './outcome.ts';
+import type { ContainerRunContext } from './drivers/container.ts';
+import type { DriverName, RunContext } from './outcome.ts';
 import { selected } from './select.ts';
 import { judge, staleExpectations, summarize, type CaseResult, type Summary } from './verdict.ts';
 
@@ -20,6 +21,8 @@ export interface RunOptions {
   seed: number;
   timeoutMultiplier: number;
   jobs: number;
+  driver: DriverName;
+  container?: ContainerRunContext;
   onResult?: (result: CaseResult) => void;
 }
 
@@ -29,6 +32,7 @@ export interface RunReport {
   stale: Expectation[];
   classes: RunClass[];
   wallMs: number;
+  driver: DriverName;
   /** Problems vitest itself reported (a suite file that failed to load, an unhandled error). */
   harnessErrors: string[];
 }
@@ -81,6 +85,8 @@ export async function run(options: RunOptions): Promise<RunReport> {
     skip: options.skip,
     seed: options.seed,
     timeoutMultiplier: options.timeoutMultiplier,
+    driver: options.driver,
+    container: options.container,
   };
   const vitest = await startVitest(
     'test',
@@ -106,6 +112,7 @@ export async function run(options: RunOptions): Promise<RunReport> {
     stale: staleExpectations(expectations, knownPairs(options.target)),
     classes,
     wallMs: Date.now() - started,
+    driver: options.driver,
     harnessErrors,
   };
 }

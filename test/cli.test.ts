@@ -10,8 +10,9 @@ import type { RunReport } from '../conformance/run.ts';
 import { summarize } from '../conformance/verdict.ts';
 
 const KIT = path.resolve(import.meta.dirname, '..');
+// Runs against a target pin the process driver: these tests are about the runner, not the engine.
 const conform = (...args: string[]) =>
-  promisify(execFile)(process.execPath, ['bin/conform.js', ...args], { cwd: KIT }).then(
+  promisify(execFile)(process.execPath, ['bin/conform.js', ...args, ...(args.includes('--target') ? ['--driver', 'process'] : [])], { cwd: KIT }).then(
     (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
   );
@@ -75,7 +76,7 @@ describe('JUnit report', () => {
       { id: 'http.a', class: 'sync', level: 'MUST', status: 'fail', durationMs: 1, message: 'bad <x> & "y"', evidence: {} },
       { id: 'http.a', class: 'async', level: 'MUST', status: 'pass', durationMs: 1, message: '', evidence: {} },
     ] as RunReport['results'];
-    const xml = junitReport({ results, summary: summarize(results), stale: [], classes: [], wallMs: 1, harnessErrors: [] }, 't');
+    const xml = junitReport({ results, summary: summarize(results), stale: [], classes: [], wallMs: 1, driver: 'process', harnessErrors: [] }, 't');
     expect(xml).toContain('name="http.a [sync]"');
     expect(xml).toContain('name="http.a [async]"');
     expect(xml).toContain('bad &lt;x&gt; &amp; &quot;y&quot;');

@@ -18,7 +18,7 @@ describe.concurrent('mutants are caught', () => {
       const report = path.join(dir, 'report.json');
       const ids = [...new Set(mutant.fails.map(([id]) => id))];
       const classes = [...new Set(mutant.fails.map(([, cls]) => cls))];
-      const args = ['bin/conform.js', '--target', dir, '--only', ids.join(','), '--class', classes.join(','), '--seed', '1', '--jobs', '1', '--report-json', report];
+      const args = ['bin/conform.js', '--target', dir, '--only', ids.join(','), '--class', classes.join(','), '--seed', '1', '--jobs', '1', '--driver', 'process', '--report-json', report];
       const outcome = await run(process.execPath, args, { cwd: KIT, maxBuffer: 1 << 24 }).then(
         (r) => ({ code: 0, out: r.stdout + r.stderr }),
         (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),

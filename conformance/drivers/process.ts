@@ -1,7 +1,6 @@
 // The process driver: the target's master runs as a local child process of the kit, in a process
 // group of its own so that every worker, orphaned or not, can be swept at the end.
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { eventually } from '../../spec/harness/eventually.ts';
 import {
   HarnessError,
@@ -11,35 +10,12 @@ import {
   type ServerConfig,
   type StartOptions,
 } from '../../spec/harness/types.ts';
-import { expand, type RunClass, type Target } from '../manifest.ts';
+import type { RunClass, Target } from '../manifest.ts';
+import { HOST, launchFor, retryingPortRace } from './launch.ts';
 import { groupMembers, isAlive, liveChildren } from './proc.ts';
+import { waitReady } from './readiness.ts';
 
-const HOST = '127.0.0.1';
 const LOG_LIMIT = 1 << 20; // keep the last 1 MiB of output as evidence
-
-/** A port the kernel just handed out; the short race to reuse is accepted and reported if lost. */
-export function freePort(host = HOST): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.once('error', reject);
-    probe.listen(0, host, () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function canConnect(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 class ProcessServer implements Server {
   readonly host = HOST;
@@ -126,25 +102,12 @@ export class ProcessDriver implements Driver {
     private readonly runClass: RunClass,
   ) {}
 
-  async start(config: ServerConfig, options: StartOptions = {}): Promise<Server> {
-    // freePort() can lose a race with another process; a start that fails on it is retried.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.startOnce(config, options);
-      } catch (error) {
-        if (attempt >= 3 || !(error instanceof HarnessError) || !/address already in use|EADDRINUSE/i.test(error.message)) throw error;
-      }
-    }
+  start(config: ServerConfig, options: StartOptions = {}): Promise<Server> {
+    return retryingPortRace(() => this.startOnce(config, options));
   }
 
   private async startOnce(config: ServerConfig, options: StartOptions): Promise<Server> {
-    const runClass =
-      config.workerClass === this.runClass.kind
-        ? this.runClass
-        : { label: config.workerClass, kind: config.workerClass, workerClass: this.target.manifest.classes[config.workerClass] ?? '' };
-    if (!runClass.workerClass) throw new HarnessError(`the target has no ${config.workerClass} class`);
-    const port = await freePort();
-    const { argv, env } = expand(this.target, config, runClass, HOST, port);
+    const { argv, env, port } = await launchFor(this.target, this.runClass, config);
     const child = spawn(argv[0], argv.slice(1), {
       cwd: this.target.dir,
       env: { ...process.env, ...env },
@@ -158,24 +121,9 @@ export class ProcessDriver implements Driver {
     const server = new ProcessServer(child, port, config);
     this.servers.add(server);
     if (options.waitReady === false) return server;
-    const readiness = this.target.manifest.readiness ?? {};
-    const logLine = readiness.logLine ? new RegExp(readiness.logLine) : undefined;
-    const ready = eventually(
-      async () => {
-        if (server.exitStatus()) return 'exited';
-        if (logLine && !logLine.test(server.logs())) return false;
-        if (!(await canConnect(HOST, port))) return false;
-        return (await server.workers()).length >= config.workers && 'ready';
-      },
-      { within: readiness.timeoutMs ?? 15_000, every: 25, what: `the target to accept on ${HOST}:${port} with ${config.workers} worker(s)` },
-    );
-    const outcome = await Promise.race([ready, spawnError]).catch((error: Error) => error);
-    if (outcome === 'ready') return server;
+    const why = await Promise.race([waitReady(server, this.target), spawnError.then((e) => e.message)]);
+    if (why === undefined) return server;
     await server.stop().catch(() => undefined);
-    const why =
-      outcome instanceof Error
-        ? `${outcome.message}`
-        : `the master exited (${JSON.stringify(server.exitStatus())}) before it was ready`;
     throw new HarnessError(`target never became ready: ${why}\ncommand: ${argv.join(' ')}\noutput:\n${server.logs().slice(-4000)}`);
   }
 

@@ -4,10 +4,10 @@ import type { RunReport } from '../run.ts';
 
 export const KIT = { name: 'prefork-conformance-kit', version: '0.1.0' };
 
-export function jsonReport(report: RunReport, target: Target, driver: string, extra: Record<string, unknown> = {}) {
+export function jsonReport(report: RunReport, target: Target, extra: Record<string, unknown> = {}) {
   return {
     kit: KIT,
-    target: { name: target.manifest.name, version: target.manifest.version, driver },
+    target: { name: target.manifest.name, version: target.manifest.version, driver: report.driver },
     summary: report.summary,
     wallMs: report.wallMs,
     classes: report.classes.map((c) => c.label),

@@ -41,6 +41,6 @@ export function summaryText(report: RunReport, colour: boolean): string {
   for (const e of report.stale) lines.push(`  STALE expectation ${e.id} [${e.class ?? '*'}]: matches no case of the spec`);
   for (const e of report.harnessErrors) lines.push(`  HARNESS ${e}`);
   const total = STATUSES.map((s) => `${report.summary[s]} ${s}`).join(', ');
-  lines.push('', `${total} (${report.results.length} results, classes ${report.classes.map((c) => c.label).join(', ')}) in ${(report.wallMs / 1000).toFixed(1)} s wall time`);
+  lines.push('', `${total} (${report.results.length} results, classes ${report.classes.map((c) => c.label).join(', ')}) in ${(report.wallMs / 1000).toFixed(1)} s wall time, driver: ${report.driver}`);
   return lines.join('\n');
 }

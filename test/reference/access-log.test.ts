@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { freePort } from '../../conformance/drivers/process.ts';
+import { freePort } from '../../conformance/drivers/launch.ts';
 import { eventually } from '../../spec/harness/eventually.ts';
 
 const KIT = path.resolve(import.meta.dirname, '../..');

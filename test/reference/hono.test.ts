@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { freePort } from '../../conformance/drivers/process.ts';
+import { freePort } from '../../conformance/drivers/launch.ts';
 import { eventually } from '../../spec/harness/eventually.ts';
 
 const KIT = path.resolve(import.meta.dirname, '../..');

@@ -1,0 +1,212 @@
+// The container driver: every server start gets a container of its own, a fresh PID namespace in
+// which the process tree, orphans and signals are the server's alone.
+//
+// Inside:  PID 1 docker-init (tini)  ->  holder sh  ->  the target's master  ->  workers
+// The holder keeps PID 1 alive after the master dies (when PID 1's only child exits, tini exits
+// and the kernel kills the whole namespace: parent-death detection would pass trivially). It
+// prints the master's pid and, later, its exit status as marker lines on stdout.
+// Host networking on loopback: the server binds 127.0.0.1:<port> as in the process driver.
+import { Readable } from 'node:stream';
+import os from 'node:os';
+import { eventually } from '../../spec/harness/eventually.ts';
+import { HarnessError, type Driver, type ExitStatus, type Server, type ServerConfig, type StartOptions } from '../../spec/harness/types.ts';
+import type { RunClass, Target } from '../manifest.ts';
+import { ContainerShell } from './container-shell.ts';
+import { engine, KIT_LABEL, RUN_LABEL, testcontainers } from './engine.ts';
+import type { ContainerPlan } from './image.ts';
+import { HOST, launchFor, retryingPortRace } from './launch.ts';
+import { waitReady } from './readiness.ts';
+import type { StartedTestContainer } from 'testcontainers';
+
+const LOG_LIMIT = 1 << 20;
+const MARK = '@@conform-holder';
+
+const HOLDER = [
+  '"$@" &',
+  'master=$!',
+  `echo "${MARK} master $master"`,
+  'wait "$master"',
+  `echo "${MARK} exit $?"`,
+  'while :; do sleep 3600; done',
+].join('\n');
+
+/** The settings a run hands every vitest worker for the container driver. */
+export interface ContainerRunContext {
+  plan: ContainerPlan;
+  runId: string;
+}
+
+const SIGNAL_NAMES = new Map(Object.entries(os.constants.signals).map(([name, n]) => [n, name]));
+
+/** sh's `wait` status: 128+n for a death by signal n. */
+export function exitFromShell(status: number): ExitStatus {
+  const signal = status > 128 ? SIGNAL_NAMES.get(status - 128) : undefined;
+  return signal ? { code: null, signal } : { code: status, signal: null };
+}
+
+class ContainerServer implements Server {
+  readonly host = HOST;
+  masterPid = 0;
+  private output = '';
+  private partial = '';
+  private exit: ExitStatus | null = null;
+  private stopped: Promise<void> | undefined;
+  private masterKnown!: () => void;
+  readonly masterStarted = new Promise<void>((resolve) => (this.masterKnown = resolve));
+
+  constructor(
+    private readonly container: StartedTestContainer,
+    private readonly shell: ContainerShell,
+    readonly port: number,
+    readonly config: ServerConfig,
+  ) {}
+
+  get id(): string {
+    return this.container.getId();
+  }
+
+  /** The container's output: marker lines are the driver's, everything else the server's. */
+  follow(stream: Readable): void {
+    stream.on('data', (chunk: string | Buffer) => {
+      this.partial += chunk.toString();
+      let newline: number;
+      while ((newline = this.partial.indexOf('\n')) >= 0) {
+        const line = this.partial.slice(0, newline + 1);
+        this.partial = this.partial.slice(newline + 1);
+        if (line.startsWith(MARK)) this.mark(line.slice(MARK.length).trim());
+        else this.keep(line);
+      }
+    });
+  }
+
+  private mark(text: string): void {
+    const [what, value] = text.split(' ');
+    if (what === 'master') {
+      this.masterPid = Number(value);
+      this.masterKnown();
+    } else if (what === 'exit') {
+      this.exit = exitFromShell(Number(value));
+    }
+  }
+
+  private keep(line: string): void {
+    this.output += line;
+    if (this.output.length > LOG_LIMIT) this.output = this.output.slice(-LOG_LIMIT);
+  }
+
+  async workers(): Promise<number[]> {
+    return (await this.shell.processes())
+      .filter((p) => p.ppid === this.masterPid && p.state !== 'Z' && p.state !== 'X')
+      .sort((a, b) => a.startTicks - b.startTicks || a.pid - b.pid)
+      .map((p) => p.pid);
+  }
+
+  async alive(pid: number): Promise<boolean> {
+    return (await this.shell.processes()).some((p) => p.pid === pid && p.state !== 'Z' && p.state !== 'X');
+  }
+
+  signal(pid: number, signal: NodeJS.Signals): Promise<void> {
+    return this.shell.kill(pid, signal);
+  }
+
+  exitStatus(): ExitStatus | null {
+    return this.exit;
+  }
+
+  logs(): string {
+    return this.output + this.partial;
+  }
+
+  /** Removing the container ends every process in it, stopped, orphaned or not. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      if (this.exit === null && this.masterPid > 0) {
+        // A graceful TERM first, as the process driver does, so the server's own exit is logged.
+        await this.shell.kill(this.masterPid, 'SIGCONT').catch(() => undefined);
+        await this.shell.kill(this.masterPid, 'SIGTERM').catch(() => undefined);
+        await eventually(() => this.exit !== null, { within: 3000, what: 'the master to exit after SIGTERM' }).catch(() => undefined);
+      }
+      this.shell.close();
+      await this.container.stop({ timeout: 0, remove: true }).catch(() => undefined);
+    })();
+    return this.stopped;
+  }
+}
+
+export class ContainerDriver implements Driver {
+  readonly name = 'container';
+  private readonly servers = new Set<ContainerServer>();
+
+  constructor(
+    private readonly target: Target,
+    private readonly runClass: RunClass,
+    private readonly context: ContainerRunContext,
+  ) {}
+
+  start(config: ServerConfig, options: StartOptions = {}): Promise<Server> {
+    return retryingPortRace(() => this.startOnce(config, options));
+  }
+
+  private async startOnce(config: ServerConfig, options: StartOptions): Promise<Server> {
+    const { argv, env, port } = await launchFor(this.target, this.runClass, config);
+    const { GenericContainer, Wait } = await testcontainers();
+    const client = await engine();
+    const { plan, runId } = this.context;
+
+    let server: ContainerServer | undefined;
+    const pendingLogs: Readable[] = []; // output that arrives before the server object exists
+    const definition = new (class extends GenericContainer {
+      // docker-init as PID 1: the master must never be PID 1 (see the header).
+      protected override async beforeContainerCreated(): Promise<void> {
+        this.hostConfig.Init = true;
+      }
+    })(plan.image)
+      .withCommand(['/bin/sh', '-c', HOLDER, 'conform-holder', ...argv])
+      .withEnvironment({ PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/tmp', ...env })
+      .withWorkingDir(this.target.dir)
+      .withNetworkMode('host')
+      .withBindMounts(plan.mounts.map((p) => ({ source: p, target: p, mode: 'ro' as const })))
+      .withTmpFs({ '/tmp': 'rw,exec,mode=1777' })
+      .withLabels({ [KIT_LABEL]: 'true', [RUN_LABEL]: runId })
+      .withWaitStrategy(Wait.forLogMessage(MARK))
+      .withStartupTimeout(30_000)
+      .withLogConsumer((stream) => (server ? server.follow(stream) : pendingLogs.push(stream)));
+
+    let container: StartedTestContainer;
+    try {
+      container = await definition.start();
+    } catch (error) {
+      throw new HarnessError(`the container did not start (image ${plan.image}): ${(error as Error).message}`);
+    }
+    let shell: ContainerShell;
+    try {
+      shell = await ContainerShell.open(client.container.dockerode, container.getId());
+    } catch (error) {
+      await container.stop({ timeout: 0, remove: true }).catch(() => undefined);
+      throw new HarnessError(`cannot open a shell in the container (does the image have /bin/sh?): ${(error as Error).message}`);
+    }
+    server = new ContainerServer(container, shell, port, config);
+    for (const stream of pendingLogs) server.follow(stream);
+    this.servers.add(server);
+    await eventually(async () => server.masterPid > 0 || server.exitStatus() !== null, {
+      within: 10_000,
+      what: 'the holder in the container to start the master',
+    }).catch(() => undefined);
+    if (server.masterPid === 0) {
+      await server.stop();
+      throw new HarnessError(`the target command did not start in the container: ${argv.join(' ')}\noutput:\n${server.logs().slice(-4000)}`);
+    }
+    if (options.waitReady === false) return server;
+    const why = await waitReady(server, this.target);
+    if (why === undefined) return server;
+    await server.stop().catch(() => undefined);
+    throw new HarnessError(
+      `target never became ready in container ${server.id.slice(0, 12)}: ${why}\ncommand: ${argv.join(' ')}\noutput:\n${server.logs().slice(-4000)}`,
+    );
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.servers].map((s) => s.stop().catch(() => undefined)));
+    this.servers.clear();
+  }
+}

@@ -1,0 +1,71 @@
+// The Docker engine as the container driver reaches it, through testcontainers. testcontainers is
+// loaded only here and only when a container is wanted: the process driver runs with Node alone.
+import fs from 'node:fs';
+import type * as Testcontainers from 'testcontainers';
+import { HarnessError } from '../../spec/harness/types.ts';
+
+/** Every container of the kit carries this label; `conform.run` tells runs apart. */
+export const KIT_LABEL = 'io.conform.kit';
+export const RUN_LABEL = 'io.conform.run';
+
+type Module = typeof Testcontainers;
+let loaded: Promise<Module> | undefined;
+
+/**
+ * testcontainers, configured for an engine without a registry or a bridge: no Ryuk (its image
+ * cannot be pulled; the kit removes its own containers), and the host is loopback (without the
+ * override it looks for a bridge gateway when /.dockerenv exists).
+ */
+export function testcontainers(): Promise<Module> {
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
+  loaded ??= import('testcontainers');
+  return loaded;
+}
+
+export type RuntimeClient = Awaited<ReturnType<Module['getContainerRuntimeClient']>>;
+
+/** Where an engine would be, for messages. */
+function engineAddress(): string {
+  return process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+}
+
+/**
+ * The engine's client, or why there is none. A missing socket answers at once; an engine that
+ * does not answer within `withinMs` counts as missing.
+ */
+export async function engine(withinMs = 10_000): Promise<RuntimeClient> {
+  if (!process.env.DOCKER_HOST && !fs.existsSync('/var/run/docker.sock')) {
+    throw new HarnessError(noEngine('no socket at /var/run/docker.sock and DOCKER_HOST is not set'));
+  }
+  const { getContainerRuntimeClient } = await testcontainers();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${withinMs} ms`)), withinMs);
+  });
+  try {
+    return await Promise.race([getContainerRuntimeClient(), timeout]);
+  } catch (error) {
+    throw new HarnessError(noEngine((error as Error).message));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function noEngine(why: string): string {
+  return (
+    `--driver container needs a Docker engine, and none answers at ${engineAddress()} (${why}).\n` +
+    '  Start one, e.g. `dockerd --bridge=none --iptables=false --ip-masq=false &` (see README),\n' +
+    '  or run with --driver process (or auto, which falls back to it).'
+  );
+}
+
+/** `auto`: the container driver when an engine answers quickly, the process driver otherwise. */
+export async function engineAnswers(): Promise<boolean> {
+  try {
+    await engine(3_000);
+    return true;
+  } catch {
+    return false;
+  }
+}

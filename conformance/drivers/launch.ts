@@ -1,0 +1,49 @@
+// What every driver does before it starts a server: pick the class's name, a port, and the
+// command line from the manifest; and retry when the port was taken meanwhile.
+import net from 'node:net';
+import { HarnessError, type ServerConfig } from '../../spec/harness/types.ts';
+import { expand, type RunClass, type Target } from '../manifest.ts';
+
+export const HOST = '127.0.0.1';
+
+/** A port the kernel just handed out; the short race to reuse is accepted and reported if lost. */
+export function freePort(host = HOST): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Launch {
+  argv: string[];
+  env: Record<string, string>;
+  port: number;
+}
+
+/** The command for `config`; a case may ask for another spec class than the run's (by kind). */
+export async function launchFor(target: Target, runClass: RunClass, config: ServerConfig): Promise<Launch> {
+  const cls =
+    config.workerClass === runClass.kind
+      ? runClass
+      : { label: config.workerClass, kind: config.workerClass, workerClass: target.manifest.classes[config.workerClass] ?? '' };
+  if (!cls.workerClass) throw new HarnessError(`the target has no ${config.workerClass} class`);
+  const port = await freePort(HOST);
+  return { ...expand(target, config, cls, HOST, port), port };
+}
+
+/** freePort() can lose a race with another process: a start that fails on it is tried again. */
+export async function retryingPortRace<T>(start: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      const portRace = error instanceof HarnessError && /address already in use|EADDRINUSE/i.test(error.message);
+      if (attempt >= attempts || !portRace) throw error;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+// When a freshly started server counts as ready, the same for every driver: the port accepts,
+// `workers` worker processes exist, and each of them (or the master, for a preloading server)
+// has printed the probe's loaded line (fixtures/probe/PROTOCOL.md). A worker process that merely
+// exists may still be importing the app; a case that started measuring then would time the boot.
+import net from 'node:net';
+import { eventually } from '../../spec/harness/eventually.ts';
+import type { Server } from '../../spec/harness/types.ts';
+import type { Target } from '../manifest.ts';
+
+const LOADED = /^conform-probe: loaded pid=(\d+)$/gm;
+
+export function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Pids that printed the probe's loaded line. */
+export function loadedPids(logs: string): Set<number> {
+  return new Set([...logs.matchAll(LOADED)].map((m) => Number(m[1])));
+}
+
+/** Waits for readiness; resolves with why it gave up, or undefined when ready. */
+export async function waitReady(server: Server, target: Target): Promise<string | undefined> {
+  const readiness = target.manifest.readiness ?? {};
+  const logLine = readiness.logLine ? new RegExp(readiness.logLine) : undefined;
+  const want = server.config.workers;
+  let state = 'the port does not accept yet';
+  try {
+    const outcome = await eventually(
+      async () => {
+        if (server.exitStatus()) return 'exited';
+        if (logLine && !logLine.test(server.logs())) return (state = `no log line matches ${logLine}`), false;
+        if (!(await canConnect(server.host, server.port))) return false;
+        const workers = await server.workers();
+        if (workers.length < want) return (state = `${workers.length} of ${want} worker(s) exist`), false;
+        const loaded = loadedPids(server.logs());
+        if (loaded.has(server.masterPid)) return 'ready';
+        const loading = workers.filter((pid) => !loaded.has(pid));
+        if (loading.length > 0) return (state = `worker(s) ${loading.join(', ')} have not printed "conform-probe: loaded pid=N" yet`), false;
+        return 'ready';
+      },
+      { within: readiness.timeoutMs ?? 15_000, every: 25, what: `the target to accept on ${server.host}:${server.port} with ${want} loaded worker(s)` },
+    );
+    return outcome === 'ready' ? undefined : `the master exited (${JSON.stringify(server.exitStatus())}) before it was ready`;
+  } catch (error) {
+    return `${(error as Error).message} (last seen: ${state})`;
+  }
+}
