@@ -7,6 +7,8 @@ import { GROUPS } from '../spec/index.ts';
 import { SPEC_VERSION } from '../spec/version.ts';
 import { HarnessError } from '../spec/harness/types.ts';
 import { chooseDriver, type DriverChoice } from './driver-choice.ts';
+import { isAlive, liveChildren } from './drivers/proc.ts';
+import { eventually } from '../spec/harness/eventually.ts';
 import { checkSpecVersion, KIT_DIR, loadTarget, ManifestError, type Target } from './manifest.ts';
 import { jsonReport, KIT } from './report/json.ts';
 import { junitReport } from './report/junit.ts';
@@ -65,32 +67,70 @@ async function conform(opts: Record<string, any>): Promise<number> {
   const seed: number = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   const driver = await chooseDriver(opts.driver, target);
   console.log(`conform: ${target.manifest.name} ${target.manifest.version} (${target.dir}), driver ${driver.name} (${driver.because}), seed ${seed}`);
-  const interrupted = sweepOnInterrupt(driver);
+  const interruption = new Interruption(driver);
   try {
-    return await rounds(opts, target, seed, driver);
+    const code = await rounds(opts, target, seed, driver, interruption);
+    return interruption.stopping ? await interruption.stopping : code;
   } finally {
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
-    const left = await driver.sweep();
-    if (left.length > 0) console.log(`conform: removed ${left.length} container(s) the cases left behind: ${left.join(' ')}`);
+    interruption.dispose();
+    if (!interruption.stopping) {
+      const left = await driver.sweep();
+      if (left.length > 0) console.log(`conform: removed ${left.length} container(s) the cases left behind: ${left.join(' ')}`);
+    }
   }
 }
 
-/** Ctrl-C (or a CI timeout's TERM) must not leave containers running: remove them, then exit. */
-function sweepOnInterrupt(driver: DriverChoice): (signal: NodeJS.Signals) => void {
-  const handler = (signal: NodeJS.Signals) => {
-    console.error(`\nconform: ${signal}: stopping${driver.name === 'container' ? ' and removing this run\'s containers' : ''}`);
-    void driver.sweep().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+/**
+ * Ctrl-C (or a CI timeout's TERM) must leave nothing running: the vitest workers are told to stop
+ * their servers (a terminal sends them SIGINT too, a parent process does not), then whatever
+ * container is still labelled with this run is removed. The run then ends with 130 (143 for TERM)
+ * and no summary: its results are incomplete.
+ */
+class Interruption {
+  stopping: Promise<number> | undefined;
+  private readonly handler = (signal: NodeJS.Signals) => {
+    if (this.stopping) return;
+    console.error(`\nconform: ${signal}: stopping every server of this run${this.driver.name === 'container' ? ' and removing its containers' : ''}`);
+    this.stopping = stopWorkers()
+      .then(() => this.driver.sweep())
+      .then(
+        () => (signal === 'SIGINT' ? 130 : 143),
+        () => 2,
+      );
   };
-  process.once('SIGINT', handler);
-  process.once('SIGTERM', handler);
-  return handler;
+
+  constructor(private readonly driver: DriverChoice) {
+    process.on('SIGINT', this.handler);
+    process.on('SIGTERM', this.handler);
+  }
+
+  dispose(): void {
+    process.off('SIGINT', this.handler);
+    process.off('SIGTERM', this.handler);
+  }
 }
 
-async function rounds(opts: Record<string, any>, target: Target, seed: number, driver: DriverChoice): Promise<number> {
+/** TERM to every child of the runner (vitest's workers), then wait for them to finish cleaning up. */
+async function stopWorkers(): Promise<void> {
+  const children = await liveChildren(process.pid);
+  for (const pid of children) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  await eventually(async () => (await Promise.all(children.map((pid) => isAlive(pid)))).every((alive) => !alive), {
+    within: 15_000,
+    what: "vitest's workers to stop their servers",
+  }).catch(() => undefined);
+}
+
+async function rounds(opts: Record<string, any>, target: Target, seed: number, driver: DriverChoice, interruption: Interruption): Promise<number> {
   const colour = process.stdout.isTTY && !process.env.NO_COLOR;
   const reports: RunReport[] = [];
   for (let round = 1; round <= opts.repeat; round++) {
+    if (interruption.stopping) return 130;
     if (opts.repeat > 1) console.log(`\n-- round ${round} of ${opts.repeat}`);
     let done = 0;
     reports.push(
@@ -108,6 +148,7 @@ async function rounds(opts: Record<string, any>, target: Target, seed: number, d
       }),
     );
   }
+  if (interruption.stopping) return 130; // incomplete: no summary, no reports
   const last = reports[reports.length - 1];
   console.log(summaryText(last, colour));
   const changes = verdictChanges(reports);

@@ -18,6 +18,17 @@ function classify(error: unknown): Outcome {
   return error instanceof HarnessError ? 'error' : 'violation';
 }
 
+// Drivers of this vitest worker, so that an interrupted run (the runner forwards Ctrl-C as TERM)
+// still stops every server it started: detached process groups and containers outlive us otherwise.
+const liveDrivers = new Set<Driver>();
+// vitest turns process.exit() in a worker into an error, so the worker ends itself with SIGKILL
+// once its servers are stopped.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void Promise.allSettled([...liveDrivers].map((d) => d.dispose())).finally(() => process.kill(process.pid, 'SIGKILL'));
+  });
+}
+
 function registerClass(group: SpecGroup, runClass: RunClass): void {
   const context = inject('conform');
   const driver: Driver =
@@ -25,9 +36,11 @@ function registerClass(group: SpecGroup, runClass: RunClass): void {
       ? new ContainerDriver(context.target, runClass, context.container)
       : new ProcessDriver(context.target, runClass);
   const sharedServers = new Map<string, Promise<Server>>();
+  liveDrivers.add(driver);
   afterAll(async () => {
     await Promise.all([...sharedServers.values()].map(async (s) => (await s.catch(() => undefined))?.stop()));
     await driver.dispose();
+    liveDrivers.delete(driver);
   });
 
   for (const spec of group.cases) {

@@ -1,7 +1,7 @@
 // One conformance run: vitest's programmatic API runs the suite files for the selected groups,
 // a reporter collects each case's meta as it finishes, and verdicts are computed here.
 import path from 'node:path';
-import { startVitest } from 'vitest/node';
+import { createVitest } from 'vitest/node';
 import type { TestCase, TestModule } from 'vitest/node';
 import type { Reporter } from 'vitest/reporters';
 import { GROUPS } from '../spec/index.ts';
@@ -88,22 +88,26 @@ export async function run(options: RunOptions): Promise<RunReport> {
     driver: options.driver,
     container: options.container,
   };
-  const vitest = await startVitest(
-    'test',
-    groups.map((g) => `conformance/suite/${g.name}.test.ts`),
-    {
-      root: KIT_DIR,
-      config: false,
-      watch: false,
-      reporters: [collector],
-      include: ['conformance/suite/*.test.ts'],
-      provide: { conform: provided },
-      pool: 'forks',
-      maxWorkers: options.jobs,
-      fileParallelism: options.jobs > 1,
-      passWithNoTests: true,
-    },
-  );
+  const files = groups.map((g) => `conformance/suite/${g.name}.test.ts`);
+  const ours = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+  const vitest = await createVitest('test', {
+    root: KIT_DIR,
+    config: false,
+    watch: false,
+    reporters: [collector],
+    include: ['conformance/suite/*.test.ts'],
+    provide: { conform: provided },
+    pool: 'forks',
+    maxWorkers: options.jobs,
+    fileParallelism: options.jobs > 1,
+    passWithNoTests: true,
+  });
+  // vitest exits the process 1 ms after SIGINT/SIGTERM; the runner must first stop every server
+  // (cli.ts sweepOnInterrupt), so vitest's own signal handlers are taken off.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) if (!ours[signal].includes(listener)) process.off(signal, listener);
+  }
+  await vitest.start(files);
   await vitest.close();
   process.exitCode = undefined; // vitest sets it; the kit computes its own exit code
   return {

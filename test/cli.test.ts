@@ -1,11 +1,13 @@
 // The conform command's contract: exit codes and messages for bad input.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
+import { allProcesses } from '../conformance/drivers/proc.ts';
 import { junitReport } from '../conformance/report/junit.ts';
+import { eventually } from '../spec/harness/eventually.ts';
 import type { RunReport } from '../conformance/run.ts';
 import { summarize } from '../conformance/verdict.ts';
 
@@ -67,6 +69,43 @@ describe('conform CLI', () => {
     const { code } = await conform('--target', dir, '--only', 'prefork.worker-count', '--report-json', path.join(dir, 'r.json'));
     expect(code).toBe(2);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'r.json'), 'utf8')).results[0].message).toMatch(/\/no\/such\/server/);
+  }, 60_000);
+});
+
+/** Every live process below `root` (the servers of the process driver run in groups of their own). */
+async function descendants(root: number): Promise<number[]> {
+  const all = await allProcesses();
+  const found = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of all) if (!found.has(p.pid) && found.has(p.ppid) && p.state !== 'Z') (found.add(p.pid), (grew = true));
+  }
+  found.delete(root);
+  return [...found];
+}
+
+describe('interrupting a run', () => {
+  test('Ctrl-C stops every server the run started (process driver) and exits 130 without a summary', async () => {
+    const child = spawn(process.execPath, ['bin/conform.js', '--driver', 'process', '--only', 'signals.*,concurrency.*', '--class', 'sync'], { cwd: KIT });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // Wait for a server master (a prefork process) below the runner, then interrupt.
+    const tree = await eventually(
+      async () => {
+        const pids = await descendants(child.pid!);
+        const cmdlines = pids.map((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
+        return cmdlines.some((c) => c.includes('prefork.js')) ? pids : undefined;
+      },
+      { within: 30_000, what: 'a server started by the run' },
+    );
+    child.kill('SIGINT');
+    expect(await exited, out).toBe(130);
+    expect(out).toMatch(/SIGINT: stopping every server of this run/);
+    expect(out).not.toMatch(/Summary by group/);
+    const alive = (await allProcesses()).filter((p) => tree.includes(p.pid) && p.state !== 'Z');
+    expect(alive.map((p) => p.pid), out).toEqual([]);
   }, 60_000);
 });
 

@@ -16,6 +16,7 @@ import { engine, KIT_LABEL, RUN_LABEL, testcontainers } from './engine.ts';
 import type { ContainerPlan } from './image.ts';
 import { HOST, launchFor, retryingPortRace } from './launch.ts';
 import { waitReady } from './readiness.ts';
+import { ServerSet } from './server-set.ts';
 import type { StartedTestContainer } from 'testcontainers';
 
 const LOG_LIMIT = 1 << 20;
@@ -135,7 +136,7 @@ class ContainerServer implements Server {
 
 export class ContainerDriver implements Driver {
   readonly name = 'container';
-  private readonly servers = new Set<ContainerServer>();
+  private readonly servers = new ServerSet<ContainerServer>();
 
   constructor(
     private readonly target: Target,
@@ -187,7 +188,7 @@ export class ContainerDriver implements Driver {
     }
     server = new ContainerServer(container, shell, port, config);
     for (const stream of pendingLogs) server.follow(stream);
-    this.servers.add(server);
+    await this.servers.add(server);
     await eventually(async () => server.masterPid > 0 || server.exitStatus() !== null, {
       within: 10_000,
       what: 'the holder in the container to start the master',
@@ -205,8 +206,7 @@ export class ContainerDriver implements Driver {
     );
   }
 
-  async dispose(): Promise<void> {
-    await Promise.all([...this.servers].map((s) => s.stop().catch(() => undefined)));
-    this.servers.clear();
+  dispose(): Promise<void> {
+    return this.servers.dispose();
   }
 }

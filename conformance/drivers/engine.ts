@@ -35,8 +35,11 @@ function engineAddress(): string {
  * does not answer within `withinMs` counts as missing.
  */
 export async function engine(withinMs = 10_000): Promise<RuntimeClient> {
-  if (!process.env.DOCKER_HOST && !fs.existsSync('/var/run/docker.sock')) {
-    throw new HarnessError(noEngine('no socket at /var/run/docker.sock and DOCKER_HOST is not set'));
+  // testcontainers falls back to other sockets when DOCKER_HOST does not answer; an explicit
+  // DOCKER_HOST is the user's choice, so a missing socket there means no engine.
+  const socket = process.env.DOCKER_HOST ? /^unix:\/\/(.+)$/.exec(process.env.DOCKER_HOST)?.[1] : '/var/run/docker.sock';
+  if (socket && !fs.existsSync(socket)) {
+    throw new HarnessError(noEngine(`no socket at ${socket}`));
   }
   const { getContainerRuntimeClient } = await testcontainers();
   let timer: NodeJS.Timeout | undefined;

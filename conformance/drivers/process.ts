@@ -14,6 +14,7 @@ import type { RunClass, Target } from '../manifest.ts';
 import { HOST, launchFor, retryingPortRace } from './launch.ts';
 import { groupMembers, isAlive, liveChildren } from './proc.ts';
 import { waitReady } from './readiness.ts';
+import { ServerSet } from './server-set.ts';
 
 const LOG_LIMIT = 1 << 20; // keep the last 1 MiB of output as evidence
 
@@ -95,7 +96,7 @@ class ProcessServer implements Server {
 
 export class ProcessDriver implements Driver {
   readonly name = 'process';
-  private readonly servers = new Set<ProcessServer>();
+  private readonly servers = new ServerSet<ProcessServer>();
 
   constructor(
     private readonly target: Target,
@@ -119,7 +120,7 @@ export class ProcessDriver implements Driver {
       throw new HarnessError(`cannot run the target command ${JSON.stringify(argv[0])}: ${(await spawnError).message}`);
     }
     const server = new ProcessServer(child, port, config);
-    this.servers.add(server);
+    await this.servers.add(server);
     if (options.waitReady === false) return server;
     const why = await Promise.race([waitReady(server, this.target), spawnError.then((e) => e.message)]);
     if (why === undefined) return server;
@@ -127,8 +128,7 @@ export class ProcessDriver implements Driver {
     throw new HarnessError(`target never became ready: ${why}\ncommand: ${argv.join(' ')}\noutput:\n${server.logs().slice(-4000)}`);
   }
 
-  async dispose(): Promise<void> {
-    await Promise.all([...this.servers].map((s) => s.stop().catch(() => undefined)));
-    this.servers.clear();
+  dispose(): Promise<void> {
+    return this.servers.dispose();
   }
 }

@@ -1,0 +1,147 @@
+// The container driver. The first block needs no engine; the second needs one and is skipped
+// without it, except in CI (CI=true), where a missing engine fails instead of hiding the tests.
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ContainerDriver, exitFromShell } from '../conformance/drivers/container.ts';
+import { engine, engineAnswers, KIT_LABEL, RUN_LABEL, type RuntimeClient } from '../conformance/drivers/engine.ts';
+import { containerPlan } from '../conformance/drivers/image.ts';
+import { KIT_DIR, loadTarget, runClasses, validateManifest, type Target } from '../conformance/manifest.ts';
+import { defaultConfig } from '../spec/harness/case.ts';
+import { getJson } from '../spec/harness/client.ts';
+import { eventually } from '../spec/harness/eventually.ts';
+
+const conform = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  promisify(execFile)(process.execPath, ['bin/conform.js', ...args], { cwd: KIT_DIR, env: { ...process.env, ...env } }).then(
+    (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+  );
+
+const NO_ENGINE = { DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
+
+describe('container driver without an engine', () => {
+  test('--driver container exits 2 and says how to get an engine', async () => {
+    const { code, err } = await conform(['--driver', 'container', '--only', 'prefork.worker-count'], NO_ENGINE);
+    expect(code).toBe(2);
+    expect(err).toMatch(/needs a Docker engine, and none answers at unix:\/\/\/nonexistent\/docker.sock/);
+    expect(err).toMatch(/--driver process/);
+  });
+  test('--driver auto falls back to the process driver and says so', async () => {
+    const { code, out } = await conform(['--driver', 'auto', '--only', 'prefork.worker-count', '--class', 'sync'], NO_ENGINE);
+    expect(out).toMatch(/driver process \(auto: no Docker engine answers\)/);
+    expect(out).toMatch(/driver: process/);
+    expect(code).toBe(0);
+  }, 60_000);
+  test("sh's wait status becomes an exit code or a signal", () => {
+    expect(exitFromShell(3)).toEqual({ code: 3, signal: null });
+    expect(exitFromShell(0)).toEqual({ code: 0, signal: null });
+    expect(exitFromShell(137)).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(exitFromShell(143)).toEqual({ code: null, signal: 'SIGTERM' });
+  });
+  test('the manifest takes one image source at most', () => {
+    const base = { name: 'x', version: '1', specVersion: '1', command: ['x'], classes: { sync: 'sync' } };
+    expect(() => validateManifest({ ...base, container: { dockerfile: 'Dockerfile', image: 'x:1' } })).toThrow(/container/);
+    expect(() => validateManifest({ ...base, container: { mounts: ['relative/dir'] } })).toThrow(/mounts/);
+    expect(validateManifest({ ...base, container: { offline: true, mounts: ['/opt/python'] } }).container?.mounts).toEqual(['/opt/python']);
+  });
+});
+
+const hasEngine = await engineAnswers();
+const required = process.env.CI === 'true';
+
+describe.skipIf(!hasEngine && !required)('container driver with an engine', () => {
+  let client: RuntimeClient;
+  let target: Target;
+  const runId = `test-${process.pid}`;
+  const kitContainers = async (label = `${RUN_LABEL}=${runId}`) => client.container.dockerode.listContainers({ all: true, filters: { label: [label] } });
+
+  beforeAll(async () => {
+    client = await engine(); // in CI without an engine this fails the block, as it must
+    target = loadTarget(path.join(KIT_DIR, 'fixtures', 'targets', 'reference'));
+  }, 60_000);
+  afterAll(async () => {
+    for (const c of await kitContainers()) await client.container.dockerode.getContainer(c.Id).remove({ force: true });
+  });
+
+  const driverFor = async (t: Target) => new ContainerDriver(t, runClasses(t.manifest, ['sync'])[0], { plan: await containerPlan(client, t), runId });
+
+  test('the master is not PID 1, pids are the container\'s, and stop() removes the container', async () => {
+    const driver = await driverFor(target);
+    const server = await driver.start({ ...defaultConfig('sync'), workers: 2 });
+    try {
+      expect(server.masterPid).toBeGreaterThan(1);
+      const workers = await server.workers();
+      expect(workers).toHaveLength(2);
+      const answer = await getJson<{ pid: number; ppid: number }>(server, '/pid');
+      expect(workers).toContain(answer.pid); // the probe's own pid, read inside the container
+      expect(answer.ppid).toBe(server.masterPid);
+      const [container] = await kitContainers();
+      const exec = await client.container.exec(client.container.getById(container.Id), ['cat', '/proc/1/comm']);
+      expect(exec.output.trim()).toBe('docker-init');
+      expect(server.logs()).toMatch(/Booting worker with pid/);
+      expect(server.logs()).not.toMatch(/@@conform/);
+    } finally {
+      await server.stop();
+    }
+    expect(await kitContainers()).toHaveLength(0);
+  }, 60_000);
+
+  test("the master's death does not end the namespace: orphans live on, the exit status is the master's", async () => {
+    // A "server" whose children ignore their parent's death: only a namespace teardown would end them.
+    const orphaning: Target = {
+      dir: target.dir,
+      manifest: { ...target.manifest, command: ['/bin/sh', '-c', 'sleep 600 & sleep 600 & wait'] },
+    };
+    const driver = await driverFor(orphaning);
+    const server = await driver.start({ ...defaultConfig('sync'), workers: 2 }, { waitReady: false });
+    try {
+      const children = await eventually(async () => ((await server.workers()).length === 2 ? server.workers() : undefined), { within: 10_000, what: 'two children' });
+      await server.signal(server.masterPid, 'SIGKILL');
+      await eventually(() => server.exitStatus() !== null, { within: 5_000, what: 'the exit status' });
+      expect(server.exitStatus()).toEqual({ code: null, signal: 'SIGKILL' });
+      for (const pid of children) expect(await server.alive(pid)).toBe(true);
+    } finally {
+      await server.stop();
+    }
+    expect(await kitContainers()).toHaveLength(0);
+  }, 60_000);
+
+  test('a Dockerfile target (FROM scratch + its own mounts) runs through the CLI, and the report says driver: container', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-dockerfile-'));
+    fs.mkdirSync(path.join(dir, 'rootfs', 'tmp'), { recursive: true });
+    for (const link of ['bin', 'lib', 'lib64']) {
+      if (fs.lstatSync(`/${link}`, { throwIfNoEntry: false })?.isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(`/${link}`), path.join(dir, 'rootfs', link));
+    }
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY rootfs/ /\n');
+    const manifest = JSON.parse(fs.readFileSync(path.join(target.dir, 'conform.json'), 'utf8'));
+    delete manifest.$schema;
+    manifest.container = { dockerfile: 'Dockerfile', mounts: ['/usr', '/etc', ...['/bin', '/lib', '/lib64'].filter((d) => fs.lstatSync(d, { throwIfNoEntry: false })?.isDirectory())] };
+    fs.writeFileSync(path.join(dir, 'conform.json'), JSON.stringify(manifest));
+    const report = path.join(dir, 'r.json');
+    const { code, out } = await conform(['--target', dir, '--driver', 'container', '--only', 'prefork.worker-count', '--class', 'sync', '--report-json', report]);
+    expect(out).toMatch(/driver container \(image conform-target-\w+:latest, dockerfile/);
+    expect(code, out).toBe(0);
+    expect(JSON.parse(fs.readFileSync(report, 'utf8')).target.driver).toBe('container');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  test('Ctrl-C during a run leaves no container behind', async () => {
+    const before = new Set((await kitContainers(KIT_LABEL)).map((c) => c.Id));
+    const child = spawn(process.execPath, ['bin/conform.js', '--driver', 'container', '--only', 'signals.*,concurrency.*', '--class', 'sync'], {
+      cwd: KIT_DIR,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await eventually(async () => (await kitContainers(KIT_LABEL)).some((c) => !before.has(c.Id)), { within: 30_000, what: 'a container of the run' });
+    child.kill('SIGINT');
+    expect(await exited, out).toBe(130);
+    const left = (await kitContainers(KIT_LABEL)).filter((c) => !before.has(c.Id));
+    expect(left.map((c) => c.Id), out).toEqual([]);
+  }, 90_000);
+});
