@@ -13,6 +13,6 @@ export class AsyncWorker extends Worker {
 
   override run(): void {
     super.run();
-    setInterval(() => this.notify(), 1000);
+    setInterval(() => this.notify(), this.heartbeatEvery());
   }
 }

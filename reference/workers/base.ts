@@ -7,6 +7,7 @@ import { AccessLog } from '../http/access-log.ts';
 import { createHttpServer } from '../http/server.ts';
 import { log } from '../log.ts';
 import { AcceptGate } from './gate.ts';
+import { heartbeatEvery, notify } from './heartbeat.ts';
 
 export abstract class Worker {
   protected readonly connections = new Set<net.Socket>();
@@ -80,8 +81,11 @@ export abstract class Worker {
 
   /** The heartbeat: the master reads this file's mtime. */
   protected notify(): void {
-    const now = Date.now() / 1000;
-    fs.futimesSync(this.boot.heartbeatFd, now, now);
+    notify(this.boot.heartbeatFd);
+  }
+
+  protected heartbeatEvery(): number {
+    return heartbeatEvery(this.boot.settings.timeout);
   }
 
   protected updateGates(): void {

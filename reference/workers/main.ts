@@ -5,6 +5,7 @@ import { log, setLogLevel } from '../log.ts';
 import { effectiveWorkerClass } from '../settings.ts';
 import { AsyncWorker } from './async.ts';
 import { GthreadWorker } from './gthread.ts';
+import { heartbeatEvery, notify } from './heartbeat.ts';
 import { threadPool } from './thread-pool.ts';
 import { SyncWorker } from './sync.ts';
 
@@ -23,6 +24,10 @@ try {
 const cls = effectiveWorkerClass(boot.settings);
 let pool;
 if (cls === 'gthread') {
+  // The app loaded here; while the threads load it too, this (idle) thread keeps beating, so a
+  // slow pool start is not taken for a stuck worker.
+  notify(boot.heartbeatFd);
+  const beating = setInterval(() => notify(boot.heartbeatFd), heartbeatEvery(boot.settings.timeout));
   pool = threadPool(boot.app, boot.settings.threads);
   try {
     await pool.ready;
@@ -30,6 +35,7 @@ if (cls === 'gthread') {
     log('error', `Exception while loading the app in a thread: ${(error as Error).stack ?? error}`);
     process.exit(APP_LOAD_ERROR);
   }
+  clearInterval(beating);
 }
 const worker =
   cls === 'sync'

@@ -13,9 +13,8 @@ export class SyncWorker extends Worker {
 
   override run(): void {
     super.run();
-    const every = Math.max(200, Math.min(1000, (this.boot.settings.timeout * 1000) / 2 || 1000));
     setInterval(() => {
       if (this.connections.size === 0) this.notify();
-    }, every);
+    }, this.heartbeatEvery());
   }
 }
