@@ -2,6 +2,7 @@
 // bytes beyond a declared Content-Length are never sent; HEAD/204/304 bodies are dropped (Node's
 // ServerResponse ignores body writes for them).
 import type { ServerResponse } from 'node:http';
+import { simpleParts, type SimpleResponse } from '../gateway/light-response.ts';
 import type { AppResult, RawResponse } from '../gateway/types.ts';
 
 export const SERVER_NAME = 'prefork';
@@ -10,6 +11,32 @@ const SERVER_OWNED = new Set([
   'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailers',
   'transfer-encoding', 'upgrade', 'server', 'date',
 ]);
+
+/** Status line and headers as the server sends them: its own Server, no hop-by-hop. */
+function head(headers: Iterable<[string, string]>, close: boolean): { flat: string[]; length: number } {
+  const flat: string[] = ['Server', SERVER_NAME];
+  let length = Infinity;
+  for (const [name, value] of headers) {
+    const lower = name.toLowerCase();
+    if (SERVER_OWNED.has(lower)) continue;
+    if (lower === 'content-length') length = Number(value);
+    flat.push(name, value);
+  }
+  if (close) flat.push('Connection', 'close');
+  return { flat, length };
+}
+
+/** A string or byte body known up front: one write, with a Content-Length if the app gave none. */
+async function respondSimple(res: ServerResponse, { status, statusText, headers, body }: SimpleResponse, options: { close: boolean }): Promise<number> {
+  const { flat, length } = head(headers, options.close);
+  let bytes = body === null ? null : typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (bytes && length === Infinity) flat.push('Content-Length', String(bytes.length));
+  if (bytes && bytes.length > length) bytes = bytes.subarray(0, length);
+  if (options.close) res.shouldKeepAlive = false;
+  res.writeHead(status, statusText || undefined, flat);
+  await new Promise<void>((resolve) => (bytes ? res.end(bytes, resolve) : res.end(resolve)));
+  return bytes && res.req.method !== 'HEAD' && status !== 204 && status !== 304 ? bytes.length : 0;
+}
 
 export interface Normalised {
   status: number;
@@ -41,20 +68,13 @@ export function normalise(result: AppResult): Normalised {
  * headers went out (the caller destroys the connection).
  */
 export async function respond(res: ServerResponse, result: AppResult, options: { close: boolean }): Promise<number> {
+  const simple = simpleParts(result);
+  if (simple) return respondSimple(res, simple, options);
   const { status, statusText, headers, body } = normalise(result);
-  const flat: string[] = ['Server', SERVER_NAME];
-  let remaining = Infinity;
+  const { flat, length } = head(headers, options.close);
+  let remaining = length;
   let sent = 0;
-  for (const [name, value] of headers) {
-    const lower = name.toLowerCase();
-    if (SERVER_OWNED.has(lower)) continue;
-    if (lower === 'content-length') remaining = Number(value);
-    flat.push(name, value);
-  }
-  if (options.close) {
-    flat.push('Connection', 'close');
-    res.shouldKeepAlive = false;
-  }
+  if (options.close) res.shouldKeepAlive = false;
   res.writeHead(status, statusText, flat);
   if (body) {
     for await (const piece of body) {

@@ -3,6 +3,7 @@
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import { buildEnviron, type EnvironContext } from '../gateway/environ.ts';
+import { lazyRequest, NativeRequest } from '../gateway/lazy-request.ts';
 import type { Handler } from '../gateway/types.ts';
 import { log } from '../log.ts';
 import type { Settings } from '../settings.ts';
@@ -35,28 +36,39 @@ function limitViolation(req: http.IncomingMessage, settings: Settings): [number,
   return undefined;
 }
 
+/** The app's Request: method and url at once, the rest (headers, body) only if the app asks. */
 function toRequest(req: http.IncomingMessage, context: EnvironContext): Request {
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  const headers = new Headers();
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+  const method = req.method ?? 'GET';
+  const urlOf = () => {
     try {
-      headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
+      return new URL(req.url ?? '/', `http://${req.headers.host ?? `${context.serverHost}:${context.serverPort}`}`).href;
     } catch {
-      // a header fetch refuses stays visible in environ
+      return `http://${context.serverHost}:${context.serverPort}/`;
     }
-  }
-  let url: string;
-  try {
-    url = new URL(req.url ?? '/', `http://${req.headers.host ?? `${context.serverHost}:${context.serverPort}`}`).href;
-  } catch {
-    url = `http://${context.serverHost}:${context.serverPort}/`;
-  }
-  return new Request(url, {
-    method: req.method,
-    headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
-    duplex: 'half',
-  } as RequestInit);
+  };
+  return lazyRequest(method, urlOf, (url) => {
+    const headers = new Headers();
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      try {
+        headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
+      } catch {
+        // a header fetch refuses stays visible in environ
+      }
+    }
+    const hasBody = method !== 'GET' && method !== 'HEAD';
+    return new NativeRequest(url, {
+      method,
+      headers,
+      body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+      duplex: 'half',
+    } as RequestInit);
+  }, fieldPairs(req.rawHeaders));
+}
+
+function fieldPairs(raw: string[]): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i].toLowerCase(), raw[i + 1]]);
+  return pairs;
 }
 
 export function createHttpServer(settings: Settings, handler: Handler, context: EnvironContext, hooks: HttpHooks): http.Server {

@@ -55,9 +55,12 @@ export abstract class Worker {
       clearTimeout(this.idleTimers.get(socket));
       res.once('finish', () => {
         this.busy.delete(socket);
+        // A response that ends its connection frees the slot now: Node closes the socket right
+        // after (as gunicorn's sync worker closes it and goes back to accept()).
+        if (!res.shouldKeepAlive) this.connections.delete(socket);
         this.updateGates();
         // keepalive: an idle connection is closed after this many seconds without a request.
-        if (!socket.destroyed) {
+        if (!socket.destroyed && res.shouldKeepAlive) {
           this.idleTimers.set(socket, setTimeout(() => socket.end(), settings.keepalive * 1000));
         }
       });

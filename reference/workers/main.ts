@@ -1,5 +1,6 @@
 // A worker process (after boot.js): loads the app, runs its class.
 import { APP_LOAD_ERROR, type WorkerBoot } from '../arbiter.ts';
+import { installFetchGlobals } from '../gateway/fetch-globals.ts';
 import { loadApp } from '../gateway/load.ts';
 import { log, setLogLevel } from '../log.ts';
 import { effectiveWorkerClass } from '../settings.ts';
@@ -9,6 +10,7 @@ import { heartbeatEvery, notify } from './heartbeat.ts';
 import { threadPool } from './thread-pool.ts';
 import { SyncWorker } from './sync.ts';
 
+installFetchGlobals(); // before the app loads: it may capture Response
 const boot: WorkerBoot = JSON.parse(process.env.PREFORK_WORKER ?? 'null');
 setLogLevel(boot.settings.logLevel);
 // boot.js armed the parent-death signal and checked the parent before this module loaded.

@@ -1,9 +1,13 @@
 // One gthread pool thread: loads the app, runs one job at a time, streams the answer back.
 import { parentPort, workerData } from 'node:worker_threads';
+import { installFetchGlobals } from '../gateway/fetch-globals.ts';
 import { loadApp } from '../gateway/load.ts';
+import { lazyRequest, NativeRequest } from '../gateway/lazy-request.ts';
+import { simpleParts } from '../gateway/light-response.ts';
 import { normalise } from '../http/respond.ts';
 import type { Job, JobMessage } from './thread-pool.ts';
 
+installFetchGlobals(); // before the app loads: it may capture Response
 const handler = await loadApp(workerData.appSpec as string);
 const post = (message: JobMessage, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(message, transfer);
 post({ type: 'ready' });
@@ -11,8 +15,29 @@ post({ type: 'ready' });
 parentPort!.on('message', async (job: Job) => {
   let headSent = false;
   try {
-    const request = new Request(job.url, { method: job.method, headers: job.headers, body: job.body, duplex: 'half' } as RequestInit);
-    const { status, statusText, headers, body } = normalise(await handler(request, job.environ));
+    const request = lazyRequest(
+      job.method,
+      () => job.url,
+      (url) => new NativeRequest(url, { method: job.method, headers: job.headers, body: job.body, duplex: 'half' } as RequestInit),
+      job.headers,
+    );
+    const result = await handler(request, job.environ);
+    const simple = simpleParts(result);
+    if (simple) {
+      // A string or byte body: the head and the whole body in two messages.
+      const headers: Array<[string, string]> = [];
+      simple.headers.forEach((value, name) => headers.push([name, value]));
+      if (simple.body !== null && !simple.headers.has('content-length')) headers.push(['content-length', String(Buffer.byteLength(simple.body))]);
+      post({ type: 'head', status: simple.status, statusText: simple.statusText || undefined, headers, hasBody: simple.body !== null });
+      headSent = true;
+      if (simple.body !== null) {
+        const copy = typeof simple.body === 'string' ? new Uint8Array(Buffer.from(simple.body, 'utf8')) : new Uint8Array(simple.body);
+        post({ type: 'chunk', bytes: copy }, [copy.buffer]);
+        post({ type: 'end' });
+      }
+      return;
+    }
+    const { status, statusText, headers, body } = normalise(result);
     post({ type: 'head', status, statusText, headers, hasBody: body !== null });
     headSent = true;
     if (!body) return;

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker as Thread } from 'node:worker_threads';
+import { headerFields } from '../gateway/lazy-request.ts';
 import type { Environ, Handler, RawResponse } from '../gateway/types.ts';
 
 const THREAD_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'thread-main.js');
@@ -77,8 +78,11 @@ export function threadPool(appSpec: string, size: number): ThreadPool {
 
   const handler = async (request: Request, environ: Environ): Promise<RawResponse> => {
     const body = request.method === 'GET' || request.method === 'HEAD' ? null : new Uint8Array(await request.arrayBuffer());
-    const headers: Array<[string, string]> = [];
-    request.headers.forEach((value, name) => headers.push([name, value]));
+    let headers = headerFields(request);
+    if (!headers) {
+      headers = [];
+      request.headers.forEach((value, name) => headers!.push([name, value]));
+    }
     const thread = await acquire();
     const channel = new Channel();
     return new Promise<RawResponse>((resolve, reject) => {

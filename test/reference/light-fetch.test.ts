@@ -1,0 +1,81 @@
+// The reference's lazy Request and light Response must behave as Node's own classes wherever an
+// app can tell, and cost nothing where it cannot.
+import { describe, expect, test } from 'vitest';
+import { headerFields, lazyRequest, materialize, NativeRequest, PreforkRequest } from '../../reference/gateway/lazy-request.ts';
+import { LightResponse, NativeResponse, simpleParts } from '../../reference/gateway/light-response.ts';
+
+function lazy(body?: string) {
+  let made = 0;
+  const request = lazyRequest(
+    body ? 'POST' : 'GET',
+    () => 'http://example.test/a?b=1',
+    (url) => {
+      made++;
+      return new NativeRequest(url, { method: body ? 'POST' : 'GET', headers: [['x-a', '1'], ['x-a', '2']], body });
+    },
+    [['x-a', '1'], ['x-a', '2']],
+  );
+  return { request, made: () => made };
+}
+
+describe('lazy Request', () => {
+  test('method and url without building the real Request; header fields for the server', () => {
+    const { request, made } = lazy();
+    expect(request.method).toBe('GET');
+    expect(request.url).toBe('http://example.test/a?b=1');
+    expect(headerFields(request)).toEqual([['x-a', '1'], ['x-a', '2']]);
+    expect(made()).toBe(0);
+  });
+  test('anything else builds it once and forwards: headers, body, signal, clone', async () => {
+    const { request, made } = lazy('payload');
+    expect(request).toBeInstanceOf(NativeRequest);
+    expect(request.headers.get('x-a')).toBe('1, 2');
+    expect(await request.text()).toBe('payload');
+    expect(request.bodyUsed).toBe(true);
+    expect(request.signal).toBeInstanceOf(AbortSignal);
+    expect(made()).toBe(1);
+    expect(headerFields(request)).toBeUndefined(); // opened: the real one is the truth now
+  });
+  test('new Request(lazy) and instanceof work with the installed class', async () => {
+    const { request } = lazy('x');
+    const copy = new PreforkRequest(request);
+    expect(copy.url).toBe('http://example.test/a?b=1');
+    expect(await copy.text()).toBe('x');
+    expect(request instanceof PreforkRequest).toBe(true);
+    expect(new NativeRequest('http://x.test/') instanceof PreforkRequest).toBe(true);
+    expect(materialize('http://x.test/')).toBe('http://x.test/');
+  });
+});
+
+describe('light Response', () => {
+  test('is a Response to instanceof, both ways', () => {
+    const light = new LightResponse('hi');
+    expect(light).toBeInstanceOf(NativeResponse);
+    expect(new NativeResponse('x') instanceof LightResponse).toBe(true);
+    expect(LightResponse.json({ a: 1 }) instanceof LightResponse).toBe(true);
+  });
+  test('reads as the native one: status, headers with the default content type, text', async () => {
+    const light = new LightResponse('hi', { status: 201, headers: { 'X-A': '1' } });
+    const native = new NativeResponse('hi', { status: 201, headers: { 'X-A': '1' } });
+    expect(light.status).toBe(201);
+    expect(light.ok).toBe(native.ok);
+    expect([...light.headers]).toEqual([...native.headers]);
+    expect(await light.text()).toBe('hi');
+  });
+  test('the server sends string or byte bodies without building it; other bodies need the real one', () => {
+    expect(simpleParts(new LightResponse('hi'))).toMatchObject({ status: 200, body: 'hi' });
+    expect(simpleParts(new LightResponse('hi'))!.headers.get('content-type')).toBe('text/plain;charset=UTF-8');
+    expect(simpleParts(new LightResponse(new Uint8Array([1, 2])))!.headers.has('content-type')).toBe(false);
+    expect(simpleParts(new LightResponse(null, { status: 204 }))).toMatchObject({ status: 204, body: null });
+    expect(simpleParts(new LightResponse(new ReadableStream()))).toBeUndefined();
+    const touched = new LightResponse('hi');
+    touched.headers.set('x-b', '2'); // the app changed the real one: it is the truth now
+    expect(simpleParts(touched)).toBeUndefined();
+    expect(simpleParts(new NativeResponse('hi'))).toBeUndefined();
+  });
+  test('arguments the native constructor refuses are refused the same way, at once', () => {
+    expect(() => new LightResponse('x', { status: 204 })).toThrow(TypeError);
+    expect(() => new LightResponse('x', { status: 99 })).toThrow(RangeError);
+    expect(() => new NativeResponse('x', { status: 99 })).toThrow(RangeError);
+  });
+});
