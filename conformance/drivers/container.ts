@@ -123,7 +123,7 @@ class ContainerServer implements Server {
     this.stopped ??= (async () => {
       if (this.exit === null && this.masterPid > 0) {
         // A graceful TERM first, as the process driver does, so the server's own exit is logged.
-        await this.shell.kill(this.masterPid, 'SIGCONT').catch(() => undefined);
+        await this.shell.kill(-1, 'SIGCONT').catch(() => undefined); // whatever a case stopped
         await this.shell.kill(this.masterPid, 'SIGTERM').catch(() => undefined);
         await eventually(() => this.exit !== null, { within: 3000, what: 'the master to exit after SIGTERM' }).catch(() => undefined);
       }

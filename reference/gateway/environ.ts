@@ -79,3 +79,21 @@ export function buildEnviron(req: IncomingMessage, context: EnvironContext): Env
   }
   return environ as unknown as Environ;
 }
+
+/**
+ * The environ an app receives: built on first use (most of a request's cost in a hello-world app
+ * otherwise). The peer address is read at once: later the socket may be gone.
+ */
+export function lazyEnviron(req: IncomingMessage, context: EnvironContext): Environ {
+  void req.socket.remoteAddress; // Node caches the peer name on the socket
+  let environ: Environ | undefined;
+  const real = () => (environ ??= buildEnviron(req, context)) as unknown as Record<PropertyKey, unknown>;
+  return new Proxy({} as Environ, {
+    get: (_, key) => real()[key],
+    set: (_, key, value) => Reflect.set(real(), key, value),
+    has: (_, key) => key in real(),
+    deleteProperty: (_, key) => Reflect.deleteProperty(real(), key),
+    ownKeys: () => Reflect.ownKeys(real()),
+    getOwnPropertyDescriptor: (_, key) => Reflect.getOwnPropertyDescriptor(real(), key),
+  });
+}

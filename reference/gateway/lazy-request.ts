@@ -11,7 +11,7 @@ interface LazyState {
   urlOf: () => string;
   make: (url: string) => Request;
   /** The header fields as received, for the server's own use (no Request needed). */
-  fields?: Array<[string, string]>;
+  fields?: () => Array<[string, string]>;
   real?: Request;
 }
 
@@ -44,7 +44,7 @@ const proto: object = Object.create(PreforkRequest.prototype, {
 });
 delegateTo(proto, NativeRequest.prototype, real);
 
-export function lazyRequest(method: string, urlOf: () => string, make: (url: string) => Request, fields?: Array<[string, string]>): Request {
+export function lazyRequest(method: string, urlOf: () => string, make: (url: string) => Request, fields?: () => Array<[string, string]>): Request {
   const request = Object.create(proto) as Lazy;
   request[kLazy] = { method, urlOf, make, fields };
   return request as unknown as Request;
@@ -53,5 +53,5 @@ export function lazyRequest(method: string, urlOf: () => string, make: (url: str
 /** Header fields of a request without building it, if it is a lazy one nobody opened yet. */
 export function headerFields(request: Request): Array<[string, string]> | undefined {
   const state = (request as unknown as Partial<Lazy>)[kLazy];
-  return state && !state.real ? state.fields : undefined;
+  return state && !state.real ? state.fields?.() : undefined;
 }

@@ -59,8 +59,37 @@ export const LightResponse = LightResponseClass as unknown as typeof Response;
 export interface SimpleResponse {
   status: number;
   statusText: string;
-  headers: Headers;
+  headers: Array<[string, string]>;
   body: string | Uint8Array | null;
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const BAD_VALUE = /[\r\n\0]/;
+
+/**
+ * Header fields of `init.headers` as Headers would list them (lower-case names, a default
+ * content type for text), without building a Headers for the common case: a plain object of valid
+ * fields. Anything else goes through Headers, which also refuses what it must.
+ */
+function headerList(init: HeadersInit | undefined, text: boolean): Array<[string, string]> {
+  const list: Array<[string, string]> = [];
+  let plain = init === undefined || (typeof init === 'object' && Object.getPrototypeOf(init) === Object.prototype);
+  if (plain && init) {
+    for (const name in init) {
+      const value = (init as Record<string, unknown>)[name];
+      if (typeof value !== 'string' || !TOKEN.test(name) || BAD_VALUE.test(value)) {
+        plain = false;
+        break;
+      }
+      list.push([name.toLowerCase(), value.trim()]);
+    }
+  }
+  if (!plain) {
+    list.length = 0;
+    new Headers(init).forEach((value, name) => list.push([name, value]));
+  }
+  if (text && !list.some(([name]) => name === 'content-type')) list.push(['content-type', 'text/plain;charset=UTF-8']);
+  return list;
 }
 
 /**
@@ -77,8 +106,7 @@ export function simpleParts(result: unknown): SimpleResponse | undefined {
   else if (typeof body === 'string' || body instanceof Uint8Array) bytes = body;
   else if (body instanceof ArrayBuffer) bytes = new Uint8Array(body);
   else return undefined;
-  const headers = new Headers(init?.headers);
   // As the real Response would: a string body is text/plain unless the app says otherwise.
-  if (typeof body === 'string' && !headers.has('content-type')) headers.set('content-type', 'text/plain;charset=UTF-8');
+  const headers = headerList(init?.headers, typeof body === 'string');
   return { status: init?.status ?? 200, statusText: init?.statusText ?? '', headers, body: bytes };
 }

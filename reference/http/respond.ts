@@ -27,14 +27,15 @@ function head(headers: Iterable<[string, string]>, close: boolean): { flat: stri
 }
 
 /** A string or byte body known up front: one write, with a Content-Length if the app gave none. */
-async function respondSimple(res: ServerResponse, { status, statusText, headers, body }: SimpleResponse, options: { close: boolean }): Promise<number> {
+function respondSimple(res: ServerResponse, { status, statusText, headers, body }: SimpleResponse, options: { close: boolean }): number {
   const { flat, length } = head(headers, options.close);
   let bytes = body === null ? null : typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   if (bytes && length === Infinity) flat.push('Content-Length', String(bytes.length));
   if (bytes && bytes.length > length) bytes = bytes.subarray(0, length);
   if (options.close) res.shouldKeepAlive = false;
   res.writeHead(status, statusText || undefined, flat);
-  await new Promise<void>((resolve) => (bytes ? res.end(bytes, resolve) : res.end(resolve)));
+  if (bytes) res.end(bytes);
+  else res.end();
   return bytes && res.req.method !== 'HEAD' && status !== 204 && status !== 304 ? bytes.length : 0;
 }
 
@@ -64,12 +65,15 @@ export function normalise(result: AppResult): Normalised {
 }
 
 /**
- * Sends the response and resolves with the body bytes sent; rejects if the body fails after the
- * headers went out (the caller destroys the connection).
+ * Sends the response; the body bytes sent, at once for a simple body, else when the body ended
+ * (rejects if the body fails after the headers went out: the caller destroys the connection).
  */
-export async function respond(res: ServerResponse, result: AppResult, options: { close: boolean }): Promise<number> {
+export function respond(res: ServerResponse, result: AppResult, options: { close: boolean }): number | Promise<number> {
   const simple = simpleParts(result);
-  if (simple) return respondSimple(res, simple, options);
+  return simple ? respondSimple(res, simple, options) : respondStreaming(res, result, options);
+}
+
+async function respondStreaming(res: ServerResponse, result: AppResult, options: { close: boolean }): Promise<number> {
   const { status, statusText, headers, body } = normalise(result);
   const { flat, length } = head(headers, options.close);
   let remaining = length;

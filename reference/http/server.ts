@@ -2,9 +2,9 @@
 // worker's accept gate; limits gunicorn applies per line are checked on the parsed request.
 import http from 'node:http';
 import { Readable } from 'node:stream';
-import { buildEnviron, type EnvironContext } from '../gateway/environ.ts';
+import { lazyEnviron, type EnvironContext } from '../gateway/environ.ts';
 import { lazyRequest, NativeRequest } from '../gateway/lazy-request.ts';
-import type { Handler } from '../gateway/types.ts';
+import type { AppResult, Handler } from '../gateway/types.ts';
 import { log } from '../log.ts';
 import type { Settings } from '../settings.ts';
 import { AccessLog, accessLine } from './access-log.ts';
@@ -25,8 +25,9 @@ export interface HttpHooks {
 function limitViolation(req: http.IncomingMessage, settings: Settings): [number, string] | undefined {
   // llhttp lets a version-less request line through as HTTP/0.9; gunicorn refuses it.
   if (req.httpVersionMajor !== 1) return [400, `Invalid HTTP Version: ${req.httpVersion}`];
-  const line = `${req.method} ${req.url} HTTP/${req.httpVersion}`;
-  if (settings.limitRequestLine && line.length > settings.limitRequestLine) return [400, `Request Line is too large (${line.length} > ${settings.limitRequestLine})`];
+  // "METHOD SP target SP HTTP/x.y", measured without building it.
+  const lineLength = (req.method?.length ?? 0) + (req.url?.length ?? 0) + req.httpVersion.length + 7;
+  if (settings.limitRequestLine && lineLength > settings.limitRequestLine) return [400, `Request Line is too large (${lineLength} > ${settings.limitRequestLine})`];
   const raw = req.rawHeaders;
   if (settings.limitRequestFields && raw.length / 2 > settings.limitRequestFields) return [431, 'Too many header fields'];
   for (let i = 0; i < raw.length; i += 2) {
@@ -62,7 +63,7 @@ function toRequest(req: http.IncomingMessage, context: EnvironContext): Request 
       body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
       duplex: 'half',
     } as RequestInit);
-  }, fieldPairs(req.rawHeaders));
+  }, () => fieldPairs(req.rawHeaders));
 }
 
 function fieldPairs(raw: string[]): Array<[string, string]> {
@@ -71,30 +72,49 @@ function fieldPairs(raw: string[]): Array<[string, string]> {
   return pairs;
 }
 
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
 export function createHttpServer(settings: Settings, handler: Handler, context: EnvironContext, hooks: HttpHooks): http.Server {
   const maxHeaderSize = Math.min(settings.limitRequestLine + settings.limitRequestFields * settings.limitRequestFieldSize + 1024, 1 << 23) || 1 << 23;
   const server = http.createServer(
     { maxHeaderSize, requestTimeout: 0, noDelay: true },
-    async (req, res) => {
+    (req, res) => {
       const violation = limitViolation(req, settings);
       if (violation) return sendError(req.socket, violation[0], violation[1]);
       hooks.onRequest();
       const close = hooks.closeEachResponse || hooks.stopping() || settings.keepalive === 0;
+      const failed = (error: unknown) => {
+        log('error', `Error handling request ${req.url}: ${(error as Error).stack ?? error}`);
+        sendError(req.socket, 500, 'Internal Server Error');
+      };
+      const answer = (result: AppResult) => {
+        const logSent = (sent: number) => hooks.accessLog?.write(accessLine(req, res.statusCode, sent));
+        const cut = (error: Error) => {
+          // After the headers: close without ending the body, so the client sees it is cut.
+          log('error', `Error writing the response to ${req.url}: ${error.message}`);
+          req.socket.destroy();
+        };
+        try {
+          const sent = respond(res, result, { close });
+          if (typeof sent === 'number') logSent(sent);
+          else sent.then(logSent, cut);
+        } catch (error) {
+          // Thrown before anything was sent (a header the fetch classes refuse): the app's fault.
+          if (res.headersSent) cut(error as Error);
+          else failed(error);
+        }
+      };
+      // Most apps answer synchronously: no promise, no extra turn of the microtask queue.
       let result;
       try {
-        result = await handler(toRequest(req, context), buildEnviron(req, context));
+        result = handler(toRequest(req, context), lazyEnviron(req, context));
       } catch (error) {
-        log('error', `Error handling request ${req.url}: ${(error as Error).stack ?? error}`);
-        return sendError(req.socket, 500, 'Internal Server Error');
+        return failed(error);
       }
-      try {
-        const sent = await respond(res, result, { close });
-        hooks.accessLog?.write(accessLine(req, res.statusCode, sent));
-      } catch (error) {
-        // After the headers: close without ending the body, so the client sees it is cut.
-        log('error', `Error writing the response to ${req.url}: ${(error as Error).message}`);
-        req.socket.destroy();
-      }
+      if (isPromise(result)) result.then(answer, failed);
+      else answer(result);
     },
   );
   // Idle keep-alive connections are closed by the worker's own timer (workers/base.ts): Node

@@ -52,16 +52,25 @@ export abstract class Worker {
     this.http.on('request', (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
       const socket = req.socket;
       this.busy.add(socket);
-      clearTimeout(this.idleTimers.get(socket));
       res.once('finish', () => {
         this.busy.delete(socket);
         // A response that ends its connection frees the slot now: Node closes the socket right
         // after (as gunicorn's sync worker closes it and goes back to accept()).
         if (!res.shouldKeepAlive) this.connections.delete(socket);
         this.updateGates();
-        // keepalive: an idle connection is closed after this many seconds without a request.
+        // keepalive: an idle connection is closed after this many seconds without a request. One
+        // timer per connection, re-armed after each response; it spares a connection that is busy.
         if (!socket.destroyed && res.shouldKeepAlive) {
-          this.idleTimers.set(socket, setTimeout(() => socket.end(), settings.keepalive * 1000));
+          const timer = this.idleTimers.get(socket);
+          if (timer) timer.refresh();
+          else {
+            this.idleTimers.set(
+              socket,
+              setTimeout(() => {
+                if (!this.busy.has(socket)) socket.end();
+              }, settings.keepalive * 1000),
+            );
+          }
         }
       });
     });

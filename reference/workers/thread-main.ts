@@ -19,15 +19,14 @@ parentPort!.on('message', async (job: Job) => {
       job.method,
       () => job.url,
       (url) => new NativeRequest(url, { method: job.method, headers: job.headers, body: job.body, duplex: 'half' } as RequestInit),
-      job.headers,
+      () => job.headers,
     );
     const result = await handler(request, job.environ);
     const simple = simpleParts(result);
     if (simple) {
       // A string or byte body: the head and the whole body in two messages.
-      const headers: Array<[string, string]> = [];
-      simple.headers.forEach((value, name) => headers.push([name, value]));
-      if (simple.body !== null && !simple.headers.has('content-length')) headers.push(['content-length', String(Buffer.byteLength(simple.body))]);
+      const { headers } = simple;
+      if (simple.body !== null && !headers.some(([name]) => name === 'content-length')) headers.push(['content-length', String(Buffer.byteLength(simple.body))]);
       post({ type: 'head', status: simple.status, statusText: simple.statusText || undefined, headers, hasBody: simple.body !== null });
       headSent = true;
       if (simple.body !== null) {

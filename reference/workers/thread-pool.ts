@@ -110,7 +110,8 @@ export function threadPool(appSpec: string, size: number): ThreadPool {
         release(thread);
       };
       thread.on('message', onMessage);
-      const job: Job = { url: request.url, method: request.method, headers, body, environ };
+      // A plain copy: the environ may be a lazy proxy, which cannot cross to a thread.
+      const job: Job = { url: request.url, method: request.method, headers, body, environ: { ...environ } };
       thread.postMessage(job, body ? [body.buffer as ArrayBuffer] : []);
     });
   };
