@@ -16,10 +16,11 @@ import { allGoneAfter, goneAfter, settledWorkers } from '../spec/harness/observe
 import type { SpecClass } from '../spec/harness/types.ts';
 
 const WORKERS = 2;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONNECTIONS = 16;
 const AUTOCANNON = path.join(KIT_DIR, 'node_modules', '.bin', 'autocannon');
+const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 interface Contender {
   name: string;
@@ -58,10 +59,34 @@ async function startContender(contender: Contender): Promise<Running> {
   return { contender, child, port };
 }
 
-async function load(port: number): Promise<{ rps: number; p99: number }> {
-  const { stdout } = await promisify(execFile)(AUTOCANNON, ['-c', `${CONNECTIONS}`, '-d', `${SECONDS}`, '--json', `http://127.0.0.1:${port}/`], { maxBuffer: 1 << 24 });
+/** CPU time (user + system, ms) of a server: its master and its live workers. */
+async function cpuMs(masterPid: number): Promise<number> {
+  const ticks = (pid: number) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of proc(5))
+    } catch {
+      return 0;
+    }
+  };
+  const pids = [masterPid, ...(await liveChildren(masterPid))];
+  return (pids.reduce((sum, pid) => sum + ticks(pid), 0) * 1000) / CLOCK_TICKS;
+}
+
+interface Sample {
+  rps: number;
+  p99: number;
+  /** Server CPU per request: steadier than req/s on a shared 2-core machine. */
+  cpuUs: number;
+}
+
+async function load(running: Running): Promise<Sample> {
+  const before = await cpuMs(running.child.pid!);
+  const { stdout } = await promisify(execFile)(AUTOCANNON, ['-c', `${CONNECTIONS}`, '-d', `${SECONDS}`, '--json', `http://127.0.0.1:${running.port}/`], { maxBuffer: 1 << 24 });
+  const cpu = (await cpuMs(running.child.pid!)) - before;
   const result = JSON.parse(stdout);
-  return { rps: result.requests.average, p99: result.latency.p99 };
+  return { rps: result.requests.average, p99: result.latency.p99, cpuUs: (cpu * 1000) / Math.max(1, result.requests.total) };
 }
 
 function rssPerWorkerMb(masterPid: number): Promise<number> {
@@ -74,26 +99,29 @@ function rssPerWorkerMb(masterPid: number): Promise<number> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function throughput(): Promise<string[]> {
-  const lines = ['| group | server | req/s (median) | p99 ms | RSS/worker MB |', '| --- | --- | ---: | ---: | ---: |'];
+  const lines = ['| group | server | req/s (median) | p99 ms | CPU us/request | RSS/worker MB |', '| --- | --- | ---: | ---: | ---: | ---: |'];
   const ratios: string[] = [];
   for (const [group, a, b] of GROUPS) {
     const running = [await startContender(a), await startContender(b)];
-    const samples = new Map<string, Array<{ rps: number; p99: number }>>();
+    const samples = new Map<string, Sample[]>();
     try {
-      for (const r of running) await load(r.port); // warm-up, discarded
+      for (const r of running) await load(r); // warm-up, discarded
       for (let round = 0; round < ROUNDS; round++) {
         for (const r of round % 2 ? [...running].reverse() : running) {
-          samples.set(r.contender.name, [...(samples.get(r.contender.name) ?? []), await load(r.port)]);
+          samples.set(r.contender.name, [...(samples.get(r.contender.name) ?? []), await load(r)]);
         }
       }
       const rps: number[] = [];
+      const cpu: number[] = [];
       for (const r of running) {
         const s = samples.get(r.contender.name)!;
-        const value = median(s.map((x) => x.rps));
-        rps.push(value);
-        lines.push(`| ${group} | ${r.contender.name} | ${value.toFixed(0)} | ${median(s.map((x) => x.p99)).toFixed(1)} | ${(await rssPerWorkerMb(r.child.pid!)).toFixed(1)} |`);
+        rps.push(median(s.map((x) => x.rps)));
+        cpu.push(median(s.map((x) => x.cpuUs)));
+        lines.push(
+          `| ${group} | ${r.contender.name} | ${rps[rps.length - 1].toFixed(0)} | ${median(s.map((x) => x.p99)).toFixed(1)} | ${cpu[cpu.length - 1].toFixed(1)} | ${(await rssPerWorkerMb(r.child.pid!)).toFixed(1)} |`,
+        );
       }
-      ratios.push(`${a.name} / ${b.name} = ${(rps[0] / rps[1]).toFixed(2)}x`);
+      ratios.push(`${a.name} / ${b.name} = ${(rps[0] / rps[1]).toFixed(2)}x req/s, ${(cpu[1] / cpu[0]).toFixed(2)}x CPU efficiency (their CPU per request / ours)`);
     } finally {
       for (const r of running) r.child.kill('SIGTERM');
       await Promise.all(running.map((r) => new Promise((resolve) => (r.child.exitCode !== null ? resolve(null) : r.child.once('exit', resolve)))));
