@@ -207,6 +207,7 @@ export async function main(argv: string[]): Promise<number> {
       '\nExamples:\n' +
         '  conform                                   # the reference server (Node only)\n' +
         '  conform --target fixtures/targets/gunicorn\n' +
+        '  conform --target fixtures/targets/gunicorn --driver container   # each server in its own container\n' +
         '  conform --target ./my-server --class sync --only "lifecycle.*" --report-json out.json\n' +
         '  conform explain lifecycle.heartbeat-timeout\n' +
         '\nStatuses: pass; fail (MUST violated); warn (SHOULD missed); xfail/xpass (listed in the\n' +

@@ -1,7 +1,7 @@
 // `--driver auto|process|container` resolved once, in the runner, before any case runs: the
 // engine is asked, the image is made, and every vitest worker receives plain data.
 import crypto from 'node:crypto';
-import type { ContainerRunContext } from './drivers/container.ts';
+import type { ContainerRunContext } from './drivers/container-context.ts';
 import { engine, engineAnswers, type RuntimeClient } from './drivers/engine.ts';
 import { containerPlan } from './drivers/image.ts';
 import { removeRunContainers } from './drivers/sweep.ts';

@@ -8,7 +8,7 @@ import { GROUPS } from '../spec/index.ts';
 import { HarnessError } from '../spec/harness/types.ts';
 import { loadExpectations, type Expectation } from './expectations.ts';
 import { KIT_DIR, runClasses, type RunClass, type Target } from './manifest.ts';
-import type { ContainerRunContext } from './drivers/container.ts';
+import type { ContainerRunContext } from './drivers/container-context.ts';
 import type { DriverName, RunContext } from './outcome.ts';
 import { selected } from './select.ts';
 import { judge, staleExpectations, summarize, type CaseResult, type Summary } from './verdict.ts';

@@ -13,7 +13,7 @@ import { HarnessError, type Driver, type ExitStatus, type Server, type ServerCon
 import type { RunClass, Target } from '../manifest.ts';
 import { ContainerShell } from './container-shell.ts';
 import { engine, KIT_LABEL, RUN_LABEL, testcontainers } from './engine.ts';
-import type { ContainerPlan } from './image.ts';
+import type { ContainerRunContext } from './container-context.ts';
 import { HOST, launchFor, retryingPortRace } from './launch.ts';
 import { waitReady } from './readiness.ts';
 import { ServerSet } from './server-set.ts';
@@ -31,12 +31,6 @@ const HOLDER = [
   'while :; do sleep 3600; done',
 ].join('\n');
 
-/** The settings a run hands every vitest worker for the container driver. */
-export interface ContainerRunContext {
-  plan: ContainerPlan;
-  runId: string;
-}
-
 const SIGNAL_NAMES = new Map(Object.entries(os.constants.signals).map(([name, n]) => [n, name]));
 
 /** sh's `wait` status: 128+n for a death by signal n. */
@@ -52,8 +46,6 @@ class ContainerServer implements Server {
   private partial = '';
   private exit: ExitStatus | null = null;
   private stopped: Promise<void> | undefined;
-  private masterKnown!: () => void;
-  readonly masterStarted = new Promise<void>((resolve) => (this.masterKnown = resolve));
 
   constructor(
     private readonly container: StartedTestContainer,
@@ -82,12 +74,8 @@ class ContainerServer implements Server {
 
   private mark(text: string): void {
     const [what, value] = text.split(' ');
-    if (what === 'master') {
-      this.masterPid = Number(value);
-      this.masterKnown();
-    } else if (what === 'exit') {
-      this.exit = exitFromShell(Number(value));
-    }
+    if (what === 'master') this.masterPid = Number(value);
+    else if (what === 'exit') this.exit = exitFromShell(Number(value));
   }
 
   private keep(line: string): void {
