@@ -7,7 +7,8 @@ import { eventually } from '../../spec/harness/eventually.ts';
 import type { Server } from '../../spec/harness/types.ts';
 import type { Target } from '../manifest.ts';
 
-const LOADED = /^conform-probe: loaded pid=(\d+)$/gm;
+// Not anchored to a line: output of several processes sharing a pipe may interleave.
+const LOADED = /conform-probe: loaded pid=(\d+)/g;
 
 export function canConnect(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
