@@ -24,16 +24,12 @@ parentPort!.on('message', async (job: Job) => {
     const result = await handler(request, job.environ);
     const simple = simpleParts(result);
     if (simple) {
-      // A string or byte body: the head and the whole body in two messages.
+      // A string or byte body: the whole answer in one message.
       const { headers } = simple;
       if (simple.body !== null && !headers.some(([name]) => name === 'content-length')) headers.push(['content-length', String(Buffer.byteLength(simple.body))]);
-      post({ type: 'head', status: simple.status, statusText: simple.statusText || undefined, headers, hasBody: simple.body !== null });
+      const bytes = simple.body === null ? null : typeof simple.body === 'string' ? new Uint8Array(Buffer.from(simple.body, 'utf8')) : new Uint8Array(simple.body);
       headSent = true;
-      if (simple.body !== null) {
-        const copy = typeof simple.body === 'string' ? new Uint8Array(Buffer.from(simple.body, 'utf8')) : new Uint8Array(simple.body);
-        post({ type: 'chunk', bytes: copy }, [copy.buffer]);
-        post({ type: 'end' });
-      }
+      post({ type: 'whole', status: simple.status, statusText: simple.statusText || undefined, headers, bytes }, bytes ? [bytes.buffer as ArrayBuffer] : []);
       return;
     }
     const { status, statusText, headers, body } = normalise(result);

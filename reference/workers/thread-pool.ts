@@ -13,6 +13,8 @@ const THREAD_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'thr
 export type JobMessage =
   | { type: 'ready' }
   | { type: 'head'; status: number; statusText?: string; headers: Array<[string, string]>; hasBody: boolean }
+  /** A whole answer whose body was known at once: one message instead of head, chunk, end. */
+  | { type: 'whole'; status: number; statusText?: string; headers: Array<[string, string]>; bytes: Uint8Array | null }
   | { type: 'chunk'; bytes: Uint8Array }
   | { type: 'end' }
   | { type: 'error'; message: string; afterHead: boolean };
@@ -88,6 +90,10 @@ export function threadPool(appSpec: string, size: number): ThreadPool {
     return new Promise<RawResponse>((resolve, reject) => {
       const onMessage = (message: JobMessage) => {
         switch (message.type) {
+          case 'whole':
+            resolve({ status: message.status, statusText: message.statusText, headers: message.headers, body: message.bytes });
+            finish();
+            break;
           case 'head':
             resolve({ status: message.status, statusText: message.statusText, headers: message.headers, body: message.hasBody ? channel : null });
             if (!message.hasBody) finish();
