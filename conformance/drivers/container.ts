@@ -9,14 +9,13 @@
 import { Readable } from 'node:stream';
 import os from 'node:os';
 import { eventually } from '../../spec/harness/eventually.ts';
-import { HarnessError, type Driver, type ExitStatus, type Server, type ServerConfig, type StartOptions } from '../../spec/harness/types.ts';
+import { HarnessError, type ExitStatus, type Server, type ServerConfig } from '../../spec/harness/types.ts';
 import type { RunClass, Target } from '../manifest.ts';
 import { ContainerShell } from './container-shell.ts';
 import { engine, KIT_LABEL, RUN_LABEL, testcontainers } from './engine.ts';
 import type { ContainerRunContext } from './container-context.ts';
-import { HOST, launchFor, retryingPortRace } from './launch.ts';
-import { waitReady } from './readiness.ts';
-import { ServerSet } from './server-set.ts';
+import { LaunchingDriver, type Launched } from './driver-base.ts';
+import { HOST, type Launch } from './launch.ts';
 import type { StartedTestContainer } from 'testcontainers';
 
 const LOG_LIMIT = 1 << 20;
@@ -122,22 +121,18 @@ class ContainerServer implements Server {
   }
 }
 
-export class ContainerDriver implements Driver {
+export class ContainerDriver extends LaunchingDriver<ContainerServer> {
   readonly name = 'container';
-  private readonly servers = new ServerSet<ContainerServer>();
 
   constructor(
-    private readonly target: Target,
-    private readonly runClass: RunClass,
+    target: Target,
+    runClass: RunClass,
     private readonly context: ContainerRunContext,
-  ) {}
-
-  start(config: ServerConfig, options: StartOptions = {}): Promise<Server> {
-    return retryingPortRace(() => this.startOnce(config, options));
+  ) {
+    super(target, runClass);
   }
 
-  private async startOnce(config: ServerConfig, options: StartOptions): Promise<Server> {
-    const { argv, env, port } = await launchFor(this.target, this.runClass, config);
+  protected async launch({ argv, env, port }: Launch, config: ServerConfig): Promise<Launched<ContainerServer>> {
     const { GenericContainer, Wait } = await testcontainers();
     const client = await engine();
     const { plan, runId } = this.context;
@@ -174,27 +169,17 @@ export class ContainerDriver implements Driver {
       await container.stop({ timeout: 0, remove: true }).catch(() => undefined);
       throw new HarnessError(`cannot open a shell in the container (does the image have /bin/sh?): ${(error as Error).message}`);
     }
-    server = new ContainerServer(container, shell, port, config);
-    for (const stream of pendingLogs) server.follow(stream);
-    await this.servers.add(server);
-    await eventually(async () => server.masterPid > 0 || server.exitStatus() !== null, {
+    const started = new ContainerServer(container, shell, port, config);
+    server = started;
+    for (const stream of pendingLogs) started.follow(stream);
+    await eventually(async () => started.masterPid > 0 || started.exitStatus() !== null, {
       within: 10_000,
       what: 'the holder in the container to start the master',
     }).catch(() => undefined);
-    if (server.masterPid === 0) {
-      await server.stop();
-      throw new HarnessError(`the target command did not start in the container: ${argv.join(' ')}\noutput:\n${server.logs().slice(-4000)}`);
+    if (started.masterPid === 0) {
+      await started.stop();
+      throw new HarnessError(`the target command did not start in the container: ${argv.join(' ')}\noutput:\n${started.logs().slice(-4000)}`);
     }
-    if (options.waitReady === false) return server;
-    const why = await waitReady(server, this.target);
-    if (why === undefined) return server;
-    await server.stop().catch(() => undefined);
-    throw new HarnessError(
-      `target never became ready in container ${server.id.slice(0, 12)}: ${why}\ncommand: ${argv.join(' ')}\noutput:\n${server.logs().slice(-4000)}`,
-    );
-  }
-
-  dispose(): Promise<void> {
-    return this.servers.dispose();
+    return { server: started, where: ` in container ${started.id.slice(0, 12)}` };
   }
 }

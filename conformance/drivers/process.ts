@@ -2,19 +2,10 @@
 // group of its own so that every worker, orphaned or not, can be swept at the end.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { eventually } from '../../spec/harness/eventually.ts';
-import {
-  HarnessError,
-  type Driver,
-  type ExitStatus,
-  type Server,
-  type ServerConfig,
-  type StartOptions,
-} from '../../spec/harness/types.ts';
-import type { RunClass, Target } from '../manifest.ts';
-import { HOST, launchFor, retryingPortRace } from './launch.ts';
+import { HarnessError, type ExitStatus, type Server, type ServerConfig } from '../../spec/harness/types.ts';
+import { LaunchingDriver, type Launched } from './driver-base.ts';
+import { HOST, type Launch } from './launch.ts';
 import { groupMembers, isAlive, liveChildren } from './proc.ts';
-import { waitReady } from './readiness.ts';
-import { ServerSet } from './server-set.ts';
 
 const LOG_LIMIT = 1 << 20; // keep the last 1 MiB of output as evidence
 
@@ -94,21 +85,10 @@ class ProcessServer implements Server {
   }
 }
 
-export class ProcessDriver implements Driver {
+export class ProcessDriver extends LaunchingDriver<ProcessServer> {
   readonly name = 'process';
-  private readonly servers = new ServerSet<ProcessServer>();
 
-  constructor(
-    private readonly target: Target,
-    private readonly runClass: RunClass,
-  ) {}
-
-  start(config: ServerConfig, options: StartOptions = {}): Promise<Server> {
-    return retryingPortRace(() => this.startOnce(config, options));
-  }
-
-  private async startOnce(config: ServerConfig, options: StartOptions): Promise<Server> {
-    const { argv, env, port } = await launchFor(this.target, this.runClass, config);
+  protected async launch({ argv, env, port }: Launch, config: ServerConfig): Promise<Launched<ProcessServer>> {
     const child = spawn(argv[0], argv.slice(1), {
       cwd: this.target.dir,
       env: { ...process.env, ...env },
@@ -119,16 +99,6 @@ export class ProcessDriver implements Driver {
     if (child.pid === undefined) {
       throw new HarnessError(`cannot run the target command ${JSON.stringify(argv[0])}: ${(await spawnError).message}`);
     }
-    const server = new ProcessServer(child, port, config);
-    await this.servers.add(server);
-    if (options.waitReady === false) return server;
-    const why = await Promise.race([waitReady(server, this.target), spawnError.then((e) => e.message)]);
-    if (why === undefined) return server;
-    await server.stop().catch(() => undefined);
-    throw new HarnessError(`target never became ready: ${why}\ncommand: ${argv.join(' ')}\noutput:\n${server.logs().slice(-4000)}`);
-  }
-
-  dispose(): Promise<void> {
-    return this.servers.dispose();
+    return { server: new ProcessServer(child, port, config), failed: spawnError.then((e) => e.message) };
   }
 }

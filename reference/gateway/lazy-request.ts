@@ -1,6 +1,6 @@
 // The Request an app receives: method and url answer at once; anything else (headers, body,
 // signal, clone...) builds Node's real Request on first use and forwards to it. It is an
-// instanceof Request, and `new Request(it)` / `fetch(it)` see the real one (see install()).
+// instanceof Request, and `new Request(it)` / `fetch(it)` see the real one (fetch-globals.ts).
 import { delegateTo } from './delegate.ts';
 
 export const NativeRequest = globalThis.Request;

@@ -12,7 +12,7 @@ const SERVER_OWNED = new Set([
   'transfer-encoding', 'upgrade', 'server', 'date',
 ]);
 
-/** Status line and headers as the server sends them: its own Server, no hop-by-hop. */
+/** Header fields as the server sends them (its own Server, no hop-by-hop) and any Content-Length. */
 function head(headers: Iterable<[string, string]>, close: boolean): { flat: string[]; length: number } {
   const flat: string[] = ['Server', SERVER_NAME];
   let length = Infinity;

@@ -1,0 +1,48 @@
+// How every driver starts a server, whatever runs it: the command from the manifest, a retry when
+// the port was taken meanwhile, the same readiness rule and the same error when it is not met,
+// and no server left behind once the driver is disposed. A driver only says how to launch.
+import { HarnessError, type Driver, type Server, type ServerConfig, type StartOptions } from '../../spec/harness/types.ts';
+import type { RunClass, Target } from '../manifest.ts';
+import { launchFor, retryingPortRace, type Launch } from './launch.ts';
+import { waitReady } from './readiness.ts';
+import { ServerSet } from './server-set.ts';
+
+export interface Launched<S extends Server> {
+  server: S;
+  /** Settles with why, if the launch fails after it returned (the command could not run). */
+  failed?: Promise<string>;
+  /** Where the server runs, for messages (" in container 1a2b3c"). */
+  where?: string;
+}
+
+export abstract class LaunchingDriver<S extends Server> implements Driver {
+  abstract readonly name: string;
+  private readonly servers = new ServerSet<S>();
+
+  constructor(
+    protected readonly target: Target,
+    private readonly runClass: RunClass,
+  ) {}
+
+  /** Starts the launch's command; the server object as soon as there is a master. */
+  protected abstract launch(launch: Launch, config: ServerConfig): Promise<Launched<S>>;
+
+  start(config: ServerConfig, options: StartOptions = {}): Promise<Server> {
+    return retryingPortRace(() => this.startOnce(config, options));
+  }
+
+  private async startOnce(config: ServerConfig, options: StartOptions): Promise<Server> {
+    const launch = await launchFor(this.target, this.runClass, config);
+    const { server, failed, where = '' } = await this.launch(launch, config);
+    await this.servers.add(server);
+    if (options.waitReady === false) return server;
+    const why = await (failed ? Promise.race([waitReady(server, this.target), failed]) : waitReady(server, this.target));
+    if (why === undefined) return server;
+    await server.stop().catch(() => undefined);
+    throw new HarnessError(`target never became ready${where}: ${why}\ncommand: ${launch.argv.join(' ')}\noutput:\n${server.logs().slice(-4000)}`);
+  }
+
+  dispose(): Promise<void> {
+    return this.servers.dispose();
+  }
+}
