@@ -10,11 +10,22 @@ import { apply, defaults, SETTINGS, SettingError, type Settings } from './settin
 
 const VERSION = '0.1.0';
 
+// A config file is a module (or JSON) whose exports are settings. TypeScript goes through tsx's
+// scoped import, so the master compiles only this file and keeps no loader for anything else.
 async function readConfigFile(file: string): Promise<Record<string, unknown>> {
   if (!fs.existsSync(file)) throw new SettingError(`config file ${file} does not exist`);
-  if (file.endsWith('.json')) return JSON.parse(fs.readFileSync(file, 'utf8'));
-  const module = await import(pathToFileURL(path.resolve(file)).href);
-  return module.default ?? module;
+  try {
+    if (file.endsWith('.json')) return JSON.parse(fs.readFileSync(file, 'utf8'));
+    const url = pathToFileURL(path.resolve(file)).href;
+    const module = /\.[cm]?tsx?$/.test(file) ? await (await import('tsx/esm/api')).tsImport(url, import.meta.url) : await import(url);
+    // A .ts file outside an ESM package is compiled as CommonJS: its default export arrives one
+    // level deeper. No setting is called "default", so unwrapping is safe.
+    let settings = module;
+    while (settings && typeof settings === 'object' && 'default' in settings) settings = settings.default;
+    return settings;
+  } catch (error) {
+    throw new SettingError(`config file ${file}: ${(error as Error).message.split('\n')[0]}`);
+  }
 }
 
 export async function parse(argv: string[]): Promise<{ settings: Settings; app: string }> {
@@ -38,7 +49,7 @@ export async function parse(argv: string[]): Promise<{ settings: Settings; app: 
   if (opts.config) {
     const fromFile = await readConfigFile(opts.config);
     for (const [key, value] of Object.entries(fromFile)) {
-      for (const v of key === 'bind' && Array.isArray(value) ? value : [value]) apply(settings, key, v, `config file ${opts.config}:`);
+      for (const v of key === 'bind' && Array.isArray(value) ? value : [value]) apply(settings, key, v, `config file ${opts.config}`);
     }
   }
   for (const s of SETTINGS) {
@@ -56,7 +67,9 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     const code = (error as { exitCode?: number }).exitCode;
     if (code === 0) process.exit(0);
-    if (error instanceof SettingError) process.stderr.write(`prefork: error: ${error.message}\n`);
+    // Commander has already printed its own errors; anything else would otherwise exit silently.
+    const fromCommander = String((error as { code?: string }).code ?? '').startsWith('commander.');
+    if (!fromCommander) process.stderr.write(`prefork: error: ${(error as Error).message}\n`);
     process.exit(2);
   }
   setLogLevel(parsed.settings.logLevel);
