@@ -143,7 +143,13 @@ async function lifecycle(): Promise<string[]> {
         let [victim] = await settledWorkers(server, 2);
         let t0 = Date.now();
         await server.signal(victim, 'SIGKILL');
-        await eventually(async () => (await server.workers()).length === 2 && !(await server.workers()).includes(victim), { within: 5000, every: 2, what: 'a replacement' });
+        await eventually(
+          async () => {
+            const now = await server.workers();
+            return now.length === 2 && !now.includes(victim);
+          },
+          { within: 5000, every: 1, what: 'a replacement' },
+        );
         const respawn = Date.now() - t0;
         await server.stop();
 
