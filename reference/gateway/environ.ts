@@ -1,10 +1,17 @@
 // The WSGI/CGI view of a request, with gunicorn's rules (see spec/gateway.ts).
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Environ } from './types.ts';
 
+/** A bound address as the environ names it (SERVER_NAME, SERVER_PORT). */
+export interface ServerAddress {
+  host: string;
+  port: number;
+}
+
 export interface EnvironContext {
-  serverHost: string;
-  serverPort: number;
+  /** The listener that accepted this connection: gunicorn names that one, not the first bind. */
+  serverOf: (socket: Socket) => ServerAddress;
   multiprocess: boolean;
   multithread: boolean;
   forwardedAllowIps: string[];
@@ -42,14 +49,15 @@ export function buildEnviron(req: IncomingMessage, context: EnvironContext): Env
   let path = question < 0 ? target : target.slice(0, question);
   if (/^https?:\/\//i.test(path)) path = path.replace(/^https?:\/\/[^/]*/i, '') || '/';
   const peer = peerAddress(req.socket.remoteAddress);
+  const server = context.serverOf(req.socket);
   const environ: Record<string, unknown> = {
     REQUEST_METHOD: req.method ?? 'GET',
     SCRIPT_NAME: process.env.SCRIPT_NAME ?? '',
     PATH_INFO: decodePath(path),
     QUERY_STRING: question < 0 ? '' : target.slice(question + 1),
     RAW_URI: target,
-    SERVER_NAME: context.serverHost,
-    SERVER_PORT: String(context.serverPort),
+    SERVER_NAME: server.host,
+    SERVER_PORT: String(server.port),
     SERVER_PROTOCOL: `HTTP/${req.httpVersion}`,
     SERVER_SOFTWARE: context.software,
     REMOTE_ADDR: peer,

@@ -41,10 +41,11 @@ function limitViolation(req: http.IncomingMessage, settings: Settings): [number,
 function toRequest(req: http.IncomingMessage, context: EnvironContext): Request {
   const method = req.method ?? 'GET';
   const urlOf = () => {
+    const { host, port } = context.serverOf(req.socket);
     try {
-      return new URL(req.url ?? '/', `http://${req.headers.host ?? `${context.serverHost}:${context.serverPort}`}`).href;
+      return new URL(req.url ?? '/', `http://${req.headers.host ?? `${host}:${port}`}`).href;
     } catch {
-      return `http://${context.serverHost}:${context.serverPort}/`;
+      return `http://${host}:${port}/`;
     }
   };
   return lazyRequest(method, urlOf, (url) => {

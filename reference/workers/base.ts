@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import type net from 'node:net';
 import type { WorkerBoot } from '../arbiter.ts';
+import type { ServerAddress } from '../gateway/environ.ts';
 import type { Handler } from '../gateway/types.ts';
 import { AccessLog } from '../http/access-log.ts';
 import { createHttpServer } from '../http/server.ts';
@@ -14,6 +15,7 @@ export abstract class Worker {
   /** Connections with a request in progress or not yet sent (not idle keep-alive ones). */
   private readonly busy = new Set<net.Socket>();
   private readonly idleTimers = new Map<net.Socket, NodeJS.Timeout>();
+  private readonly listenerOf = new WeakMap<net.Socket, ServerAddress>();
   protected alive = true;
   private draining = false;
   private served = 0;
@@ -29,14 +31,12 @@ export abstract class Worker {
   ) {
     const { settings } = boot;
     this.maxRequests = settings.maxRequests > 0 ? settings.maxRequests + Math.floor(Math.random() * (settings.maxRequestsJitter + 1)) : Infinity;
-    const listener = boot.listeners[0];
     if (settings.accessLogfile) this.accessLog = new AccessLog(settings.accessLogfile);
     this.http = createHttpServer(
       settings,
       handler,
       {
-        serverHost: listener.host,
-        serverPort: listener.port,
+        serverOf: (socket) => this.listenerOf.get(socket) ?? boot.listeners[0],
         multiprocess: settings.workers > 1,
         multithread,
         forwardedAllowIps: settings.forwardedAllowIps,
@@ -74,7 +74,7 @@ export abstract class Worker {
         }
       });
     });
-    this.gates = boot.listeners.map((l) => new AcceptGate(l.fd, settings.backlog, (socket) => this.accepted(socket)));
+    this.gates = boot.listeners.map((l) => new AcceptGate(l.fd, settings.backlog, (socket) => this.accepted(socket, l)));
   }
 
   /** Whether the worker can take one more connection now. */
@@ -112,7 +112,8 @@ export abstract class Worker {
     return this.busy.size;
   }
 
-  private accepted(socket: net.Socket): void {
+  private accepted(socket: net.Socket, listener: ServerAddress): void {
+    this.listenerOf.set(socket, listener);
     this.connections.add(socket);
     this.busy.add(socket);
     // Synchronously, before libuv accepts the next pending connection.
