@@ -96,7 +96,7 @@ export function lazyEnviron(req: IncomingMessage, context: EnvironContext): Envi
   void req.socket.remoteAddress; // Node caches the peer name on the socket
   let environ: Environ | undefined;
   const real = () => (environ ??= buildEnviron(req, context)) as unknown as Record<PropertyKey, unknown>;
-  return new Proxy({} as Environ, {
+  const proxy = new Proxy({} as Environ, {
     get: (_, key) => real()[key],
     set: (_, key, value) => Reflect.set(real(), key, value),
     has: (_, key) => key in real(),
@@ -104,4 +104,14 @@ export function lazyEnviron(req: IncomingMessage, context: EnvironContext): Envi
     ownKeys: () => Reflect.ownKeys(real()),
     getOwnPropertyDescriptor: (_, key) => Reflect.getOwnPropertyDescriptor(real(), key),
   });
+  realOf.set(proxy, real);
+  return proxy;
+}
+
+const realOf = new WeakMap<object, () => Record<PropertyKey, unknown>>();
+
+/** The environ as a plain object (a proxy cannot cross to a thread; copying one key by key is slow). */
+export function plainEnviron(environ: Environ): Environ {
+  const real = realOf.get(environ);
+  return (real ? real() : { ...environ }) as unknown as Environ;
 }

@@ -69,8 +69,20 @@ export function normalise(result: AppResult): Normalised {
  * (rejects if the body fails after the headers went out: the caller destroys the connection).
  */
 export function respond(res: ServerResponse, result: AppResult, options: { close: boolean }): number | Promise<number> {
-  const simple = simpleParts(result);
+  const simple = simpleParts(result) ?? sizedBytes(result);
   return simple ? respondSimple(res, simple, options) : respondStreaming(res, result, options);
+}
+
+/**
+ * A raw answer of bytes with its Content-Length (what a gthread thread sends back) frames the same
+ * either way, so it takes the one-write path. Others stream: a string body there is latin-1, and
+ * an answer without a length is chunked on HTTP/1.1.
+ */
+function sizedBytes(result: AppResult): SimpleResponse | undefined {
+  if (!isRaw(result) || !(result.body instanceof Uint8Array)) return undefined;
+  const headers = result.headers ?? [];
+  if (!headers.some(([name]) => name.toLowerCase() === 'content-length')) return undefined;
+  return { status: result.status, statusText: result.statusText ?? '', headers, body: result.body };
 }
 
 async function respondStreaming(res: ServerResponse, result: AppResult, options: { close: boolean }): Promise<number> {

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker as Thread } from 'node:worker_threads';
+import { plainEnviron } from '../gateway/environ.ts';
 import { headerFields } from '../gateway/lazy-request.ts';
 import type { Environ, Handler, RawResponse } from '../gateway/types.ts';
 
@@ -116,8 +117,7 @@ export function threadPool(appSpec: string, size: number): ThreadPool {
         release(thread);
       };
       thread.on('message', onMessage);
-      // A plain copy: the environ may be a lazy proxy, which cannot cross to a thread.
-      const job: Job = { url: request.url, method: request.method, headers, body, environ: { ...environ } };
+      const job: Job = { url: request.url, method: request.method, headers, body, environ: plainEnviron(environ) };
       thread.postMessage(job, body ? [body.buffer as ArrayBuffer] : []);
     });
   };
