@@ -70,6 +70,9 @@ export function threadPool(appSpec: string, size: number): ThreadPool {
       process.stderr.write(`thread failed: ${error.stack ?? error}\n`);
       process.exit(1);
     });
+    // process.exit() in an app ends only its thread here; in the other classes (and in gunicorn,
+    // where SystemExit leaves the worker) it ends the worker, with that status.
+    thread.on('exit', (code) => process.exit(code));
     idle.push(thread);
   }
   const release = (thread: Thread) => {

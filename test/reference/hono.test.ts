@@ -13,7 +13,7 @@ describe('prefork serves a Hono app', () => {
 
   test.each(['sync', 'gthread', 'async'])('with the %s class', async (cls) => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['reference/bin/prefork.js', '-b', `127.0.0.1:${port}`, '-w', '2', '-k', cls, '--threads', '2', 'fixtures/apps/hono-app.ts'], {
+    const child = spawn(process.execPath, ['reference/bin/prefork.js', '-b', `127.0.0.1:${port}`, '-w', '2', '-k', cls, ...(cls === 'gthread' ? ['--threads', '2'] : []), 'fixtures/apps/hono-app.ts'], {
       cwd: KIT,
       stdio: 'ignore',
     });

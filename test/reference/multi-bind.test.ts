@@ -16,7 +16,7 @@ describe('prefork with two binds', () => {
     const [first, second] = [await freePort(), await freePort()];
     const child = spawn(
       process.execPath,
-      ['reference/bin/prefork.js', '-b', `127.0.0.1:${first}`, '-b', `127.0.0.1:${second}`, '-k', cls, '--threads', '2', 'fixtures/probe/reference/probe.ts'],
+      ['reference/bin/prefork.js', '-b', `127.0.0.1:${first}`, '-b', `127.0.0.1:${second}`, '-k', cls, ...(cls === 'gthread' ? ['--threads', '2'] : []), 'fixtures/probe/reference/probe.ts'],
       { cwd: KIT, stdio: 'ignore' },
     );
     children.push(child);
