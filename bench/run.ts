@@ -14,6 +14,7 @@ import { defaultConfig } from '../spec/harness/case.ts';
 import { eventually } from '../spec/harness/eventually.ts';
 import { allGoneAfter, goneAfter, settledWorkers } from '../spec/harness/observe.ts';
 import type { SpecClass } from '../spec/harness/types.ts';
+import { threadHop } from './thread-hop.ts';
 
 const WORKERS = 2;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -37,12 +38,15 @@ const gunicorn = (workerClass: string): Contender => ({
   argv: (port) => ['/usr/bin/python3', '-m', 'gunicorn', '--chdir', 'fixtures/apps', '-b', `127.0.0.1:${port}`, '-w', `${WORKERS}`, '-k', workerClass, '--threads', '4', '--log-level', 'warning', 'hello_wsgi:app'],
 });
 const cluster: Contender = { name: 'node cluster', argv: (port) => [process.execPath, 'fixtures/apps/cluster-hello.cjs', '127.0.0.1', `${port}`, `${WORKERS}`] };
+const bareClose: Contender = { name: 'bare node close (1 process)', argv: (port) => [process.execPath, 'fixtures/apps/bare-close.cjs', '127.0.0.1', `${port}`, '1'] };
 
 const GROUPS: Array<[string, Contender, Contender]> = [
   ['sync', reference('sync'), gunicorn('sync')],
   ['gthread', reference('gthread'), gunicorn('gthread')],
   ['async', reference('async'), gunicorn('gevent')],
   ['raw', reference('async'), cluster],
+  // How far a Node server that closes each connection can go at all: sync's ceiling.
+  ['floor', bareClose, gunicorn('sync')],
 ];
 
 interface Running {
@@ -178,6 +182,11 @@ async function lifecycle(): Promise<string[]> {
 const started = Date.now();
 console.log(`# bench: ${WORKERS} workers each, autocannon -c ${CONNECTIONS} -d ${SECONDS}, ${ROUNDS} alternating rounds\n`);
 console.log((await throughput()).join('\n'));
+const hop = await threadHop();
+console.log(
+  `\nFloors: the 'floor' group's CPU per request is the least any Node server closing each connection pays (its req/s and p99 are not: see fixtures/apps/bare-close.cjs); ` +
+    `a thread hop (postMessage round trip to a worker_thread, as gthread makes per request) costs ${hop.cpuUs.toFixed(1)} us CPU, ${hop.wallUs.toFixed(1)} us wall.`,
+);
 console.log('\nLifecycle latencies (timeout 2 s; an idle sync worker of gunicorn heartbeats every timeout/2):\n');
 console.log((await lifecycle()).join('\n'));
 console.log(`\nbench wall time ${((Date.now() - started) / 1000).toFixed(0)} s`);
