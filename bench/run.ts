@@ -94,7 +94,9 @@ async function load(running: Running): Promise<Sample> {
 }
 
 function rssPerWorkerMb(masterPid: number): Promise<number> {
-  return liveChildren(masterPid).then((pids) => {
+  // A server without children (the one-process floor) is its own worker.
+  return liveChildren(masterPid).then((children) => {
+    const pids = children.length ? children : [masterPid];
     const rss = pids.map((pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0));
     return rss.reduce((a, b) => a + b, 0) / Math.max(1, rss.length) / 1024;
   });
