@@ -53,6 +53,13 @@ export abstract class Worker {
       const socket = req.socket;
       this.busy.add(socket);
       res.once('finish', () => {
+        // A body the app left unread is discarded so the connection can go on (gunicorn reads it
+        // away before the next request). Node does this itself only if nobody began reading it;
+        // a reader that stopped midway leaves the socket paused, blind to the client's close.
+        if (!req.complete) {
+          req.removeAllListeners('data');
+          req.resume();
+        }
         this.busy.delete(socket);
         // A response that ends its connection frees the slot now: Node closes the socket right
         // after (as gunicorn's sync worker closes it and goes back to accept()).
@@ -152,6 +159,9 @@ export abstract class Worker {
       this.draining = false;
       this.updateGates();
       for (const listener of this.boot.listeners) fs.closeSync(listener.fd);
+      // Idle keep-alive connections would hold the exit up to keepalive seconds: nothing is in
+      // flight on them (busy ones end after their response, which says Connection: close).
+      for (const socket of this.connections) if (!this.busy.has(socket)) socket.destroy();
       if (this.connections.size === 0) process.exit(0);
       setTimeout(() => process.exit(0), this.boot.settings.gracefulTimeout * 1000).unref();
     };

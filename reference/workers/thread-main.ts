@@ -5,20 +5,51 @@ import { loadApp } from '../gateway/load.ts';
 import { lazyRequest, NativeRequest } from '../gateway/lazy-request.ts';
 import { simpleParts } from '../gateway/light-response.ts';
 import { normalise } from '../http/respond.ts';
-import type { Job, JobMessage } from './thread-pool.ts';
+import type { BodyMessage, Job, JobMessage } from './thread-pool.ts';
 
 installFetchGlobals(); // before the app loads: it may capture Response
 const handler = await loadApp(workerData.appSpec as string);
 const post = (message: JobMessage, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(message, transfer);
 post({ type: 'ready' });
 
-parentPort!.on('message', async (job: Job) => {
+/** The current job's body stream waiting for a piece: one job at a time per thread. */
+let waiting: { job: number; deliver: (message: BodyMessage) => void } | undefined;
+
+/** A streamed request body: each read asks the main thread for the next piece of this job's body. */
+function pulledBody(job: number): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    pull: (controller) =>
+      new Promise<void>((resolve) => {
+        waiting = {
+          job,
+          deliver: (message) => {
+            waiting = undefined;
+            if (message.type === 'body') controller.enqueue(message.bytes);
+            else if (message.type === 'body-end') controller.close();
+            else controller.error(new Error(message.message));
+            resolve();
+          },
+        };
+        post({ type: 'pull', job });
+      }),
+    cancel: () => post({ type: 'cancel', job }),
+  });
+}
+
+parentPort!.on('message', async (message: Job | BodyMessage) => {
+  if ('type' in message) {
+    if (waiting?.job === message.job) waiting.deliver(message);
+    return;
+  }
+  const job = message;
+  // A body stream of the previous job still waiting for a piece never gets one: end it.
+  waiting?.deliver({ job: waiting.job, type: 'body-error', message: 'the request was answered' });
   let headSent = false;
   try {
     const request = lazyRequest(
       job.method,
       () => job.url,
-      (url) => new NativeRequest(url, { method: job.method, headers: job.headers, body: job.body, duplex: 'half' } as RequestInit),
+      (url) => new NativeRequest(url, { method: job.method, headers: job.headers, body: job.streamed ? pulledBody(job.id) : job.body, duplex: 'half' } as RequestInit),
       () => job.headers,
     );
     const result = await handler(request, job.environ);

@@ -18,13 +18,29 @@ export type JobMessage =
   | { type: 'whole'; status: number; statusText?: string; headers: Array<[string, string]>; bytes: Uint8Array | null }
   | { type: 'chunk'; bytes: Uint8Array }
   | { type: 'end' }
-  | { type: 'error'; message: string; afterHead: boolean };
+  | { type: 'error'; message: string; afterHead: boolean }
+  /** Job `job`'s app wants the next piece of its streamed request body. */
+  | { type: 'pull'; job: number }
+  /** Job `job`'s app gave up on the rest of its request body. */
+  | { type: 'cancel'; job: number };
+
+/**
+ * A streamed request body's pieces, sent to a thread one per 'pull'. Both carry the job's number:
+ * a body stream may still pull after its job answered, and the thread may have a new job by then.
+ */
+export type BodyMessage = { job: number } & ({ type: 'body'; bytes: Uint8Array } | { type: 'body-end' } | { type: 'body-error'; message: string });
+
+/** Bodies up to this size (by Content-Length) travel with the job; others are streamed. */
+const INLINE_BODY = 64 * 1024;
 
 export interface Job {
+  id: number;
   url: string;
   method: string;
   headers: Array<[string, string]>;
+  /** The whole body, or null: none, or `streamed` (then the thread pulls it piece by piece). */
   body: Uint8Array | null;
+  streamed: boolean;
   environ: Environ;
 }
 
@@ -80,16 +96,23 @@ export function threadPool(appSpec: string, size: number): ThreadPool {
     if (next) next(thread);
     else idle.push(thread);
   };
+  let jobs = 0;
   const acquire = () => new Promise<Thread>((resolve) => (idle.length ? resolve(idle.pop()!) : waiting.push(resolve)));
 
   const handler = async (request: Request, environ: Environ): Promise<RawResponse> => {
-    const body = request.method === 'GET' || request.method === 'HEAD' ? null : new Uint8Array(await request.arrayBuffer());
-    let headers = headerFields(request);
+    // A small body with a known length travels with the job (one message); any other is streamed
+    // so the app starts at once and reads it as it arrives, as in the other classes.
+    let headers = headerFields(request); // without building the real Request when it can
     if (!headers) {
       headers = [];
       request.headers.forEach((value, name) => headers!.push([name, value]));
     }
+    const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
+    const inline = hasBody && Number(headers.find(([name]) => name === 'content-length')?.[1] ?? NaN) <= INLINE_BODY;
+    const body = inline ? new Uint8Array(await request.arrayBuffer()) : null;
+    const reader = hasBody && !inline ? request.body?.getReader() : undefined;
     const thread = await acquire();
+    const id = ++jobs;
     const channel = new Channel();
     return new Promise<RawResponse>((resolve, reject) => {
       const onMessage = (message: JobMessage) => {
@@ -113,14 +136,40 @@ export function threadPool(appSpec: string, size: number): ThreadPool {
             if (message.afterHead) channel.push(new Error(message.message));
             else reject(new Error(message.message));
             finish();
+            break;
+          case 'pull':
+            if (message.job !== id || !reader) break;
+            reader.read().then(
+              ({ done, value }) => {
+                if (done) return send({ job: id, type: 'body-end' });
+                const copy = new Uint8Array(value); // transferable, detached from Node's pool
+                send({ job: id, type: 'body', bytes: copy }, [copy.buffer]);
+              },
+              (error: Error) => send({ job: id, type: 'body-error', message: error.message }),
+            );
+            break;
+          case 'cancel':
+            if (message.job === id) void reader?.cancel().catch(() => undefined);
         }
       };
+      // A piece read after the job ended must not reach the thread's next job.
+      let finished = false;
+      const send = (message: BodyMessage, transfer: ArrayBuffer[] = []) => {
+        if (!finished) thread.postMessage(message, transfer);
+      };
       const finish = () => {
+        finished = true;
         thread.off('message', onMessage);
+        // Whatever the app left unread is Node's to discard (or to close the connection over).
+        try {
+          reader?.releaseLock();
+        } catch {
+          // a read still pending: it settles into send(), which ignores it now
+        }
         release(thread);
       };
       thread.on('message', onMessage);
-      const job: Job = { url: request.url, method: request.method, headers, body, environ: plainEnviron(environ) };
+      const job: Job = { id, url: request.url, method: request.method, headers, body, streamed: reader !== undefined, environ: plainEnviron(environ) };
       thread.postMessage(job, body ? [body.buffer as ArrayBuffer] : []);
     });
   };
