@@ -76,24 +76,29 @@ export class Arbiter {
   }
 
   private installSignals(): void {
-    process.on('SIGTERM', () => void this.stop(true));
-    process.on('SIGINT', () => void this.stop(false));
-    process.on('SIGQUIT', () => void this.stop(false));
-    process.on('SIGHUP', () => this.reload());
-    process.on('SIGTTIN', () => {
+    // gunicorn's arbiter logs each signal it handles by its short name, then handles it.
+    const on = (signal: NodeJS.Signals, handle: () => void) =>
+      process.on(signal, () => {
+        log('info', `Handling signal: ${signal.slice(3).toLowerCase()}`);
+        handle();
+      });
+    on('SIGTERM', () => void this.stop(true));
+    on('SIGINT', () => void this.stop(false));
+    on('SIGQUIT', () => void this.stop(false));
+    on('SIGHUP', () => this.reload());
+    on('SIGTTIN', () => {
       this.numWorkers++;
       this.manageWorkers();
     });
-    process.on('SIGTTOU', () => {
+    on('SIGTTOU', () => {
       this.numWorkers = Math.max(1, this.numWorkers - 1);
       this.manageWorkers();
     });
-    process.on('SIGUSR1', () => {
-      // The master logs to stderr; workers reopen their access log files (rotation).
-      log('info', 'Handling signal: usr1');
+    // The master logs to stderr; workers reopen their access log files (rotation).
+    on('SIGUSR1', () => {
       for (const pid of this.workers.keys()) this.kill(pid, 'SIGUSR1');
     });
-    process.on('SIGWINCH', () => undefined); // ignored unless daemonized, as gunicorn does
+    on('SIGWINCH', () => undefined); // ignored unless daemonized, as gunicorn does
   }
 
   private spawnWorker(): void {
@@ -179,7 +184,6 @@ export class Arbiter {
   /** HUP: new workers first, then the old ones leave gracefully. */
   private reload(): void {
     if (this.stopping) return;
-    log('info', 'Handling signal: hup');
     // A reload is a fresh configuration: TTIN/TTOU adjustments end, as in gunicorn.
     this.numWorkers = this.settings.workers;
     const old = [...this.workers.keys()];
@@ -213,6 +217,7 @@ export class Arbiter {
     for (const pid of this.workers.keys()) this.kill(pid, 'SIGKILL');
     await this.waitForWorkers(Date.now() + 2000);
     if (this.settings.pidfile) fs.rmSync(this.settings.pidfile, { force: true });
+    log('info', 'Shutting down: Master');
     process.exit(0);
   }
 

@@ -89,6 +89,8 @@ export abstract class Worker {
   protected abstract closeEachResponse(): boolean;
 
   run(): void {
+    // gunicorn's worker says so on its way out, whatever the reason.
+    process.on('exit', () => log('info', `Worker exiting (pid: ${process.pid})`));
     process.on('SIGTERM', () => this.stop());
     process.on('SIGQUIT', () => process.exit(0));
     process.on('SIGINT', () => process.exit(0));

@@ -34,6 +34,8 @@ describe('prefork -c FILE', () => {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
     expect(child.exitCode).toBe(0);
+    // gunicorn's wording, for operators reading the log
+    expect(log).toMatch(/\[INFO\] Handling signal: term\n[\s\S]*\[INFO\] Worker exiting \(pid: \d+\)\n[\s\S]*\[INFO\] Shutting down: Master\n/);
   });
 
   test.each([
