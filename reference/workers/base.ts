@@ -167,7 +167,10 @@ export abstract class Worker {
       if (this.connections.size === 0) process.exit(0);
       setTimeout(() => process.exit(0), this.boot.settings.gracefulTimeout * 1000).unref();
     };
-    if (drain) setTimeout(finish, 20);
+    // The drain pass must include a poll of the reopened listener: the timer alone could fire
+    // before it (timers run first in a loop turn that started late, as on a loaded machine), and
+    // the backlog got RST. setImmediate runs after the poll phase of the timer's own turn.
+    if (drain) setTimeout(() => setImmediate(finish), 20);
     else finish();
   }
 }
