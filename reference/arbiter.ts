@@ -16,6 +16,16 @@ export const APP_LOAD_ERROR = 4;
 const WORKER_BOOT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workers', 'boot.js');
 const MURDER_EVERY_MS = 100;
 
+/** Whether the kernel has the process stopped (SIGSTOP, SIGTSTP, a tracer): state T or t. */
+function isStopped(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return /^[Tt]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false;
+  }
+}
+
 interface WorkerHandle {
   child: ChildProcess;
   pid: number;
@@ -165,7 +175,9 @@ export class Arbiter {
       if (worker.abortedAt === undefined) {
         log('critical', `WORKER TIMEOUT (pid:${worker.pid})`);
         worker.abortedAt = now;
-        this.kill(worker.pid, 'SIGABRT');
+        // A stopped worker cannot act on SIGABRT (gunicorn's chance to log a traceback): waiting a
+        // murder round for it only delays the replacement.
+        this.kill(worker.pid, isStopped(worker.pid) ? 'SIGKILL' : 'SIGABRT');
       } else if (now - worker.abortedAt >= MURDER_EVERY_MS) {
         // SIGABRT ends a running Node worker at once; one still here is stopped or wedged.
         this.kill(worker.pid, 'SIGKILL');
