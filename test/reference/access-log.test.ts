@@ -1,22 +1,19 @@
 // --access-logfile writes gunicorn's line format; USR1 to the master makes workers reopen it.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { freePort } from '../../conformance/drivers/launch.ts';
 import { eventually } from '../../spec/harness/eventually.ts';
+import { preforkLauncher } from './prefork-process.ts';
 
-const KIT = path.resolve(import.meta.dirname, '../..');
-const children: Array<ReturnType<typeof spawn>> = [];
-afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
+const prefork = preforkLauncher();
 
 test('access log lines, and reopening on USR1', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prefork-log-'));
   const file = path.join(dir, 'access.log');
   const port = await freePort();
-  const child = spawn(process.execPath, ['reference/bin/prefork.js', '-b', `127.0.0.1:${port}`, '--access-logfile', file, 'fixtures/apps/hono-app.ts'], { cwd: KIT, stdio: 'ignore' });
-  children.push(child);
+  const child = prefork(['-b', `127.0.0.1:${port}`, '--access-logfile', file, 'fixtures/apps/hono-app.ts']);
   await eventually(() => fetch(`http://127.0.0.1:${port}/hello/a`, { headers: { 'user-agent': 'probe/1' } }).then((r) => r.ok), { within: 15_000, what: 'the app to answer' });
   const line = await eventually(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8'), { within: 5000, what: 'an access log line' });
   expect(line).toMatch(/^127\.0\.0\.1 - - \[\d{2}\/\w{3}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000\] "GET \/hello\/a HTTP\/1\.1" 200 \d+ "-" "probe\/1"\n$/);

@@ -1,21 +1,19 @@
 // Config files as the built `prefork` command reads them (plain node, no TypeScript tooling
 // preloaded): .json, .js and .ts, flags winning; a broken file is an error that names it, exit 2.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { freePort } from '../../conformance/drivers/launch.ts';
 import { eventually } from '../../spec/harness/eventually.ts';
+import { KIT, PREFORK, preforkLauncher } from './prefork-process.ts';
 
-const KIT = path.resolve(import.meta.dirname, '../..');
-const PREFORK = path.join(KIT, 'reference/bin/prefork.js');
 const APP = path.join(KIT, 'fixtures/apps/hono-app.ts');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prefork-config-'));
 
 describe('prefork -c FILE', () => {
-  const children: Array<ReturnType<typeof spawn>> = [];
-  afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
+  const prefork = preforkLauncher();
 
   test.each([
     ['c.ts', (port: number) => `const workers: number = 2;\nexport default { workers, bind: '127.0.0.1:${port}', timeout: 7 satisfies number };\n`],
@@ -24,8 +22,7 @@ describe('prefork -c FILE', () => {
     const port = await freePort();
     const file = path.join(dir, name);
     fs.writeFileSync(file, body(port));
-    const child = spawn(process.execPath, [PREFORK, '-c', file, APP], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-    children.push(child);
+    const child = prefork(['-c', file, APP], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     child.stderr!.on('data', (d) => (log += d));
     const hello = await eventually(() => fetch(`http://127.0.0.1:${port}/hello/config`).then((r) => r.json()), { within: 15_000, what: `the app on the port from ${name}` });

@@ -1,23 +1,15 @@
 // The reference runs a real Hono app: the fetch-style gateway needs no adapter.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { freePort } from '../../conformance/drivers/launch.ts';
 import { eventually } from '../../spec/harness/eventually.ts';
-
-const KIT = path.resolve(import.meta.dirname, '../..');
+import { classFlags, preforkLauncher } from './prefork-process.ts';
 
 describe('prefork serves a Hono app', () => {
-  const children: Array<ReturnType<typeof spawn>> = [];
-  afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
+  const prefork = preforkLauncher();
 
   test.each(['sync', 'gthread', 'async'])('with the %s class', async (cls) => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['reference/bin/prefork.js', '-b', `127.0.0.1:${port}`, '-w', '2', '-k', cls, ...(cls === 'gthread' ? ['--threads', '2'] : []), 'fixtures/apps/hono-app.ts'], {
-      cwd: KIT,
-      stdio: 'ignore',
-    });
-    children.push(child);
+    const child = prefork(['-b', `127.0.0.1:${port}`, '-w', '2', ...classFlags(cls), 'fixtures/apps/hono-app.ts']);
     const hello = await eventually(() => fetch(`http://127.0.0.1:${port}/hello/world`).then((r) => r.json()), { within: 15_000, what: 'the Hono app to answer' });
     expect(hello.hello).toBe('world');
     const echoed = await fetch(`http://127.0.0.1:${port}/echo`, { method: 'POST', body: 'ping' }).then((r) => r.text());

@@ -1,17 +1,16 @@
 // Request bodies reach the app as a stream in every class: an app may answer after the first
 // chunk of an upload that has not ended (gthread included: its main thread must not buffer the
 // whole body before a thread runs the app), and a large body arrives whole and in order.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { freePort } from '../../conformance/drivers/launch.ts';
 import { eventually } from '../../spec/harness/eventually.ts';
+import { classFlags, preforkLauncher } from './prefork-process.ts';
 
-const KIT = path.resolve(import.meta.dirname, '../..');
 const APP = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'prefork-body-')), 'app.mjs');
 fs.writeFileSync(
   APP,
@@ -78,16 +77,11 @@ function unreadThenNext(port: number): Promise<string> {
 }
 
 describe('request bodies', () => {
-  const children: Array<ReturnType<typeof spawn>> = [];
-  afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
+  const prefork = preforkLauncher();
 
   test.each(['sync', 'gthread', 'async'])('%s: streamed to the app', async (cls) => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['reference/bin/prefork.js', '-b', `127.0.0.1:${port}`, '-k', cls, ...(cls === 'gthread' ? ['--threads', '2'] : []), APP], {
-      cwd: KIT,
-      stdio: 'ignore',
-    });
-    children.push(child);
+    const child = prefork(['-b', `127.0.0.1:${port}`, ...classFlags(cls), APP]);
     const url = `http://127.0.0.1:${port}/whole`;
     expect(await eventually(() => fetch(url, { method: 'POST', body: 'x' }).then((r) => r.text()), { within: 15_000, what: 'the app to answer' })).toMatch(/^1 /);
 
