@@ -1,11 +1,10 @@
 // `npm run bench`: the reference against gunicorn (sync/sync, gthread/gthread, async/gevent) and
 // against raw Node cluster, 2 workers each, measured side by side in one run: the contenders of a
-// group run at the same time and are loaded alternately (A B A B) with the same autocannon
-// settings, so machine noise hits both. Then lifecycle latencies through the kit's own driver.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+// group run at the same time and are loaded alternately (A B A B) with the same wrk settings, so
+// machine noise hits both. Then lifecycle latencies through the kit's own driver.
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { freePort } from '../conformance/drivers/launch.ts';
 import { ProcessDriver } from '../conformance/drivers/process.ts';
 import { liveChildren } from '../conformance/drivers/proc.ts';
@@ -15,13 +14,13 @@ import { eventually } from '../spec/harness/eventually.ts';
 import { allGoneAfter, goneAfter, settledWorkers } from '../spec/harness/observe.ts';
 import type { SpecClass } from '../spec/harness/types.ts';
 import { threadHop } from './thread-hop.ts';
+import { wrk } from './wrk.ts';
 
 const WORKERS = 2;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONNECTIONS = 16;
 const RESPAWN_SAMPLES = 5;
-const AUTOCANNON = path.join(KIT_DIR, 'node_modules', '.bin', 'autocannon');
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 interface Contender {
@@ -30,18 +29,20 @@ interface Contender {
   cwd?: string;
 }
 
+/** Threads only for gthread: in both servers, sync with threads > 1 IS gthread. */
+const threadFlags = (workerClass: string) => (workerClass === 'gthread' ? ['--threads', '4'] : []);
 const reference = (cls: SpecClass): Contender => ({
   name: `reference ${cls}`,
-  argv: (port) => [process.execPath, 'reference/bin/prefork.js', '-b', `127.0.0.1:${port}`, '-w', `${WORKERS}`, '-k', cls, '--threads', '4', '--log-level', 'warning', 'fixtures/apps/hello.mjs'],
+  argv: (port) => [process.execPath, 'reference/bin/prefork.js', '-b', `127.0.0.1:${port}`, '-w', `${WORKERS}`, '-k', cls, ...threadFlags(cls), '--log-level', 'warning', 'fixtures/apps/hello.mjs'],
 });
 const gunicorn = (workerClass: string): Contender => ({
   name: `gunicorn ${workerClass}`,
-  argv: (port) => ['/usr/bin/python3', '-m', 'gunicorn', '--chdir', 'fixtures/apps', '-b', `127.0.0.1:${port}`, '-w', `${WORKERS}`, '-k', workerClass, '--threads', '4', '--log-level', 'warning', 'hello_wsgi:app'],
+  argv: (port) => ['/usr/bin/python3', '-m', 'gunicorn', '--chdir', 'fixtures/apps', '-b', `127.0.0.1:${port}`, '-w', `${WORKERS}`, '-k', workerClass, ...threadFlags(workerClass), '--log-level', 'warning', 'hello_wsgi:app'],
 });
 const cluster: Contender = { name: 'node cluster', argv: (port) => [process.execPath, 'fixtures/apps/cluster-hello.cjs', '127.0.0.1', `${port}`, `${WORKERS}`] };
 const bareClose: Contender = { name: 'bare node close (1 process)', argv: (port) => [process.execPath, 'fixtures/apps/bare-close.cjs', '127.0.0.1', `${port}`, '1'] };
 
-const GROUPS: Array<[string, Contender, Contender]> = [
+const ALL_GROUPS: Array<[string, Contender, Contender]> = [
   ['sync', reference('sync'), gunicorn('sync')],
   ['gthread', reference('gthread'), gunicorn('gthread')],
   ['async', reference('async'), gunicorn('gevent')],
@@ -49,6 +50,10 @@ const GROUPS: Array<[string, Contender, Contender]> = [
   // How far a Node server that closes each connection can go at all: sync's ceiling.
   ['floor', bareClose, gunicorn('sync')],
 ];
+// BENCH_GROUPS=sync,floor runs only those (and 'lifecycle' only if named); unset: everything.
+const ONLY = process.env.BENCH_GROUPS?.split(',').map((g) => g.trim());
+const GROUPS = ALL_GROUPS.filter(([group]) => !ONLY || ONLY.includes(group));
+const LIFECYCLE = !ONLY || ONLY.includes('lifecycle');
 
 interface Running {
   contender: Contender;
@@ -84,14 +89,14 @@ interface Sample {
   p99: number;
   /** Server CPU per request: steadier than req/s on a shared 2-core machine. */
   cpuUs: number;
+  failures: number;
 }
 
 async function load(running: Running): Promise<Sample> {
   const before = await cpuMs(running.child.pid!);
-  const { stdout } = await promisify(execFile)(AUTOCANNON, ['-c', `${CONNECTIONS}`, '-d', `${SECONDS}`, '--json', `http://127.0.0.1:${running.port}/`], { maxBuffer: 1 << 24 });
+  const result = await wrk(`http://127.0.0.1:${running.port}/`, { connections: CONNECTIONS, seconds: SECONDS });
   const cpu = (await cpuMs(running.child.pid!)) - before;
-  const result = JSON.parse(stdout);
-  return { rps: result.requests.average, p99: result.latency.p99, cpuUs: (cpu * 1000) / Math.max(1, result.requests.total) };
+  return { rps: result.rps, p99: result.p99Ms, cpuUs: (cpu * 1000) / Math.max(1, result.requests), failures: result.failures };
 }
 
 function rssPerWorkerMb(masterPid: number): Promise<number> {
@@ -106,7 +111,7 @@ function rssPerWorkerMb(masterPid: number): Promise<number> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function throughput(): Promise<string[]> {
-  const lines = ['| group | server | req/s (median) | p99 ms | CPU us/request | RSS/worker MB |', '| --- | --- | ---: | ---: | ---: | ---: |'];
+  const lines = ['| group | server | req/s (median) | p99 ms | CPU us/request | RSS/worker MB | failed requests |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |'];
   const ratios: string[] = [];
   for (const [group, a, b] of GROUPS) {
     const running = [await startContender(a), await startContender(b)];
@@ -125,7 +130,7 @@ async function throughput(): Promise<string[]> {
         rps.push(median(s.map((x) => x.rps)));
         cpu.push(median(s.map((x) => x.cpuUs)));
         lines.push(
-          `| ${group} | ${r.contender.name} | ${rps[rps.length - 1].toFixed(0)} | ${median(s.map((x) => x.p99)).toFixed(1)} | ${cpu[cpu.length - 1].toFixed(1)} | ${(await rssPerWorkerMb(r.child.pid!)).toFixed(1)} |`,
+          `| ${group} | ${r.contender.name} | ${rps[rps.length - 1].toFixed(0)} | ${median(s.map((x) => x.p99)).toFixed(1)} | ${cpu[cpu.length - 1].toFixed(1)} | ${(await rssPerWorkerMb(r.child.pid!)).toFixed(1)} | ${s.reduce((sum, x) => sum + x.failures, 0)} |`,
         );
       }
       ratios.push(`${a.name} / ${b.name} = ${(rps[0] / rps[1]).toFixed(2)}x req/s, ${(cpu[1] / cpu[0]).toFixed(2)}x CPU efficiency (their CPU per request / ours)`);
@@ -188,13 +193,17 @@ async function lifecycle(): Promise<string[]> {
 }
 
 const started = Date.now();
-console.log(`# bench: ${WORKERS} workers each, autocannon -c ${CONNECTIONS} -d ${SECONDS}, ${ROUNDS} alternating rounds\n`);
-console.log((await throughput()).join('\n'));
-const hop = await threadHop();
-console.log(
-  `\nFloors: the 'floor' group's CPU per request is the least any Node server closing each connection pays (its req/s and p99 are not: see fixtures/apps/bare-close.cjs); ` +
-    `a thread hop (postMessage round trip to a worker_thread, as gthread makes per request) costs ${hop.cpuUs.toFixed(1)} us CPU, ${hop.wallUs.toFixed(1)} us wall.`,
-);
-console.log('\nLifecycle latencies (timeout 2 s; an idle sync worker of gunicorn heartbeats every timeout/2):\n');
-console.log((await lifecycle()).join('\n'));
+console.log(`# bench: ${WORKERS} workers each, wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} alternating rounds\n`);
+if (GROUPS.length) console.log((await throughput()).join('\n'));
+if (GROUPS.some(([group]) => group === 'gthread' || group === 'floor')) {
+  const hop = await threadHop();
+  console.log(
+    `\nFloors: the 'floor' group's CPU per request is the least any Node server closing each connection pays (fixtures/apps/bare-close.cjs); ` +
+      `a thread hop (postMessage round trip to a worker_thread, as gthread makes per request) costs ${hop.cpuUs.toFixed(1)} us CPU, ${hop.wallUs.toFixed(1)} us wall.`,
+  );
+}
+if (LIFECYCLE) {
+  console.log('\nLifecycle latencies (timeout 2 s; an idle sync worker of gunicorn heartbeats every timeout/2):\n');
+  console.log((await lifecycle()).join('\n'));
+}
 console.log(`\nbench wall time ${((Date.now() - started) / 1000).toFixed(0)} s`);
