@@ -22,6 +22,8 @@ export abstract class Worker {
   private readonly maxRequests: number;
   private readonly accessLog?: AccessLog;
   private readonly gates: AcceptGate[];
+  /** The listener takeWaiting() tries first, in turn, so one busy listener cannot starve another. */
+  private nextGate = 0;
   private readonly http;
 
   constructor(
@@ -110,6 +112,7 @@ export abstract class Worker {
   }
 
   protected updateGates(): void {
+    if (this.alive && !this.draining && !this.gates.some((gate) => gate.isOpen)) this.takeWaiting();
     const open = this.draining || (this.alive && this.hasCapacity());
     for (const gate of this.gates) {
       if (open) gate.open();
@@ -121,12 +124,34 @@ export abstract class Worker {
     return this.busy.size;
   }
 
+  /**
+   * A worker that was full and has room again takes the connections already waiting straight from
+   * the backlog (one accept() each, listeners in turn); its gates open only once none waits. Under
+   * load a sync worker so never reopens a listener, which cost more than the rest of a request.
+   */
+  private takeWaiting(): void {
+    for (let missed = 0; missed < this.gates.length && this.hasCapacity(); ) {
+      const index = this.nextGate++ % this.gates.length;
+      const socket = this.gates[index].takeWaiting();
+      if (!socket) {
+        missed++;
+        continue;
+      }
+      missed = 0;
+      this.admit(socket, this.boot.listeners[index]);
+    }
+  }
+
   private accepted(socket: net.Socket, listener: ServerAddress): void {
+    this.admit(socket, listener);
+    // Synchronously, before libuv accepts the next pending connection.
+    this.updateGates();
+  }
+
+  private admit(socket: net.Socket, listener: ServerAddress): void {
     this.listenerOf.set(socket, listener);
     this.connections.add(socket);
     this.busy.add(socket);
-    // Synchronously, before libuv accepts the next pending connection.
-    this.updateGates();
     socket.once('close', () => {
       this.connections.delete(socket);
       this.busy.delete(socket);

@@ -1,11 +1,15 @@
 // Accepting only with capacity: a worker listens on its own dup() of the shared socket while it
 // can take connections and closes that copy when full, so waiting connections stay in the kernel
-// backlog for idle workers (libuv would otherwise accept everything pending).
+// backlog for idle workers (libuv would otherwise accept everything pending). A closed gate can
+// still hand over one waiting connection at a time (takeWaiting): a sync worker that closes its
+// gate for every connection would otherwise pay a listener's setup and teardown per request.
 import net from 'node:net';
-import { dup } from '../libc.ts';
+import { acceptOne, dup } from '../libc.ts';
 
 export class AcceptGate {
   private server?: net.Server;
+  /** Opened once: libuv has then made the (shared) listening socket non-blocking. */
+  private primed = false;
 
   constructor(
     private readonly fd: number,
@@ -24,10 +28,21 @@ export class AcceptGate {
     // The backlog is passed again because listen() on the copy re-applies it to the socket.
     server.listen({ fd: dup(this.fd), backlog: this.backlog });
     this.server = server;
+    this.primed = true;
   }
 
   close(): void {
     this.server?.close();
     this.server = undefined;
+  }
+
+  /** A connection waiting in the backlog, taken while the gate is closed; undefined if none waits. */
+  takeWaiting(): net.Socket | undefined {
+    if (this.server || !this.primed) return undefined;
+    const fd = acceptOne(this.fd);
+    if (fd < 0) return undefined;
+    const socket = new net.Socket({ fd, readable: true, writable: true });
+    socket.setNoDelay(true);
+    return socket;
   }
 }
