@@ -16,7 +16,7 @@ export function accessLine(req: IncomingMessage, status: number, bytes: number, 
     return typeof value === 'string' && value !== '' ? value : '-';
   };
   const peer = (req.socket.remoteAddress ?? '-').replace(/^::ffff:/, '');
-  return `${peer} - - ${clf(when)} "${req.method} ${req.url} HTTP/${req.httpVersion}" ${status} ${bytes || '-'} "${header('referer')}" "${header('user-agent')}"\n`;
+  return `${peer} - - ${clf(when)} "${req.method} ${req.url} HTTP/${req.httpVersion}" ${status} ${bytes} "${header('referer')}" "${header('user-agent')}"\n`;
 }
 
 export class AccessLog {

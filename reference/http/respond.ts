@@ -36,7 +36,12 @@ function respondSimple(res: ServerResponse, { status, statusText, headers, body 
   res.writeHead(status, statusText || undefined, flat);
   if (bytes) res.end(bytes);
   else res.end();
-  return bytes && res.req.method !== 'HEAD' && status !== 204 && status !== 304 ? bytes.length : 0;
+  return bytes && carriesBody(res, status) ? bytes.length : 0;
+}
+
+/** Node's ServerResponse drops body writes to HEAD/204/304: they never reach the wire. */
+function carriesBody(res: ServerResponse, status: number): boolean {
+  return res.req.method !== 'HEAD' && status !== 204 && status !== 304;
 }
 
 export interface Normalised {
@@ -103,5 +108,5 @@ async function respondStreaming(res: ServerResponse, result: AppResult, options:
     }
   }
   await new Promise<void>((resolve) => res.end(resolve));
-  return sent;
+  return carriesBody(res, status) ? sent : 0;
 }

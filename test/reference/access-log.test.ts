@@ -27,3 +27,31 @@ test('access log lines, and reopening on USR1', async () => {
   // earlier line stays there.
   expect(fs.readFileSync(`${file}.1`, 'utf8')).toContain('/hello/a');
 });
+
+test('the byte count is what went on the wire: 0 for HEAD, streamed or not', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prefork-log-'));
+  const file = path.join(dir, 'access.log');
+  const app = path.join(dir, 'app.mjs');
+  fs.writeFileSync(
+    app,
+    `export default (request) => new URL(request.url).pathname === '/stream'
+      ? new Response(new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('hello')); c.close(); } }))
+      : new Response('hello');\n`,
+  );
+  const port = await freePort();
+  prefork(['-b', `127.0.0.1:${port}`, '--access-logfile', file, app]);
+  await eventually(() => fetch(`http://127.0.0.1:${port}/simple`).then((r) => r.ok), { within: 15_000, what: 'the app to answer' });
+  for (const [method, target] of [['HEAD', '/simple'], ['GET', '/stream'], ['HEAD', '/stream']]) {
+    const response = await fetch(`http://127.0.0.1:${port}${target}`, { method });
+    expect(await response.text()).toBe(method === 'HEAD' ? '' : 'hello');
+  }
+  const lines = await eventually(
+    () => {
+      const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+      return text.split('\n').length > 4 && text;
+    },
+    { within: 5000, what: 'four access log lines' },
+  );
+  const counts = lines.trim().split('\n').map((line) => /"(\w+) (\S+) HTTP\/1\.1" 200 (\S+)/.exec(line)!.slice(1).join(' '));
+  expect(counts).toEqual(['GET /simple 5', 'HEAD /simple 0', 'GET /stream 5', 'HEAD /stream 0']);
+});
