@@ -148,7 +148,11 @@ export abstract class Worker {
     this.updateGates();
   }
 
+  /** Told of each connection the worker takes, before it reads a byte of it. */
+  protected connectionAdmitted(): void {}
+
   private admit(socket: net.Socket, listener: ServerAddress): void {
+    this.connectionAdmitted();
     this.listenerOf.set(socket, listener);
     this.connections.add(socket);
     this.busy.add(socket);

@@ -11,6 +11,13 @@ export class SyncWorker extends Worker {
     return true;
   }
 
+  // Between two connections the worker is alive by definition: it beats there, as gunicorn's
+  // sync worker notifies before every accept(). Beating only when idle would let a worker kept
+  // busy by back-to-back requests look stuck and be killed. The request then has `timeout`.
+  protected override connectionAdmitted(): void {
+    this.notify();
+  }
+
   override run(): void {
     super.run();
     setInterval(() => {
