@@ -4,7 +4,10 @@
 import fc from 'fast-check';
 import { check, checkEqual, Violation } from './harness/assert.ts';
 import { defineGroup, type CaseContext } from './harness/case.ts';
-import { getJson, peakOverlap, sleepers } from './harness/client.ts';
+import { exchange, getJson, hostHeader, peakOverlap, sleepers } from './harness/client.ts';
+import { eventually } from './harness/eventually.ts';
+import { settledWorkers } from './harness/observe.ts';
+import { formatRequest } from './harness/wire.ts';
 import { checkProperty } from './harness/property.ts';
 import type { ServerConfig, SpecClass } from './harness/types.ts';
 
@@ -98,6 +101,38 @@ export default defineGroup({
       async run(t) {
         const { peak, expected } = await measurePeak(t, { workers: 2, threads: 2 });
         checkEqual(peak, expected, 'peak concurrent requests for 2 workers x 2 threads');
+      },
+    },
+    {
+      id: 'concurrency.gthread-balanced-keepalive',
+      level: 'SHOULD',
+      requirement:
+        'A gthread worker whose only thread runs a request that came on a kept-alive connection takes no new connection while another worker idles: the other worker answers it.',
+      source: 'gunicorn issues #908, #2191 (gthread accepts connections beyond its threads)',
+      classes: ['gthread'],
+      async run(t) {
+        const HOLD_MS = 1200;
+        const server = await t.start({ workers: 2, threads: 1 });
+        await settledWorkers(server, 2);
+        // Which worker the kernel wakes for a new connection is a coin toss: several rounds.
+        for (let round = 1; round <= 6; round++) {
+          const { connection, response } = await exchange(server, { target: '/pid' });
+          const held = (JSON.parse(response.body.toString('utf8')) as { pid: number }).pid;
+          try {
+            // A second request on the kept connection holds its worker's thread; its first piece
+            // (with the head) proves it runs before the new connection is made.
+            await connection.write(formatRequest({ target: `/stream?chunks=2&bytes=1&delay=${HOLD_MS}` }, hostHeader(server)));
+            await eventually(() => connection.pending.includes('\r\n\r\n'), { within: 5000, what: 'the held request to start' });
+            const sent = Date.now();
+            const { pid } = await getJson<{ pid: number }>(server, '/pid', {}, { timeoutMs: HOLD_MS + 10_000 });
+            t.evidence(`round ${round}`, { held, answeredBy: pid, ms: Date.now() - sent });
+            check(pid !== held, `round ${round}: worker ${held}, its only thread busy, took a new connection (answered after ${Date.now() - sent} ms) while the other worker idled`);
+            // The held request ends before the next round, so both workers start it idle.
+            await connection.readResponse({ timeoutMs: HOLD_MS + 10_000 });
+          } finally {
+            connection.destroy();
+          }
+        }
       },
     },
     {

@@ -13,7 +13,8 @@ import { heartbeatEvery, notify } from './heartbeat.ts';
 export abstract class Worker {
   protected readonly connections = new Set<net.Socket>();
   /** Connections with a request in progress or not yet sent (not idle keep-alive ones). */
-  private readonly busy = new Set<net.Socket>();
+  /** Each busy connection with its responses not yet finished (pipelined requests overlap). */
+  private readonly busy = new Map<net.Socket, number>();
   private readonly idleTimers = new Map<net.Socket, NodeJS.Timeout>();
   private readonly listenerOf = new WeakMap<net.Socket, ServerAddress>();
   protected alive = true;
@@ -53,7 +54,9 @@ export abstract class Worker {
     );
     this.http.on('request', (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
       const socket = req.socket;
-      this.busy.add(socket);
+      this.busy.set(socket, (this.busy.get(socket) ?? 0) + 1);
+      // A kept-alive connection turning busy takes capacity (gthread counts busy connections).
+      this.updateGates();
       res.once('finish', () => {
         // A body the app left unread is discarded so the connection can go on (gunicorn reads it
         // away before the next request). Node does this itself only if nobody began reading it;
@@ -62,7 +65,10 @@ export abstract class Worker {
           req.removeAllListeners('data');
           req.resume();
         }
-        this.busy.delete(socket);
+        // Busy until its last response: a next request may have started before this 'finish'.
+        const inFlight = (this.busy.get(socket) ?? 1) - 1;
+        if (inFlight > 0) this.busy.set(socket, inFlight);
+        else this.busy.delete(socket);
         // A response that ends its connection frees the slot now: Node closes the socket right
         // after (as gunicorn's sync worker closes it and goes back to accept()).
         if (!res.shouldKeepAlive) this.connections.delete(socket);
@@ -155,7 +161,7 @@ export abstract class Worker {
     this.connectionAdmitted();
     this.listenerOf.set(socket, listener);
     this.connections.add(socket);
-    this.busy.add(socket);
+    this.busy.set(socket, 0); // busy until its first response, which has not begun
     socket.once('close', () => {
       this.connections.delete(socket);
       this.busy.delete(socket);
