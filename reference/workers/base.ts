@@ -12,8 +12,10 @@ import { heartbeatEvery, notify } from './heartbeat.ts';
 
 export abstract class Worker {
   protected readonly connections = new Set<net.Socket>();
-  /** Connections with a request in progress or not yet sent (not idle keep-alive ones). */
-  /** Each busy connection with its responses not yet finished (pipelined requests overlap). */
+  /**
+   * Connections with a request in progress or not yet read (not idle keep-alive ones), each with
+   * its responses not yet finished (a next request can start before the last one's 'finish').
+   */
   private readonly busy = new Map<net.Socket, number>();
   private readonly idleTimers = new Map<net.Socket, NodeJS.Timeout>();
   private readonly listenerOf = new WeakMap<net.Socket, ServerAddress>();
