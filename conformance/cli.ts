@@ -177,11 +177,17 @@ async function rounds(opts: Record<string, any>, target: Target, seed: number, d
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('conform')
-    .description(
-      'Checks a pre-fork HTTP server (gunicorn-style) against the executable spec.\n' +
-        'Exit codes: 0 every result as expected; 1 unexpected results (fail, unexpected pass, or a\n' +
-        'verdict that changed under --repeat); 2 the kit could not do its job (bad manifest,\n' +
-        'target never ready, error verdicts).',
+    .description('Checks a pre-fork HTTP server (gunicorn-style) against the executable spec.')
+    // After the options, unwrapped: commander re-wraps a description and broke these lines.
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Exit codes:',
+        '  0  every result as expected',
+        '  1  unexpected results: a fail, an unexpected pass, or a verdict that changed under --repeat',
+        '  2  the kit could not do its job: bad manifest, target never ready, error verdicts',
+      ].join('\n'),
     )
     .version(`${KIT.version} (spec ${SPEC_VERSION})`)
     .option('-t, --target <dir>', 'target directory holding conform.json (default: the reference server, fixtures/targets/reference)')

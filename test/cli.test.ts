@@ -33,6 +33,13 @@ describe('conform CLI', () => {
     expect(out).toMatch(/(\d+) cases in \d+ groups/);
     expect(Number(/(\d+) cases/.exec(out)![1])).toBeGreaterThanOrEqual(50);
   });
+  test('--help lists each exit code on a line of its own', async () => {
+    const { code, out } = await conform('--help');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^ {2}0 {2}every result as expected$/m);
+    expect(out).toMatch(/^ {2}1 {2}unexpected results: .*--repeat$/m);
+    expect(out).toMatch(/^ {2}2 {2}the kit could not do its job: .*error verdicts$/m);
+  });
   test('works through a symlink, as npx and npm link run it', async () => {
     const link = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'conform-bin-')), 'conform');
     fs.symlinkSync(path.join(KIT, 'bin', 'conform.js'), link);
