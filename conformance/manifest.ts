@@ -15,6 +15,8 @@ export interface Manifest {
   version: string;
   specVersion: string;
   command: string[];
+  /** argv for one more bind address, spliced in at the command's {extraBinds} once per address. */
+  extraBind?: string[];
   env?: Record<string, string>;
   app?: string;
   classes: Partial<Record<SpecClass, string>>;
@@ -55,6 +57,9 @@ const PLACEHOLDERS = [
   'keepalive', 'maxRequests', 'maxRequestsJitter', 'app', 'targetDir', 'kitDir',
 ] as const;
 
+/** The command element that becomes the extraBind template once per extra address. */
+const EXTRA_BINDS = '{extraBinds}';
+
 function describe(error: ErrorObject): string {
   const where = error.instancePath ? error.instancePath.slice(1).replaceAll('/', '.') : '(top level)';
   switch (error.keyword) {
@@ -77,7 +82,8 @@ export function validateManifest(data: unknown): Manifest {
     throw new ManifestError(`invalid manifest:\n  - ${(validator.errors ?? []).map(describe).join('\n  - ')}`);
   }
   const manifest = data as Manifest;
-  const unknown = [manifest.command, Object.values(manifest.env ?? {}), manifest.app ?? '']
+  checkExtraBinds(manifest);
+  const unknown = [manifest.command.filter((part) => part !== EXTRA_BINDS), manifest.extraBind ?? [], Object.values(manifest.env ?? {}), manifest.app ?? '']
     .flat()
     .flatMap((part) => [...part.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))
     .filter((name) => !(PLACEHOLDERS as readonly string[]).includes(name));
@@ -97,6 +103,22 @@ export function validateManifest(data: unknown): Manifest {
     }
   }
   return manifest;
+}
+
+/** {extraBinds}, extraBind and the multi-bind capability come together or not at all. */
+function checkExtraBinds(manifest: Manifest): void {
+  if (manifest.command.some((part) => part.includes(EXTRA_BINDS) && part !== EXTRA_BINDS)) {
+    throw new ManifestError(`invalid manifest: ${EXTRA_BINDS} must be a command element of its own (it becomes zero or more arguments)`);
+  }
+  const extraBindsAt = manifest.command.includes(EXTRA_BINDS);
+  if (extraBindsAt && !manifest.extraBind) {
+    throw new ManifestError(`invalid manifest: command uses ${EXTRA_BINDS} but no "extraBind" field says what one more address looks like`);
+  }
+  if (manifest.capabilities?.includes('multi-bind') && !(extraBindsAt && manifest.extraBind)) {
+    throw new ManifestError(
+      `invalid manifest: capability "multi-bind" needs an "extraBind" template and a "${EXTRA_BINDS}" element in command, e.g. "extraBind": ["--bind", "{host}:{port}"]`,
+    );
+  }
 }
 
 /** Reads DIR/conform.json; every problem is a ManifestError with the path and the fix. */
@@ -153,8 +175,8 @@ export interface Expansion {
   env: Record<string, string>;
 }
 
-/** Fills the command and env templates for one server start. */
-export function expand(target: Target, config: ServerConfig, runClass: RunClass, host: string, port: number): Expansion {
+/** Fills the command and env templates for one server start; extraPorts fill {extraBinds}. */
+export function expand(target: Target, config: ServerConfig, runClass: RunClass, host: string, port: number, extraPorts: readonly number[] = []): Expansion {
   const values: Record<(typeof PLACEHOLDERS)[number], string> = {
     host,
     port: String(port),
@@ -174,5 +196,8 @@ export function expand(target: Target, config: ServerConfig, runClass: RunClass,
   const fill = (s: string) => s.replace(/\{(\w+)\}/g, (_, name: keyof typeof values) => values[name]);
   values.app = fill(values.app); // the app path may itself name {kitDir} or {targetDir}
   const env = Object.fromEntries(Object.entries(target.manifest.env ?? {}).map(([k, v]) => [k, fill(v)]));
-  return { argv: target.manifest.command.map(fill), env: { ...env, ...config.env } };
+  const extraBind = (extraPort: number) =>
+    (target.manifest.extraBind ?? []).map((part) => fill(part.replaceAll('{port}', String(extraPort))));
+  const argv = target.manifest.command.flatMap((part) => (part === EXTRA_BINDS ? extraPorts.flatMap(extraBind) : [fill(part)]));
+  return { argv, env: { ...env, ...config.env } };
 }

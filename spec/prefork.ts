@@ -5,6 +5,7 @@ import { defineGroup } from './harness/case.ts';
 import { getJson, hostHeader } from './harness/client.ts';
 import { Connection, formatRequest } from './harness/wire.ts';
 import { eventually, holds } from './harness/eventually.ts';
+import { settledWorkers } from './harness/observe.ts';
 
 export default defineGroup({
   name: 'prefork',
@@ -51,6 +52,29 @@ export default defineGroup({
         for (let i = 0; i < 12 && pids.size < 2; i++) pids.add((await getJson<{ pid: number; ppid: number }>(server, '/pid')).pid);
         const workers = await server.workers();
         for (const pid of pids) check(workers.includes(pid), `request served by ${pid}, which is not a child of the master`);
+      },
+    },
+    {
+      id: 'prefork.multi-bind',
+      level: 'MUST',
+      requirement:
+        'With several bind addresses, the same workers accept on every one of them: a single worker answers on each address, and SERVER_PORT names the address that accepted.',
+      source: 'gunicorn docs: settings "bind" ("Multiple addresses can be bound"); arbiter.py start() creates every listener, each worker accepts on all of them',
+      needs: ['multi-bind'],
+      async run(t) {
+        const server = await t.start({ workers: 1, extraBinds: 2 });
+        const [worker] = await settledWorkers(server, 1);
+        for (const port of [server.port, ...server.extraPorts]) {
+          const address = { host: server.host, port };
+          // Readiness covers the first address only; the others may open a moment later.
+          const { environ, pid } = await eventually(() => getJson<{ environ: Record<string, string>; pid: number }>(address, '/echo'), {
+            within: 5000,
+            what: `an answer on ${server.host}:${port}`,
+          });
+          t.evidence(`port ${port}`, { pid, SERVER_PORT: environ.SERVER_PORT });
+          checkEqual(pid, worker, `the worker answering on port ${port} (the only one)`);
+          checkEqual(environ.SERVER_PORT, String(port), `SERVER_PORT of a request accepted on port ${port}`);
+        }
       },
     },
     {

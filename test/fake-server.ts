@@ -32,6 +32,7 @@ export async function fakeServer(reply: Reply): Promise<Server & { close(): Prom
   return {
     host: '127.0.0.1',
     port,
+    extraPorts: [],
     config: defaultConfig('sync'),
     masterPid: process.pid,
     workers: async () => [],

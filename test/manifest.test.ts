@@ -28,6 +28,10 @@ describe('manifest validation', () => {
     [{ ...good, command: ['x', '{prot}'] }, /unknown placeholder\(s\) \{prot\}/],
     [{ ...good, app: undefined }, /uses \{app\} but no "app" field/],
     [{ ...good, readiness: { logLine: '(' } }, /readiness.logLine is not a regular expression/],
+    [{ ...good, capabilities: ['multi-bind'] }, /capability "multi-bind" needs an "extraBind" template and a "\{extraBinds\}" element in command/],
+    [{ ...good, command: [...good.command, '{extraBinds}'] }, /command uses \{extraBinds\} but no "extraBind" field/],
+    [{ ...good, command: ['x', '--bind={extraBinds}'], extraBind: ['-b', '{host}:{port}'] }, /\{extraBinds\} must be a command element of its own/],
+    [{ ...good, extraBind: ['-b', '{host}:{prot}'] }, /unknown placeholder\(s\) \{prot\}/],
   ])('rejects %# with a message naming the field', (data, message) => {
     expect(() => validateManifest(data)).toThrow(message);
   });
@@ -51,6 +55,19 @@ describe('classes and placeholders', () => {
     const { argv, env } = expand({ dir: '/t', manifest }, { ...defaultConfig('async'), env: { X: '1' } }, runClasses(manifest)[1], '127.0.0.1', 8123);
     expect(argv).toEqual(['/bin/demo', '--bind', '127.0.0.1:8123', '-w', '2', '-k', 'evented', 'probe:app']);
     expect(env).toEqual({ PORT: '8123', X: '1' });
+  });
+  test('{extraBinds} expands to the extraBind template once per extra port, and to nothing without', () => {
+    const manifest = validateManifest({
+      ...good,
+      command: ['/bin/demo', '--bind', '{host}:{port}', '{extraBinds}', '{app}'],
+      extraBind: ['--bind', '{host}:{port}'],
+      capabilities: ['multi-bind'],
+    });
+    const cls = runClasses(manifest)[0];
+    expect(expand({ dir: '/t', manifest }, defaultConfig('sync'), cls, '127.0.0.1', 1, [2, 3]).argv).toEqual([
+      '/bin/demo', '--bind', '127.0.0.1:1', '--bind', '127.0.0.1:2', '--bind', '127.0.0.1:3', 'probe:app',
+    ]);
+    expect(expand({ dir: '/t', manifest }, defaultConfig('sync'), cls, '127.0.0.1', 1).argv).toEqual(['/bin/demo', '--bind', '127.0.0.1:1', 'probe:app']);
   });
   test('the app value takes placeholders too', () => {
     const manifest = validateManifest({ ...good, app: '{targetDir}/probe.ts' });

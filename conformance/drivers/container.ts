@@ -50,6 +50,7 @@ class ContainerServer implements Server {
     private readonly container: StartedTestContainer,
     private readonly shell: ContainerShell,
     readonly port: number,
+    readonly extraPorts: readonly number[],
     readonly config: ServerConfig,
   ) {}
 
@@ -132,7 +133,7 @@ export class ContainerDriver extends LaunchingDriver<ContainerServer> {
     super(target, runClass);
   }
 
-  protected async launch({ argv, env, port }: Launch, config: ServerConfig): Promise<Launched<ContainerServer>> {
+  protected async launch({ argv, env, port, extraPorts }: Launch, config: ServerConfig): Promise<Launched<ContainerServer>> {
     const { GenericContainer, Wait } = await testcontainers();
     const client = await engine();
     const { plan, runId } = this.context;
@@ -169,7 +170,7 @@ export class ContainerDriver extends LaunchingDriver<ContainerServer> {
       await container.stop({ timeout: 0, remove: true }).catch(() => undefined);
       throw new HarnessError(`cannot open a shell in the container (does the image have /bin/sh?): ${(error as Error).message}`);
     }
-    const started = new ContainerServer(container, shell, port, config);
+    const started = new ContainerServer(container, shell, port, extraPorts, config);
     server = started;
     for (const stream of pendingLogs) started.follow(stream);
     await eventually(async () => started.masterPid > 0 || started.exitStatus() !== null, {

@@ -23,6 +23,7 @@ export interface Launch {
   argv: string[];
   env: Record<string, string>;
   port: number;
+  extraPorts: number[];
 }
 
 /** The command for `config`; a case may ask for another spec class than the run's (by kind). */
@@ -33,7 +34,9 @@ export async function launchFor(target: Target, runClass: RunClass, config: Serv
       : { label: config.workerClass, kind: config.workerClass, workerClass: target.manifest.classes[config.workerClass] ?? '' };
   if (!cls.workerClass) throw new HarnessError(`the target has no ${config.workerClass} class`);
   const port = await freePort(HOST);
-  return { ...expand(target, config, cls, HOST, port), port };
+  const extraPorts: number[] = [];
+  while (extraPorts.length < config.extraBinds) extraPorts.push(await freePort(HOST));
+  return { ...expand(target, config, cls, HOST, port, extraPorts), port, extraPorts };
 }
 
 /** freePort() can lose a race with another process: a start that fails on it is tried again. */

@@ -19,6 +19,7 @@ class ProcessServer implements Server {
   constructor(
     child: ChildProcess,
     readonly port: number,
+    readonly extraPorts: readonly number[],
     readonly config: ServerConfig,
   ) {
     if (child.pid === undefined) throw new HarnessError('the target command did not start');
@@ -88,7 +89,7 @@ class ProcessServer implements Server {
 export class ProcessDriver extends LaunchingDriver<ProcessServer> {
   readonly name = 'process';
 
-  protected async launch({ argv, env, port }: Launch, config: ServerConfig): Promise<Launched<ProcessServer>> {
+  protected async launch({ argv, env, port, extraPorts }: Launch, config: ServerConfig): Promise<Launched<ProcessServer>> {
     const child = spawn(argv[0], argv.slice(1), {
       cwd: this.target.dir,
       env: { ...process.env, ...env },
@@ -99,6 +100,6 @@ export class ProcessDriver extends LaunchingDriver<ProcessServer> {
     if (child.pid === undefined) {
       throw new HarnessError(`cannot run the target command ${JSON.stringify(argv[0])}: ${(await spawnError).message}`);
     }
-    return { server: new ProcessServer(child, port, config), failed: spawnError.then((e) => e.message) };
+    return { server: new ProcessServer(child, port, extraPorts, config), failed: spawnError.then((e) => e.message) };
   }
 }

@@ -66,6 +66,7 @@ export function defaultConfig(cls: SpecClass): ServerConfig {
     keepalive: 2,
     maxRequests: 0,
     maxRequestsJitter: 0,
+    extraBinds: 0,
     env: {},
   };
 }

@@ -3,21 +3,24 @@ import { check } from './assert.ts';
 import { Connection, formatRequest, type ReadOptions, type RequestSpec, type WireResponse } from './wire.ts';
 import type { Server } from './types.ts';
 
+/** Where requests go: a server, or one more of its addresses ({ host, port: extraPorts[i] }). */
+export type Address = Pick<Server, 'host' | 'port'>;
+
 export interface Exchange {
   response: WireResponse;
   connection: Connection;
 }
 
-export async function connect(server: Server, localAddress?: string): Promise<Connection> {
+export async function connect(server: Address, localAddress?: string): Promise<Connection> {
   return Connection.open(server.host, server.port, localAddress);
 }
 
-export function hostHeader(server: Server): string {
+export function hostHeader(server: Address): string {
   return `${server.host}:${server.port}`;
 }
 
 /** Opens a connection and writes one request (plus `trailing` bytes); nothing is read yet. */
-export async function send(server: Server, spec: RequestSpec, trailing?: Buffer, localAddress?: string): Promise<Connection> {
+export async function send(server: Address, spec: RequestSpec, trailing?: Buffer, localAddress?: string): Promise<Connection> {
   const connection = await connect(server, localAddress);
   const request = formatRequest(spec, hostHeader(server));
   await connection.write(trailing ? Buffer.concat([request, trailing]) : request);
@@ -25,20 +28,20 @@ export async function send(server: Server, spec: RequestSpec, trailing?: Buffer,
 }
 
 /** Sends one request on a fresh connection and reads one response; the connection stays open. */
-export async function exchange(server: Server, spec: RequestSpec, options: ReadOptions = {}): Promise<Exchange> {
+export async function exchange(server: Address, spec: RequestSpec, options: ReadOptions = {}): Promise<Exchange> {
   const connection = await send(server, spec, undefined, options.localAddress);
   const response = await connection.readResponse({ head: spec.method === 'HEAD', ...options });
   return { response, connection };
 }
 
 /** One request, one response, connection closed by us afterwards. */
-export async function request(server: Server, spec: RequestSpec, options: ReadOptions = {}): Promise<WireResponse> {
+export async function request(server: Address, spec: RequestSpec, options: ReadOptions = {}): Promise<WireResponse> {
   const { response, connection } = await exchange(server, spec, options);
   connection.destroy();
   return response;
 }
 
-export async function getJson<T = any>(server: Server, target: string, spec: RequestSpec = {}, options: ReadOptions = {}): Promise<T> {
+export async function getJson<T = any>(server: Address, target: string, spec: RequestSpec = {}, options: ReadOptions = {}): Promise<T> {
   const response = await request(server, { target, ...spec }, options);
   check(response.status === 200, `GET ${target}: expected 200, got ${response.status} ${response.reason}: ${response.body.toString('latin1').slice(0, 300)}`);
   try {

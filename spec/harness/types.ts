@@ -15,7 +15,8 @@ export type Capability =
   | 'signals' // TERM/INT/QUIT/HUP/TTIN/TTOU on the master behave as gunicorn's
   | 'heartbeat' // a stalled worker is killed after `timeout`
   | 'max-requests' // workers recycle after max_requests (+ jitter)
-  | 'forwarded-allow-ips'; // the url scheme follows trusted forwarded headers
+  | 'forwarded-allow-ips' // the url scheme follows trusted forwarded headers
+  | 'multi-bind'; // several bind addresses at once (the manifest's extraBind template)
 
 /** A server configuration a case asks for; unset fields take the kit defaults. */
 export interface ServerConfig {
@@ -28,6 +29,8 @@ export interface ServerConfig {
   keepalive: number; // seconds
   maxRequests: number;
   maxRequestsJitter: number;
+  /** Addresses bound besides the main one (needs 'multi-bind'); their ports are Server.extraPorts. */
+  extraBinds: number;
   /** Extra environment for the server (the probe app reads CONFORM_PROBE_*). */
   env: Record<string, string>;
 }
@@ -46,6 +49,8 @@ export interface ExitStatus {
 export interface Server {
   readonly host: string;
   readonly port: number;
+  /** The ports of config.extraBinds more addresses on the same host, in bind order. */
+  readonly extraPorts: readonly number[];
   readonly config: ServerConfig;
   readonly masterPid: number;
   /** Live (not zombie) worker processes: children of the master, oldest first. */
