@@ -10,15 +10,24 @@ import { log } from '../log.ts';
 import { AcceptGate } from './gate.ts';
 import { heartbeatEvery, notify } from './heartbeat.ts';
 
+/** What a worker keeps for each connection it took, from accept to close. */
+interface Held {
+  readonly listener: ServerAddress;
+  /** A request in progress or not yet read: not an idle keep-alive connection. */
+  busy: boolean;
+  /** Responses begun and not finished (a next request can begin before the last one's 'finish'). */
+  inFlight: number;
+  idleTimer?: NodeJS.Timeout;
+}
+
 export abstract class Worker {
   protected readonly connections = new Set<net.Socket>();
   /**
-   * Connections with a request in progress or not yet read (not idle keep-alive ones), each with
-   * its responses not yet finished (a next request can start before the last one's 'finish').
+   * One record per connection, set once: a Map of busy sockets that gained and lost an entry per
+   * request reallocated its table so often that it was the largest source of promoted garbage.
    */
-  private readonly busy = new Map<net.Socket, number>();
-  private readonly idleTimers = new Map<net.Socket, NodeJS.Timeout>();
-  private readonly listenerOf = new WeakMap<net.Socket, ServerAddress>();
+  private readonly held = new WeakMap<net.Socket, Held>();
+  private busyCount = 0;
   protected alive = true;
   private draining = false;
   private served = 0;
@@ -41,7 +50,7 @@ export abstract class Worker {
       settings,
       handler,
       {
-        serverOf: (socket) => this.listenerOf.get(socket) ?? boot.listeners[0],
+        serverOf: (socket) => this.held.get(socket)?.listener ?? boot.listeners[0],
         multiprocess: settings.workers > 1,
         multithread,
         forwardedAllowIps: settings.forwardedAllowIps,
@@ -56,7 +65,9 @@ export abstract class Worker {
     );
     this.http.on('request', (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
       const socket = req.socket;
-      this.busy.set(socket, (this.busy.get(socket) ?? 0) + 1);
+      const held = this.held.get(socket)!; // every socket comes through admit()
+      held.inFlight++;
+      this.markBusy(held, true);
       // A kept-alive connection turning busy takes capacity (gthread counts busy connections).
       this.updateGates();
       res.once('finish', () => {
@@ -68,9 +79,7 @@ export abstract class Worker {
           req.resume();
         }
         // Busy until its last response: a next request may have started before this 'finish'.
-        const inFlight = (this.busy.get(socket) ?? 1) - 1;
-        if (inFlight > 0) this.busy.set(socket, inFlight);
-        else this.busy.delete(socket);
+        if (--held.inFlight === 0) this.markBusy(held, false);
         // A response that ends its connection frees the slot now: Node closes the socket right
         // after (as gunicorn's sync worker closes it and goes back to accept()).
         if (!res.shouldKeepAlive) this.connections.delete(socket);
@@ -78,15 +87,11 @@ export abstract class Worker {
         // keepalive: an idle connection is closed after this many seconds without a request. One
         // timer per connection, re-armed after each response; it spares a connection that is busy.
         if (!socket.destroyed && res.shouldKeepAlive) {
-          const timer = this.idleTimers.get(socket);
-          if (timer) timer.refresh();
+          if (held.idleTimer) held.idleTimer.refresh();
           else {
-            this.idleTimers.set(
-              socket,
-              setTimeout(() => {
-                if (!this.busy.has(socket)) socket.end();
-              }, settings.keepalive * 1000),
-            );
+            held.idleTimer = setTimeout(() => {
+              if (!held.busy) socket.end();
+            }, settings.keepalive * 1000);
           }
         }
       });
@@ -129,7 +134,13 @@ export abstract class Worker {
   }
 
   protected busyConnections(): number {
-    return this.busy.size;
+    return this.busyCount;
+  }
+
+  private markBusy(held: Held, busy: boolean): void {
+    if (held.busy === busy) return;
+    held.busy = busy;
+    this.busyCount += busy ? 1 : -1;
   }
 
   /**
@@ -161,14 +172,15 @@ export abstract class Worker {
 
   private admit(socket: net.Socket, listener: ServerAddress): void {
     this.connectionAdmitted();
-    this.listenerOf.set(socket, listener);
+    // Busy until its first response, which has not begun.
+    const held: Held = { listener, busy: false, inFlight: 0 };
+    this.markBusy(held, true);
+    this.held.set(socket, held);
     this.connections.add(socket);
-    this.busy.set(socket, 0); // busy until its first response, which has not begun
     socket.once('close', () => {
       this.connections.delete(socket);
-      this.busy.delete(socket);
-      clearTimeout(this.idleTimers.get(socket));
-      this.idleTimers.delete(socket);
+      this.markBusy(held, false);
+      clearTimeout(held.idleTimer);
       this.updateGates();
       if (!this.alive && !this.draining && this.connections.size === 0) process.exit(0);
     });
@@ -200,7 +212,7 @@ export abstract class Worker {
       for (const listener of this.boot.listeners) fs.closeSync(listener.fd);
       // Idle keep-alive connections would hold the exit up to keepalive seconds: nothing is in
       // flight on them (busy ones end after their response, which says Connection: close).
-      for (const socket of this.connections) if (!this.busy.has(socket)) socket.destroy();
+      for (const socket of this.connections) if (!this.held.get(socket)?.busy) socket.destroy();
       if (this.connections.size === 0) process.exit(0);
       setTimeout(() => process.exit(0), this.boot.settings.gracefulTimeout * 1000).unref();
     };
