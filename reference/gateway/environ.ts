@@ -96,22 +96,22 @@ export function lazyEnviron(req: IncomingMessage, context: EnvironContext): Envi
   void req.socket.remoteAddress; // Node caches the peer name on the socket
   let environ: Environ | undefined;
   const real = () => (environ ??= buildEnviron(req, context)) as unknown as Record<PropertyKey, unknown>;
-  const proxy = new Proxy({} as Environ, {
-    get: (_, key) => real()[key],
+  // The builder is reached through the proxy itself (a hidden key), not a WeakMap: a global
+  // WeakMap with an entry per request kept every request alive through young-generation GCs.
+  return new Proxy({} as Environ, {
+    get: (_, key) => (key === REAL ? real : real()[key]),
     set: (_, key, value) => Reflect.set(real(), key, value),
     has: (_, key) => key in real(),
     deleteProperty: (_, key) => Reflect.deleteProperty(real(), key),
     ownKeys: () => Reflect.ownKeys(real()),
     getOwnPropertyDescriptor: (_, key) => Reflect.getOwnPropertyDescriptor(real(), key),
   });
-  realOf.set(proxy, real);
-  return proxy;
 }
 
-const realOf = new WeakMap<object, () => Record<PropertyKey, unknown>>();
+const REAL = Symbol('environ builder');
 
 /** The environ as a plain object (a proxy cannot cross to a thread; copying one key by key is slow). */
 export function plainEnviron(environ: Environ): Environ {
-  const real = realOf.get(environ);
-  return (real ? real() : { ...environ }) as unknown as Environ;
+  const real = (environ as unknown as Record<symbol, unknown>)[REAL];
+  return (typeof real === 'function' ? real() : { ...environ }) as unknown as Environ;
 }
