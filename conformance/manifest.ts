@@ -110,11 +110,11 @@ function checkExtraBinds(manifest: Manifest): void {
   if (manifest.command.some((part) => part.includes(EXTRA_BINDS) && part !== EXTRA_BINDS)) {
     throw new ManifestError(`invalid manifest: ${EXTRA_BINDS} must be a command element of its own (it becomes zero or more arguments)`);
   }
-  const extraBindsAt = manifest.command.includes(EXTRA_BINDS);
-  if (extraBindsAt && !manifest.extraBind) {
+  const hasExtraBinds = manifest.command.includes(EXTRA_BINDS);
+  if (hasExtraBinds && !manifest.extraBind) {
     throw new ManifestError(`invalid manifest: command uses ${EXTRA_BINDS} but no "extraBind" field says what one more address looks like`);
   }
-  if (manifest.capabilities?.includes('multi-bind') && !(extraBindsAt && manifest.extraBind)) {
+  if (manifest.capabilities?.includes('multi-bind') && !(hasExtraBinds && manifest.extraBind)) {
     throw new ManifestError(
       `invalid manifest: capability "multi-bind" needs an "extraBind" template and a "${EXTRA_BINDS}" element in command, e.g. "extraBind": ["--bind", "{host}:{port}"]`,
     );

@@ -34,8 +34,12 @@ export async function launchFor(target: Target, runClass: RunClass, config: Serv
       : { label: config.workerClass, kind: config.workerClass, workerClass: target.manifest.classes[config.workerClass] ?? '' };
   if (!cls.workerClass) throw new HarnessError(`the target has no ${config.workerClass} class`);
   const port = await freePort(HOST);
+  // Distinct ports: two probes in a row may be handed the same one.
   const extraPorts: number[] = [];
-  while (extraPorts.length < config.extraBinds) extraPorts.push(await freePort(HOST));
+  while (extraPorts.length < config.extraBinds) {
+    const extra = await freePort(HOST);
+    if (extra !== port && !extraPorts.includes(extra)) extraPorts.push(extra);
+  }
   return { ...expand(target, config, cls, HOST, port, extraPorts), port, extraPorts };
 }
 
