@@ -1,21 +1,18 @@
 // `conform`: argv -> options -> run -> reports -> one exit code (0 as expected, 1 unexpected
 // results, 2 the harness could not do its job).
-import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { GROUPS } from '../spec/index.ts';
 import { SPEC_VERSION } from '../spec/version.ts';
 import { HarnessError } from '../spec/harness/types.ts';
-import { chooseDriver, type DriverChoice } from './driver-choice.ts';
-import { isAlive, liveChildren } from './drivers/proc.ts';
-import { eventually } from '../spec/harness/eventually.ts';
-import { checkSpecVersion, KIT_DIR, loadTarget, ManifestError, type Target } from './manifest.ts';
-import { jsonReport, KIT } from './report/json.ts';
-import { junitReport } from './report/junit.ts';
-import { resultLine, summaryText } from './report/terminal.ts';
-import { run, type RunReport } from './run.ts';
-import { exitCode } from './verdict.ts';
-import { verdictChanges } from './repeat.ts';
+import { caseInfo } from './catalog.ts';
+import { diffReports } from './commands/diff.ts';
+import { updateExpectationsFile } from './commands/expectations.ts';
+import { runMatrix } from './commands/matrix.ts';
+import { buildReport } from './commands/report.ts';
+import { KIT_DIR, ManifestError } from './manifest.ts';
+import { KIT, mergeRuns, prepareOutput, readRuns, ReportError } from './report/document.ts';
+import { runSession } from './session.ts';
 
 const positiveNumber = (value: string) => {
   const n = Number(value);
@@ -26,6 +23,10 @@ const positiveInteger = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1');
   return n;
+};
+const integer = (value: string) => {
+  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('expected a whole number (the seed a run printed)');
+  return Number.parseInt(value, 10);
 };
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 
@@ -51,7 +52,7 @@ function explain(id: string): number {
         `  classes:      ${(c.classes ?? ['sync', 'gthread', 'async']).join(', ')}`,
         `  needs:        ${(c.needs ?? []).join(', ') || 'nothing beyond the probe app'}`,
         `  group:        ${group.name}: ${group.summary}`,
-        `  check:        spec/${group.name}.ts`,
+        `  check:        ${caseInfo(c.id)?.location ?? `spec/${group.name}.ts`}`,
       ].join('\n'),
     );
     return 0;
@@ -61,137 +62,9 @@ function explain(id: string): number {
   return 2;
 }
 
-async function conform(opts: Record<string, any>): Promise<number> {
-  const target: Target = loadTarget(opts.target);
-  checkSpecVersion(target, Boolean(opts.acceptSpecVersion));
-  const seed: number = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const driver = await chooseDriver(opts.driver, target);
-  console.log(`conform: ${target.manifest.name} ${target.manifest.version} (${target.dir}), driver ${driver.name} (${driver.because}), seed ${seed}`);
-  const interruption = new Interruption(driver);
-  try {
-    const code = await rounds(opts, target, seed, driver, interruption);
-    return interruption.stopping ? await interruption.stopping : code;
-  } finally {
-    interruption.dispose();
-    if (!interruption.stopping) {
-      const left = await driver.sweep();
-      if (left.length > 0) console.log(`conform: removed ${left.length} container(s) the cases left behind: ${left.join(' ')}`);
-    }
-  }
-}
-
-/**
- * Ctrl-C (or a CI timeout's TERM) must leave nothing running: the vitest workers are told to stop
- * their servers (a terminal sends them SIGINT too, a parent process does not), then whatever
- * container is still labelled with this run is removed. The run then ends with 130 (143 for TERM)
- * and no summary: its results are incomplete.
- */
-class Interruption {
-  stopping: Promise<number> | undefined;
-  private readonly handler = (signal: NodeJS.Signals) => {
-    if (this.stopping) return;
-    console.error(`\nconform: ${signal}: stopping every server of this run${this.driver.name === 'container' ? ' and removing its containers' : ''}`);
-    this.stopping = stopWorkers()
-      .then(() => this.driver.sweep())
-      .then(
-        () => (signal === 'SIGINT' ? 130 : 143),
-        () => 2,
-      );
-  };
-
-  constructor(private readonly driver: DriverChoice) {
-    process.on('SIGINT', this.handler);
-    process.on('SIGTERM', this.handler);
-  }
-
-  dispose(): void {
-    process.off('SIGINT', this.handler);
-    process.off('SIGTERM', this.handler);
-  }
-}
-
-/** TERM to every child of the runner (vitest's workers), then wait for them to finish cleaning up. */
-async function stopWorkers(): Promise<void> {
-  const children = await liveChildren(process.pid);
-  for (const pid of children) {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  }
-  await eventually(async () => (await Promise.all(children.map((pid) => isAlive(pid)))).every((alive) => !alive), {
-    within: 15_000,
-    what: "vitest's workers to stop their servers",
-  }).catch(() => undefined);
-}
-
-async function rounds(opts: Record<string, any>, target: Target, seed: number, driver: DriverChoice, interruption: Interruption): Promise<number> {
-  const colour = process.stdout.isTTY && !process.env.NO_COLOR;
-  const reports: RunReport[] = [];
-  for (let round = 1; round <= opts.repeat; round++) {
-    if (interruption.stopping) return 130;
-    if (opts.repeat > 1) console.log(`\n-- round ${round} of ${opts.repeat}`);
-    let done = 0;
-    reports.push(
-      await run({
-        target,
-        classes: opts.class,
-        only: opts.only ?? [],
-        skip: opts.skip ?? [],
-        seed,
-        timeoutMultiplier: opts.timeoutMultiplier,
-        jobs: opts.jobs,
-        driver: driver.name,
-        container: driver.container,
-        onResult: (r) => console.log(`${String(++done).padStart(4)} ${resultLine(r, colour)}`),
-      }),
-    );
-  }
-  if (interruption.stopping) return 130; // incomplete: no summary, no reports
-  const last = reports[reports.length - 1];
-  console.log(summaryText(last, colour));
-  const changes = verdictChanges(reports);
-  if (opts.repeat > 1) {
-    console.log(changes.length === 0 ? `\n--repeat ${opts.repeat}: no verdict changed` : `\n--repeat ${opts.repeat}: ${changes.length} verdict(s) changed:`);
-    for (const c of changes) console.log(`  ${c.id} [${c.class}]: ${c.statuses.join(' -> ')}`);
-  }
-  if (opts.reportJson) {
-    const extra = { seed, specVersion: SPEC_VERSION, ...(opts.repeat > 1 ? { repeat: opts.repeat, verdictChanges: changes } : {}) };
-    fs.writeFileSync(opts.reportJson, JSON.stringify(jsonReport(last, target, extra), null, 2) + '\n');
-    console.log(`JSON report: ${path.resolve(opts.reportJson)}`);
-  }
-  if (opts.junit) {
-    fs.writeFileSync(opts.junit, junitReport(last, target.manifest.name));
-    console.log(`JUnit report: ${path.resolve(opts.junit)}`);
-  }
-  // One plain closing line CI systems can read: as-expected results pass, unexpected ones fail.
-  const { pass, xfail, warn, fail, xpass, error, unsupported } = last.summary;
-  const strictWarn = opts.strict ? warn : 0;
-  console.log(`conform: ${pass + xfail + warn - strictWarn} passed, ${fail + xpass + error + strictWarn} failed, ${unsupported} skipped`);
-  let code = Math.max(...reports.map((r) => exitCode(r.summary, opts.strict)));
-  if (last.harnessErrors.length > 0) code = 2;
-  if (changes.length > 0) code = Math.max(code, 1);
-  return code;
-}
-
-export async function main(argv: string[]): Promise<number> {
-  const program = new Command('conform')
-    .description('Checks a pre-fork HTTP server (gunicorn-style) against the executable spec.')
-    // After the options, unwrapped: commander re-wraps a description and broke these lines.
-    .addHelpText(
-      'after',
-      [
-        '',
-        'Exit codes:',
-        '  0  every result as expected',
-        '  1  unexpected results: a fail, an unexpected pass, or a verdict that changed under --repeat',
-        '  2  the kit could not do its job: bad manifest, target never ready, error verdicts',
-      ].join('\n'),
-    )
-    .version(`${KIT.version} (spec ${SPEC_VERSION})`)
-    .option('-t, --target <dir>', 'target directory holding conform.json (default: the reference server, fixtures/targets/reference)')
-    .option('--list', 'list every case of the spec (id, level, classes, requirement) and exit')
+/** Options every suite run takes, whether of one target or of a matrix. */
+function runOptions(command: Command): Command {
+  return command
     .addOption(
       new Option('--driver <name>', 'process: local child processes; container: one Docker container per server start (needs an engine); auto: container when an engine answers, else process')
         .choices(['auto', 'process', 'container'])
@@ -200,14 +73,38 @@ export async function main(argv: string[]): Promise<number> {
     .option('--class <labels>', 'classes to run, comma-separated (default: sync, gthread, async as the target declares them; extra classes such as eventlet by name)', list)
     .option('--only <globs>', 'run only case ids matching these globs, e.g. "lifecycle.*,http.keepalive"', list)
     .option('--skip <globs>', 'skip case ids matching these globs', list)
-    .option('--report-json <file>', 'write the JSON report here')
-    .option('--junit <file>', 'write a JUnit XML report here')
     .option('--timeout-multiplier <n>', 'scale every time bound (slow machines: 2)', positiveNumber, Number(process.env.CONFORM_TIMEOUT_MULTIPLIER ?? 1))
-    .option('--seed <n>', 'seed for property tests (printed on every run; reuse it to replay)', (v) => Number.parseInt(v, 10))
+    .option('--seed <n>', 'seed for property tests (printed on every run; reuse it to replay)', integer)
     .option('--repeat <n>', 'run everything n times and report verdicts that changed', positiveInteger, 1)
     .option('--jobs <n>', 'groups run in parallel', positiveInteger, 2)
     .option('--strict', 'a missed SHOULD (warn) also fails the run')
-    .option('--accept-spec-version', "run even if the manifest's specVersion differs from the kit's")
+    .option('--accept-spec-version', "run even if the manifest's specVersion differs from the kit's");
+}
+
+const EXIT_CODES = [
+  '',
+  'Exit codes:',
+  '  0  every result as expected',
+  '  1  unexpected results: a fail, an unexpected pass, or a verdict that changed under --repeat',
+  '  2  the kit could not do its job: bad manifest, target never ready, error verdicts',
+].join('\n');
+
+export async function main(argv: string[]): Promise<number> {
+  // A subcommand's action leaves its work here; it runs after parsing, so errors map to exit codes.
+  let work: (() => Promise<number> | number) | undefined;
+  const program = new Command('conform')
+    .description('Checks a pre-fork HTTP server (gunicorn-style) against the executable spec.')
+    // After the options, unwrapped: commander re-wraps a description and broke these lines.
+    .addHelpText('after', EXIT_CODES)
+    .version(`${KIT.version} (spec ${SPEC_VERSION})`)
+    // Root options only before a subcommand: `matrix --target` is matrix's own.
+    .enablePositionalOptions()
+    .option('-t, --target <dir>', 'target directory holding conform.json (default: the reference server, fixtures/targets/reference)')
+    .option('--list', 'list every case of the spec (id, level, classes, requirement) and exit')
+    .option('--report-json <file>', 'write the JSON report here (its directory is created)')
+    .option('--junit <file>', 'write a JUnit XML report here (its directory is created)')
+    .option('--baseline <report.json>', 'compare with a saved report: exit 1 only for what got worse (a CI gate before zero failures)');
+  runOptions(program)
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -215,41 +112,83 @@ export async function main(argv: string[]): Promise<number> {
         '  conform --target fixtures/targets/gunicorn\n' +
         '  conform --target fixtures/targets/gunicorn --driver container   # each server in its own container\n' +
         '  conform --target ./my-server --class sync --only "lifecycle.*" --report-json out.json\n' +
+        '  conform --target ./my-server --baseline last-release.json        # fail only on regressions\n' +
+        '  conform matrix -t fixtures/targets/reference -t fixtures/targets/gunicorn --html matrix.html\n' +
+        '  conform diff old.json new.json\n' +
         '  conform explain lifecycle.heartbeat-timeout\n' +
         '\nStatuses: pass; fail (MUST violated); warn (SHOULD missed); xfail/xpass (listed in the\n' +
-        "target's expectations file); unsupported (capability not declared); error (kit could not run it).",
+        "target's expectations file); unsupported (capability not declared); error (kit could not run it).\n" +
+        'With GITHUB_ACTIONS=true a run also prints workflow annotations and appends a summary to $GITHUB_STEP_SUMMARY.',
     )
     .exitOverride();
-  let ranExplain = false;
-  program.action(() => undefined); // the root command runs the suite; see below
+  program.action(() => {
+    const opts = program.opts();
+    if (opts.list) return void (work = () => (listCases(), 0));
+    // The embedded default: the reference server, which needs nothing but Node.
+    opts.target ??= path.join(KIT_DIR, 'fixtures', 'targets', 'reference');
+    if (opts.reportJson) prepareOutput(opts.reportJson, '--report-json');
+    if (opts.junit) prepareOutput(opts.junit, '--junit');
+    const baseline = opts.baseline ? { file: opts.baseline, runs: mergeRuns(readRuns(opts.baseline)).runs } : undefined;
+    work = async () => (await runSession({ ...(opts as Parameters<typeof runSession>[0]), baseline })).code;
+  });
   program
     .command('explain <id>')
-    .description('print one case: requirement, level, source, classes')
-    .action((id: string) => {
-      ranExplain = true;
-      process.exitCode = explain(id);
+    .description('print one case: requirement, level, source, classes, where it is defined')
+    .action((id: string) => void (work = () => explain(id)));
+  runOptions(
+    program
+      .command('matrix')
+      .description('run several targets and write one JSON and one self-contained HTML page (rows: cases; columns: target x class)')
+      .requiredOption('-t, --target <dir>', 'a target directory; repeat for each target', (v: string, prev: string[] = []) => [...prev, v])
+      .option('--html <file>', 'write the matrix page here')
+      .option('--report-json <file>', 'write the matrix JSON here (conform report and conform diff read it)'),
+  )
+    .exitOverride()
+    .action(function (this: Command) {
+      const opts = this.opts();
+      if (!opts.html && !opts.reportJson) throw new ReportError('conform matrix: say what to write: --html FILE and/or --report-json FILE');
+      if (opts.html) prepareOutput(opts.html, '--html');
+      if (opts.reportJson) prepareOutput(opts.reportJson, '--report-json');
+      work = () => runMatrix({ ...(opts as Parameters<typeof runMatrix>[0]), targets: opts.target });
+    });
+  program
+    .command('report <reports...>')
+    .description('build the matrix page and JSON from saved reports (runs, shards or matrices); runs of one target, version and driver merge')
+    .option('--html <file>', 'write the matrix page here')
+    .option('--report-json <file>', 'write the merged matrix JSON here')
+    .exitOverride()
+    .action(function (this: Command, files: string[]) {
+      const opts = this.opts();
+      for (const [file, option] of [[opts.html, '--html'], [opts.reportJson, '--report-json']] as const) if (file) prepareOutput(file, option);
+      work = () => buildReport(files, opts);
+    });
+  program
+    .command('diff <old> <new>')
+    .description('what got worse, fixed, changed, added or removed between two reports; exit 1 when something got worse')
+    .exitOverride()
+    .action((oldFile: string, newFile: string) => void (work = () => diffReports(oldFile, newFile)));
+  program
+    .command('expectations')
+    .description("bring a target's expectations file in line with a run: new misses added (marked unreviewed), passing and stale entries removed, flips under --repeat marked intermittent")
+    .requiredOption('--update', 'write the file (the only action so far; say it so the command never writes by surprise)')
+    .requiredOption('--from <report.json>', 'a report written by --report-json')
+    .option('-t, --target <dir>', 'the target directory (default: the one the report names)')
+    .option('--dry-run', 'print the changes, write nothing')
+    .exitOverride()
+    .action(function (this: Command) {
+      const opts = this.opts();
+      work = () => updateExpectationsFile({ from: opts.from, target: opts.target, dryRun: opts.dryRun });
     });
   try {
     await program.parseAsync(argv, { from: 'user' });
+    return work ? await work() : 0;
   } catch (error) {
-    const code = (error as { exitCode?: number }).exitCode;
-    return code === 0 ? 0 : 2;
-  }
-  if (ranExplain) return Number(process.exitCode ?? 0);
-  const opts = program.opts();
-  if (opts.list) {
-    listCases();
-    return 0;
-  }
-  // The embedded default: the reference server, which needs nothing but Node.
-  opts.target ??= path.join(KIT_DIR, 'fixtures', 'targets', 'reference');
-  try {
-    return await conform(opts);
-  } catch (error) {
-    if (error instanceof ManifestError || error instanceof HarnessError) {
+    if (error instanceof ManifestError || error instanceof HarnessError || error instanceof ReportError) {
       console.error(`conform: ${error.message}`);
       return 2;
     }
+    const code = (error as { exitCode?: number; code?: string }).exitCode;
+    if (code !== undefined && String((error as { code?: string }).code ?? '').startsWith('commander.')) return code === 0 ? 0 : 2;
     throw error;
   }
 }

@@ -18,6 +18,11 @@ export interface Expectation {
    * with the race explained in the reason.
    */
   intermittent?: boolean;
+  /**
+   * Written by `conform expectations --update` for a new miss: the reason is a placeholder until a
+   * person confirms the deviation by hand and says how. Runs count such entries.
+   */
+  unreviewed?: boolean;
 }
 
 export interface ExpectationFile {
@@ -39,6 +44,10 @@ export function loadExpectations(target: Target): { file?: string; entries: Expe
     if (typeof entry?.id !== 'string' || typeof entry.reason !== 'string' || entry.reason.trim() === '') {
       throw new ManifestError(`${file}: expectations[${index}] needs a string "id" and a non-empty "reason"`);
     }
+    for (const flag of ['intermittent', 'unreviewed'] as const) {
+      if (entry[flag] !== undefined && typeof entry[flag] !== 'boolean') throw new ManifestError(`${file}: expectations[${index}].${flag} must be true or false`);
+    }
+    if (entry.class !== undefined && typeof entry.class !== 'string') throw new ManifestError(`${file}: expectations[${index}].class must be a string (a class label or glob)`);
   });
   return { file, entries: data.expectations };
 }

@@ -15,6 +15,7 @@ export interface CaseResult {
   message: string;
   evidence: Record<string, unknown>;
   expectation?: Expectation;
+  seed?: number;
 }
 
 export function statusOf(meta: Pick<CaseMeta, 'outcome' | 'level'>, expectation?: Pick<Expectation, 'intermittent'>): Status {
@@ -42,22 +43,28 @@ export function judge(meta: CaseMeta, durationMs: number, expectations: Expectat
     durationMs,
     message: meta.message,
     evidence: meta.evidence,
+    seed: meta.seed,
     ...(expectation ? { expectation } : {}),
   };
 }
 
 export type Summary = Record<Status, number>;
 
-export function summarize(results: CaseResult[]): Summary {
+export function summarize(results: ReadonlyArray<{ status: Status }>): Summary {
   const summary = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Summary;
   for (const r of results) summary[r.status]++;
   return summary;
 }
 
+/** Whether a result of this status makes the run unexpected (exit 1, or 2 for error). */
+export function failsRun(status: Status, strict = false): boolean {
+  return status === 'fail' || status === 'xpass' || status === 'error' || (strict && status === 'warn');
+}
+
 /** 0: all as expected; 1: unexpected results (fail, xpass; warn too when strict); 2: errors. */
 export function exitCode(summary: Summary, strict = false): 0 | 1 | 2 {
   if (summary.error > 0) return 2;
-  if (summary.fail > 0 || summary.xpass > 0 || (strict && summary.warn > 0)) return 1;
+  if (STATUSES.some((s) => s !== 'error' && summary[s] > 0 && failsRun(s, strict))) return 1;
   return 0;
 }
 

@@ -6,10 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { allProcesses } from '../conformance/drivers/proc.ts';
-import { junitReport } from '../conformance/report/junit.ts';
 import { eventually } from '../spec/harness/eventually.ts';
-import type { RunReport } from '../conformance/run.ts';
-import { summarize } from '../conformance/verdict.ts';
 
 const KIT = path.resolve(import.meta.dirname, '..');
 // Runs against a target pin the process driver: these tests are about the runner, not the engine.
@@ -114,18 +111,4 @@ describe('interrupting a run', () => {
     const alive = (await allProcesses()).filter((p) => tree.includes(p.pid) && p.state !== 'Z');
     expect(alive.map((p) => p.pid), out).toEqual([]);
   }, 60_000);
-});
-
-describe('JUnit report', () => {
-  test('unique names per (id, class) and escaped text', () => {
-    const results = [
-      { id: 'http.a', class: 'sync', level: 'MUST', status: 'fail', durationMs: 1, message: 'bad <x> & "y"', evidence: {} },
-      { id: 'http.a', class: 'async', level: 'MUST', status: 'pass', durationMs: 1, message: '', evidence: {} },
-    ] as RunReport['results'];
-    const xml = junitReport({ results, summary: summarize(results), stale: [], classes: [], wallMs: 1, driver: 'process', harnessErrors: [] }, 't');
-    expect(xml).toContain('name="http.a [sync]"');
-    expect(xml).toContain('name="http.a [async]"');
-    expect(xml).toContain('bad &lt;x&gt; &amp; &quot;y&quot;');
-    expect(xml).toMatch(/tests="2" failures="1" errors="0"/);
-  });
 });

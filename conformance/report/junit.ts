@@ -1,36 +1,66 @@
-// JUnit XML with unique test names ("id [class]"): CI systems key results by name.
-import type { RunReport } from '../run.ts';
+// JUnit XML with unique test names ("id [class]"): CI systems key results by name, and they
+// colour a job by <failure>/<error>, so whatever fails the run is one of those (a warn under
+// --strict too), and whatever does not is <skipped> or passes.
+import type { ResultDoc, RunDoc } from './document.ts';
+import { failsRun } from '../verdict.ts';
 
 const escape = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string)
     // XML 1.0 forbids most control characters even when escaped.
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
-export function junitReport(report: RunReport, targetName: string): string {
-  const groups = new Map<string, RunReport['results']>();
-  for (const r of report.results) {
+const seconds = (ms: number) => (ms / 1000).toFixed(3);
+
+/** What a person reading the CI's test page needs: the message, the evidence, the logs, the replay. */
+function details(r: ResultDoc): string {
+  const parts = [r.message];
+  if (r.expectation) parts.push(`expected by the target: ${r.expectation.reason}`);
+  const { logs, rest } = splitLogs(r.evidence ?? {});
+  if (Object.keys(rest).length > 0) parts.push(`evidence: ${JSON.stringify(rest, null, 2)}`);
+  for (const [key, text] of logs) parts.push(`${key}:\n${text}`);
+  if (r.replay) parts.push(`replay: ${r.replay}`);
+  return parts.filter(Boolean).join('\n\n');
+}
+
+/** Server log excerpts are evidence keys ending in "logs": shown as text, not as a JSON string. */
+export function splitLogs(evidence: Record<string, unknown>): { logs: Array<[string, string]>; rest: Record<string, unknown> } {
+  const logs: Array<[string, string]> = [];
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(evidence)) {
+    if (/logs$/.test(key) && typeof value === 'string') logs.push([key, value]);
+    else rest[key] = value;
+  }
+  return { logs, rest };
+}
+
+function testcase(r: ResultDoc, classname: string, strict: boolean): string {
+  const open = `    <testcase classname="${escape(classname)}" name="${escape(`${r.id} [${r.class}]`)}" time="${seconds(r.durationMs)}">`;
+  const text = escape(details(r));
+  const headline = escape(r.status === 'xpass' ? 'unexpected pass: remove the expectation' : `${r.status}: ${r.message.split('\n')[0]}`);
+  if (r.status === 'pass') return `${open}</testcase>`;
+  if (r.status === 'error') return `${open}<error message="${headline}" type="error">${text}</error></testcase>`;
+  if (failsRun(r.status, strict)) return `${open}<failure message="${headline}" type="${r.status}">${text}</failure></testcase>`;
+  // A miss that does not fail the run: skipped, with the reason and the evidence kept.
+  const why = escape(`${r.status}: ${r.expectation?.reason ?? r.message.split('\n')[0]}`);
+  return `${open}<skipped message="${why}"/><system-out>${text}</system-out></testcase>`;
+}
+
+export function junitReport(run: RunDoc, strict = false): string {
+  const groups = new Map<string, ResultDoc[]>();
+  for (const r of run.results) {
     const group = r.id.split('.')[0];
     groups.set(group, [...(groups.get(group) ?? []), r]);
   }
+  const totals = { tests: 0, failures: 0, errors: 0, skipped: 0, ms: 0 };
   const suites = [...groups].map(([group, results]) => {
-    const failures = results.filter((r) => r.status === 'fail' || r.status === 'xpass').length;
+    const failures = results.filter((r) => r.status !== 'error' && failsRun(r.status, strict)).length;
     const errors = results.filter((r) => r.status === 'error').length;
-    const skipped = results.filter((r) => ['unsupported', 'xfail', 'warn'].includes(r.status)).length;
-    const cases = results.map((r) => {
-      const name = escape(`${r.id} [${r.class}]`);
-      const time = (r.durationMs / 1000).toFixed(3);
-      const message = escape(r.message);
-      const body =
-        r.status === 'fail' || r.status === 'xpass'
-          ? `<failure message="${escape(r.status === 'xpass' ? 'unexpected pass' : r.message.split('\n')[0])}">${message}</failure>`
-          : r.status === 'error'
-            ? `<error message="${escape(r.message.split('\n')[0])}">${message}</error>`
-            : r.status === 'pass'
-              ? ''
-              : `<skipped message="${escape(`${r.status}: ${r.expectation?.reason ?? r.message}`)}"/>`;
-      return `    <testcase classname="${escape(`${targetName}.${group}`)}" name="${name}" time="${time}">${body}</testcase>`;
-    });
-    return `  <testsuite name="${escape(group)}" tests="${results.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">\n${cases.join('\n')}\n  </testsuite>`;
+    const skipped = results.filter((r) => r.status !== 'pass' && !failsRun(r.status, strict)).length;
+    const ms = results.reduce((sum, r) => sum + r.durationMs, 0);
+    Object.assign(totals, { tests: totals.tests + results.length, failures: totals.failures + failures, errors: totals.errors + errors, skipped: totals.skipped + skipped, ms: totals.ms + ms });
+    const cases = results.map((r) => testcase(r, `${run.target.name}.${group}`, strict));
+    return `  <testsuite name="${escape(group)}" tests="${results.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(ms)}">\n${cases.join('\n')}\n  </testsuite>`;
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${escape(targetName)}">\n${suites.join('\n')}\n</testsuites>\n`;
+  const head = `<testsuites name="${escape(`${run.target.name} ${run.target.version}`)}" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}" time="${seconds(run.wallMs)}">`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${head}\n${suites.join('\n')}\n</testsuites>\n`;
 }

@@ -1,24 +1,47 @@
-// Human output: a line per result as it arrives (progress), then a summary by group and level.
-import type { RunReport } from '../run.ts';
-import { STATUSES, type CaseResult, type Status } from '../verdict.ts';
+// Human output: a line per result as it arrives (progress), then a summary by group and level,
+// and one closing line that CI systems read.
+import { STATUSES, failsRun, type Status, type Summary } from '../verdict.ts';
+import type { ResultDoc, RunDoc } from './document.ts';
 
 const COLOURS: Record<Status, number> = { pass: 32, fail: 31, warn: 33, xfail: 36, xpass: 35, unsupported: 90, error: 31 };
+const INDENT = ' '.repeat(12);
+/** A message is shown whole up to these bounds (a server's log in a message can be long). */
+const MAX_LINES = 40;
+const MAX_CHARS = 4000;
 
 export function paint(status: Status, text: string, colour: boolean): string {
   return colour ? `\x1b[${COLOURS[status]}m${text}\x1b[0m` : text;
 }
 
-export function resultLine(result: CaseResult, colour: boolean): string {
-  const tag = paint(result.status, result.status.toUpperCase().padEnd(11), colour);
-  const head = `${tag} ${result.id} [${result.class}] ${result.level} ${(result.durationMs / 1000).toFixed(1)}s`;
-  const why = result.status === 'pass' ? '' : result.expectation ? `  (expected: ${result.expectation.reason})` : result.message ? `\n            ${result.message.split('\n')[0]}` : '';
-  return head + why;
+export function indentMessage(message: string, indent = INDENT): string {
+  let text = message.length > MAX_CHARS ? `${message.slice(0, MAX_CHARS)}...` : message;
+  let lines = text.split('\n');
+  if (lines.length > MAX_LINES) lines = [...lines.slice(0, MAX_LINES), `... ${lines.length - MAX_LINES} more line(s) in the JSON report`];
+  text = lines.map((l) => indent + l).join('\n');
+  return text;
 }
 
-export function summaryText(report: RunReport, colour: boolean): string {
+type Shown = Pick<ResultDoc, 'id' | 'class' | 'level' | 'status' | 'durationMs' | 'message' | 'replay'> & { expectation?: { reason: string } };
+
+export function resultLine(result: Shown, colour: boolean): string {
+  const tag = paint(result.status, result.status.toUpperCase().padEnd(11), colour);
+  const head = `${tag} ${result.id} [${result.class}] ${result.level} ${(result.durationMs / 1000).toFixed(1)}s`;
+  if (result.status === 'pass') return head;
+  if (result.expectation) return `${head}  (expected: ${result.expectation.reason})`;
+  const lines = [head];
+  if (result.message) lines.push(indentMessage(result.message));
+  if (result.status !== 'unsupported') lines.push(hint(result));
+  return lines.join('\n');
+}
+
+function hint(result: Shown): string {
+  return `${INDENT}explain: npx conform explain ${result.id}${result.replay ? `\n${INDENT}replay:  ${result.replay}` : ''}`;
+}
+
+export function summaryText(run: RunDoc, colour: boolean): string {
   const lines: string[] = [];
-  const byGroup = new Map<string, CaseResult[]>();
-  for (const r of report.results) {
+  const byGroup = new Map<string, ResultDoc[]>();
+  for (const r of run.results) {
     const group = r.id.split('.')[0];
     byGroup.set(group, [...(byGroup.get(group) ?? []), r]);
   }
@@ -31,16 +54,37 @@ export function summaryText(report: RunReport, colour: boolean): string {
       lines.push(`  ${group.padEnd(12)} ${level.padEnd(6)} ${counts.join(', ')}`);
     }
   }
-  const problems = report.results.filter((r) => ['fail', 'xpass', 'error', 'warn'].includes(r.status));
+  const problems = run.results.filter((r) => ['fail', 'xpass', 'error', 'warn'].includes(r.status));
   if (problems.length > 0) {
     lines.push('', 'Needs attention:');
     for (const r of problems) {
-      lines.push(`  ${paint(r.status, r.status.toUpperCase(), colour)} ${r.id} [${r.class}]: ${r.status === 'xpass' ? 'passes but is listed as expected to fail: remove the expectation' : r.message.split('\n')[0]}`);
+      const what = r.status === 'xpass' ? 'passes but is listed as expected to fail: remove the expectation' : r.message.split('\n')[0];
+      lines.push(`  ${paint(r.status, r.status.toUpperCase(), colour)} ${r.id} [${r.class}]: ${what}`);
+      if (r.replay) lines.push(`      replay: ${r.replay}`);
     }
   }
-  for (const e of report.stale) lines.push(`  STALE expectation ${e.id} [${e.class ?? '*'}]: matches no case of the spec`);
-  for (const e of report.harnessErrors) lines.push(`  HARNESS ${e}`);
-  const total = STATUSES.map((s) => `${report.summary[s]} ${s}`).join(', ');
-  lines.push('', `${total} (${report.results.length} results, classes ${report.classes.map((c) => c.label).join(', ')}) in ${(report.wallMs / 1000).toFixed(1)} s wall time, driver: ${report.driver}`);
+  for (const e of run.stale ?? []) lines.push(`  STALE expectation ${e.id} [${e.class ?? '*'}]: matches no case of the spec`);
+  const unreviewed = new Set(run.results.filter((r) => r.expectation?.unreviewed).map((r) => r.expectation!.reason));
+  if (unreviewed.size > 0) lines.push(`  UNREVIEWED ${unreviewed.size} expectation(s) written by "conform expectations --update": confirm each by hand, write how in its reason, drop "unreviewed"`);
+  for (const e of run.harnessErrors ?? []) lines.push(`  HARNESS ${e}`);
+  const total = STATUSES.map((s) => `${run.summary[s]} ${s}`).join(', ');
+  const shards = run.shards ? `, ${run.shards} shards merged` : '';
+  lines.push('', `${total} (${run.results.length} results, classes ${run.classes.join(', ')}) in ${(run.wallMs / 1000).toFixed(1)} s wall time, driver: ${run.target.driver}${shards}`);
   return lines.join('\n');
+}
+
+/**
+ * The closing line CI log readers parse ("N passed, N failed, N skipped", alone on its line),
+ * preceded by the line that says which statuses each count holds, so both agree with the summary.
+ */
+export function closingLines(summary: Summary, strict: boolean): string[] {
+  const bucket = (statuses: Status[]) => statuses.filter((s) => summary[s] > 0);
+  const failing = STATUSES.filter((s) => failsRun(s, strict));
+  const passing = STATUSES.filter((s) => s !== 'unsupported' && !failing.includes(s));
+  const sum = (statuses: Status[]) => statuses.reduce((n, s) => n + summary[s], 0);
+  const words = (statuses: Status[]) => bucket(statuses).map((s) => `${summary[s]} ${s}${s === 'warn' && !strict ? ' (SHOULD missed; --strict fails it)' : ''}`).join(' + ') || '0';
+  return [
+    `counted: passed = ${words(passing)}; failed = ${words(failing)}; skipped = ${words(['unsupported'])}`,
+    `conform: ${sum(passing)} passed, ${sum(failing)} failed, ${summary.unsupported} skipped`,
+  ];
 }

@@ -1,0 +1,62 @@
+// The spec as data: every case with its group, level, requirement, source and the line that
+// defines it. Reports, the matrix page, `explain` and CI annotations read this, never the groups.
+import fs from 'node:fs';
+import path from 'node:path';
+import { GROUPS } from '../spec/index.ts';
+import type { SpecClass } from '../spec/harness/types.ts';
+import { KIT_DIR } from './manifest.ts';
+
+export interface CaseInfo {
+  id: string;
+  group: string;
+  level: string;
+  requirement: string;
+  source: string;
+  classes: SpecClass[];
+  needs: string[];
+  /** Where the case is defined, relative to the kit: "spec/http.ts:80". */
+  location: string;
+}
+
+export interface GroupInfo {
+  name: string;
+  summary: string;
+}
+
+let cached: CaseInfo[] | undefined;
+
+/** The line of `id: '<id>'` in the group's file (cases are written that way; see spec/README.md). */
+function locate(group: string, id: string): string {
+  const file = `spec/${group}.ts`;
+  try {
+    const lines = fs.readFileSync(path.join(KIT_DIR, file), 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes(`'${id}'`) || l.includes(`"${id}"`));
+    return line >= 0 ? `${file}:${line + 1}` : file;
+  } catch {
+    return file;
+  }
+}
+
+export function caseCatalog(): CaseInfo[] {
+  cached ??= GROUPS.flatMap((g) =>
+    g.cases.map((c) => ({
+      id: c.id,
+      group: g.name,
+      level: c.level,
+      requirement: c.requirement,
+      source: c.source,
+      classes: c.classes ?? ['sync', 'gthread', 'async'],
+      needs: c.needs ?? [],
+      location: locate(g.name, c.id),
+    })),
+  );
+  return cached;
+}
+
+export function groupCatalog(): GroupInfo[] {
+  return GROUPS.map((g) => ({ name: g.name, summary: g.summary }));
+}
+
+export function caseInfo(id: string): CaseInfo | undefined {
+  return caseCatalog().find((c) => c.id === id);
+}

@@ -1,0 +1,175 @@
+// One target from manifest to exit code: the driver is chosen, the suite runs (once or --repeat
+// times), and the run becomes a RunDoc that every output reads: terminal, JSON, JUnit, GitHub
+// annotations and step summary, and the --baseline comparison. `conform` runs one session,
+// `conform matrix` one per target.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chooseDriver, type DriverChoice, type DriverOption } from './driver-choice.ts';
+import { isAlive, liveChildren } from './drivers/proc.ts';
+import { eventually } from '../spec/harness/eventually.ts';
+import { checkSpecVersion, loadTarget, type Target } from './manifest.ts';
+import { diffRuns, diffText } from './report/diff.ts';
+import { runDocument, writeJson, type ResultDoc, type RunDoc } from './report/document.ts';
+import { annotations, stepSummary } from './report/github.ts';
+import { junitReport } from './report/junit.ts';
+import { closingLines, resultLine, summaryText } from './report/terminal.ts';
+import { replayCommand, displayPath } from './report/document.ts';
+import { run, type RunReport } from './run.ts';
+import { exitCode } from './verdict.ts';
+import { verdictChanges } from './repeat.ts';
+
+export interface SessionOptions {
+  target: string;
+  driver: DriverOption;
+  class?: string[];
+  only?: string[];
+  skip?: string[];
+  seed?: number;
+  timeoutMultiplier: number;
+  jobs: number;
+  repeat: number;
+  strict?: boolean;
+  acceptSpecVersion?: boolean;
+  reportJson?: string;
+  junit?: string;
+  /** Runs already read from a saved report: the run is judged against them (exit 1 only when worse). */
+  baseline?: { file: string; runs: RunDoc[] };
+  /** Prefix of every line this session prints (a matrix names the target). */
+  prefix?: string;
+}
+
+export interface SessionResult {
+  code: number;
+  doc?: RunDoc;
+  interrupted: boolean;
+}
+
+export async function runSession(opts: SessionOptions): Promise<SessionResult> {
+  const target: Target = loadTarget(opts.target);
+  checkSpecVersion(target, Boolean(opts.acceptSpecVersion));
+  const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const driver = await chooseDriver(opts.driver, target);
+  console.log(`conform: ${target.manifest.name} ${target.manifest.version} (${target.dir}), driver ${driver.name} (${driver.because}), seed ${seed}`);
+  const interruption = new Interruption(driver);
+  try {
+    const result = await rounds(opts, target, seed, driver, interruption);
+    return interruption.stopping ? { code: await interruption.stopping, interrupted: true } : result;
+  } finally {
+    interruption.dispose();
+    if (!interruption.stopping) {
+      const left = await driver.sweep();
+      if (left.length > 0) console.log(`conform: removed ${left.length} container(s) the cases left behind: ${left.join(' ')}`);
+    }
+  }
+}
+
+/**
+ * Ctrl-C (or a CI timeout's TERM) must leave nothing running: the vitest workers are told to stop
+ * their servers (a terminal sends them SIGINT too, a parent process does not), then whatever
+ * container is still labelled with this run is removed. The run then ends with 130 (143 for TERM)
+ * and no summary: its results are incomplete.
+ */
+class Interruption {
+  stopping: Promise<number> | undefined;
+  private readonly handler = (signal: NodeJS.Signals) => {
+    if (this.stopping) return;
+    console.error(`\nconform: ${signal}: stopping every server of this run${this.driver.name === 'container' ? ' and removing its containers' : ''}`);
+    this.stopping = stopWorkers()
+      .then(() => this.driver.sweep())
+      .then(
+        () => (signal === 'SIGINT' ? 130 : 143),
+        () => 2,
+      );
+  };
+
+  constructor(private readonly driver: DriverChoice) {
+    process.on('SIGINT', this.handler);
+    process.on('SIGTERM', this.handler);
+  }
+
+  dispose(): void {
+    process.off('SIGINT', this.handler);
+    process.off('SIGTERM', this.handler);
+  }
+}
+
+/** TERM to every child of the runner (vitest's workers), then wait for them to finish cleaning up. */
+async function stopWorkers(): Promise<void> {
+  const children = await liveChildren(process.pid);
+  for (const pid of children) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  await eventually(async () => (await Promise.all(children.map((pid) => isAlive(pid)))).every((alive) => !alive), {
+    within: 15_000,
+    what: "vitest's workers to stop their servers",
+  }).catch(() => undefined);
+}
+
+async function rounds(opts: SessionOptions, target: Target, seed: number, driver: DriverChoice, interruption: Interruption): Promise<SessionResult> {
+  const colour = process.stdout.isTTY && !process.env.NO_COLOR;
+  const reports: RunReport[] = [];
+  const startedAt = new Date();
+  const where = { dir: displayPath(target.dir), driver: driver.name };
+  for (let round = 1; round <= opts.repeat; round++) {
+    if (interruption.stopping) return { code: 130, interrupted: true };
+    if (opts.repeat > 1) console.log(`\n-- round ${round} of ${opts.repeat}`);
+    let done = 0;
+    reports.push(
+      await run({
+        target,
+        classes: opts.class,
+        only: opts.only ?? [],
+        skip: opts.skip ?? [],
+        seed,
+        timeoutMultiplier: opts.timeoutMultiplier,
+        jobs: opts.jobs,
+        driver: driver.name,
+        container: driver.container,
+        onResult: (r) => console.log(`${String(++done).padStart(4)} ${resultLine({ ...r, replay: replayCommand(where, r.id, r.class, seed) }, colour)}`),
+      }),
+    );
+  }
+  if (interruption.stopping) return { code: 130, interrupted: true }; // incomplete: no summary, no reports
+  const last = reports[reports.length - 1];
+  const changes = verdictChanges(reports);
+  const doc = runDocument(last, target, { seed, strict: opts.strict, startedAt, repeat: opts.repeat, verdictChanges: changes });
+  console.log(summaryText(doc, colour));
+  if (opts.repeat > 1) {
+    console.log(changes.length === 0 ? `\n--repeat ${opts.repeat}: no verdict changed` : `\n--repeat ${opts.repeat}: ${changes.length} verdict(s) changed:`);
+    for (const c of changes) console.log(`  ${c.id} [${c.class}]: ${c.statuses.join(' -> ')}`);
+  }
+  writeOutputs(opts, doc);
+
+  let code = Math.max(...reports.map((r) => exitCode(r.summary, opts.strict)));
+  if (opts.baseline) {
+    // Gate on "no regression": misses the baseline already had do not fail the run.
+    const diff = diffRuns(opts.baseline.runs, [doc]);
+    console.log(`\n${diffText(diff, { old: opts.baseline.file, new: 'this run' })}`);
+    const errors = doc.results.some((r: ResultDoc) => r.status === 'error');
+    code = errors ? 2 : diff.worse.length > 0 ? 1 : 0;
+  }
+  if (last.harnessErrors.length > 0) code = 2;
+  if (changes.length > 0) code = Math.max(code, 1);
+  for (const line of closingLines(doc.summary, Boolean(opts.strict))) console.log(line);
+  return { code, doc, interrupted: false };
+}
+
+function writeOutputs(opts: SessionOptions, doc: RunDoc): void {
+  if (opts.reportJson) {
+    writeJson(opts.reportJson, doc);
+    console.log(`JSON report: ${path.resolve(opts.reportJson)}`);
+  }
+  if (opts.junit) {
+    fs.writeFileSync(opts.junit, junitReport(doc, Boolean(opts.strict)));
+    console.log(`JUnit report: ${path.resolve(opts.junit)}`);
+  }
+  if (process.env.GITHUB_ACTIONS === 'true') {
+    for (const line of annotations(doc, Boolean(opts.strict))) console.log(line);
+    const summaryFile = process.env.GITHUB_STEP_SUMMARY;
+    if (summaryFile) fs.appendFileSync(summaryFile, stepSummary(doc, Boolean(opts.strict)));
+  }
+}

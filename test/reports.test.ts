@@ -1,0 +1,244 @@
+// The report document and everything that reads it: JUnit, diff, closing line, GitHub
+// annotations, the expectations update and the matrix page's HTML. Pure functions, table tests.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { caseCatalog, caseInfo } from '../conformance/catalog.ts';
+import { planUpdate } from '../conformance/expectations-update.ts';
+import { diffRuns } from '../conformance/report/diff.ts';
+import { matrixDocument, mergeRuns, readRuns, type ResultDoc, type RunDoc } from '../conformance/report/document.ts';
+import { annotations, stepSummary } from '../conformance/report/github.ts';
+import { matrixHtml } from '../conformance/report/html.ts';
+import { junitReport } from '../conformance/report/junit.ts';
+import { closingLines, resultLine } from '../conformance/report/terminal.ts';
+import { summarize, type Status } from '../conformance/verdict.ts';
+
+const result = (id: string, cls: string, status: Status, over: Partial<ResultDoc> = {}): ResultDoc => ({
+  id,
+  class: cls,
+  level: 'MUST',
+  status,
+  durationMs: 1500,
+  message: status === 'pass' ? '' : `${id} missed`,
+  evidence: {},
+  ...over,
+});
+
+function runDoc(results: ResultDoc[], over: Partial<RunDoc> = {}): RunDoc {
+  return {
+    kit: { name: 'k', version: '1' },
+    target: { name: 'srv', version: '1.0', driver: 'process', dir: 'targets/srv' },
+    wallMs: 4000,
+    summary: summarize(results),
+    classes: [...new Set(results.map((r) => r.class))],
+    results,
+    ...over,
+  };
+}
+
+describe('JUnit', () => {
+  const results = [
+    result('http.a', 'sync', 'fail', { message: 'bad <x> & "y"\nsecond line', evidence: { status: 500, 'server0.logs': 'Booting worker\nTraceback' } }),
+    result('http.a', 'async', 'pass'),
+    result('http.b', 'sync', 'warn', { level: 'SHOULD' }),
+    result('http.c', 'sync', 'xfail', { expectation: { reason: 'known bug #1' } }),
+    result('lifecycle.d', 'sync', 'error', { message: 'never ready' }),
+    result('lifecycle.e', 'sync', 'unsupported'),
+  ];
+  test('unique names per (id, class), escaped text, evidence and logs in the test case', () => {
+    const xml = junitReport(runDoc(results));
+    expect(xml).toContain('name="http.a [sync]"');
+    expect(xml).toContain('name="http.a [async]"');
+    expect(xml).toContain('bad &lt;x&gt; &amp; &quot;y&quot;\nsecond line');
+    expect(xml).toMatch(/evidence: \{\n {2}&quot;status&quot;: 500\n\}/);
+    expect(xml).toContain('server0.logs:\nBooting worker\nTraceback');
+    expect(xml).toMatch(/<testsuite name="http" tests="4" failures="1" errors="0" skipped="2" time="6.000">/);
+    expect(xml).toMatch(/<testsuites name="srv 1.0" tests="6" failures="1" errors="1" skipped="3" time="4.000">/);
+  });
+  test('a warn that fails the run under --strict is a <failure>, so the dashboard agrees with the exit code', () => {
+    const strict = junitReport(runDoc(results), true);
+    expect(strict).toMatch(/name="http.b \[sync\]" time="1.500"><failure message="warn: http.b missed" type="warn">/);
+    expect(strict).toMatch(/<testsuite name="http" tests="4" failures="2" errors="0" skipped="1"/);
+    const lenient = junitReport(runDoc(results));
+    expect(lenient).toMatch(/name="http.b \[sync\]" time="1.500"><skipped message="warn: http.b missed"\/>/);
+  });
+});
+
+describe('diff', () => {
+  const old = runDoc([
+    result('a.pass-fail', 'sync', 'pass'),
+    result('a.pass-xfail', 'sync', 'pass'),
+    result('a.pass-error', 'sync', 'pass'),
+    result('a.fail-pass', 'sync', 'fail'),
+    result('a.xfail-xpass', 'sync', 'xfail'),
+    result('a.xfail-fail', 'sync', 'xfail'),
+    result('a.level', 'sync', 'warn', { level: 'SHOULD' }),
+    result('a.same', 'sync', 'fail'),
+    result('a.gone', 'sync', 'pass'),
+    result('a.unsupported-fail', 'sync', 'unsupported'),
+  ]);
+  const now = runDoc([
+    result('a.pass-fail', 'sync', 'fail'),
+    result('a.pass-xfail', 'sync', 'xfail'),
+    result('a.pass-error', 'sync', 'error'),
+    result('a.fail-pass', 'sync', 'pass'),
+    result('a.xfail-xpass', 'sync', 'xpass'),
+    result('a.xfail-fail', 'sync', 'fail'),
+    result('a.level', 'sync', 'fail'),
+    result('a.same', 'sync', 'fail'),
+    result('a.new', 'sync', 'pass'),
+    result('a.unsupported-fail', 'sync', 'fail'),
+  ]);
+  const ids = (entries: Array<{ id: string }>) => entries.map((e) => e.id).sort();
+  test('judges what the server did, not the raw status', () => {
+    const diff = diffRuns([old], [now]);
+    expect(ids(diff.worse)).toEqual(['a.pass-error', 'a.pass-fail', 'a.pass-xfail']);
+    expect(ids(diff.fixed)).toEqual(['a.fail-pass', 'a.xfail-xpass']);
+    expect(ids(diff.changed)).toEqual(['a.level', 'a.unsupported-fail', 'a.xfail-fail']);
+    expect(ids(diff.added)).toEqual(['a.new']);
+    expect(ids(diff.removed)).toEqual(['a.gone']);
+  });
+  test('the same run twice differs in nothing', () => {
+    expect(Object.values(diffRuns([now], [now])).flat()).toEqual([]);
+  });
+  test('a target run under two drivers in one matrix is keyed by driver too', () => {
+    const container = runDoc([result('a.pass-fail', 'sync', 'pass')], { target: { ...old.target, driver: 'container' } });
+    const diff = diffRuns([old, container], [now, container]);
+    expect(diff.worse.map((e) => e.key)).toContain('srv (process): a.pass-fail [sync]');
+  });
+});
+
+describe('closing line', () => {
+  const summary = summarize([result('a', 's', 'pass'), result('b', 's', 'xfail'), result('c', 's', 'warn'), result('d', 's', 'unsupported'), result('e', 's', 'fail')]);
+  test('its counts say which statuses they hold, and add up to the summary', () => {
+    expect(closingLines(summary, false)).toEqual([
+      'counted: passed = 1 pass + 1 warn (SHOULD missed; --strict fails it) + 1 xfail; failed = 1 fail; skipped = 1 unsupported',
+      'conform: 3 passed, 1 failed, 1 skipped',
+    ]);
+    expect(closingLines(summary, true)[1]).toBe('conform: 2 passed, 2 failed, 1 skipped');
+  });
+});
+
+describe('terminal', () => {
+  test('a failure shows its whole message, indented and capped, with explain and replay hints', () => {
+    const long = ['the master exited before it was ready', 'Error: Cannot find module /app/server.js', ...Array.from({ length: 60 }, (_, i) => `log ${i}`)].join('\n');
+    const line = resultLine(result('prefork.worker-count', 'sync', 'error', { message: long, replay: 'npx conform --target t --only prefork.worker-count' }), false);
+    expect(line).toContain('\n            Error: Cannot find module /app/server.js');
+    expect(line).toContain('... 22 more line(s) in the JSON report');
+    expect(line).not.toContain('log 59');
+    expect(line).toContain('explain: npx conform explain prefork.worker-count');
+    expect(line).toContain('replay:  npx conform --target t --only prefork.worker-count');
+  });
+});
+
+describe('GitHub annotations and step summary', () => {
+  const id = caseCatalog()[0].id;
+  const doc = runDoc([
+    result(id, 'sync', 'fail', { message: 'expected 2 workers, saw 3: a, b\nsecond', replay: 'npx conform --only x' }),
+    result(id, 'async', 'warn', { level: 'SHOULD' }),
+    result(id, 'gthread', 'pass'),
+    result(id, 'eventlet', 'xfail'),
+  ]);
+  test('one annotation per unexpected result, on the line that defines the case, escaped', () => {
+    const [file, line] = caseInfo(id)!.location.split(':');
+    const lines = annotations(doc, false);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe(`::error file=${file},line=${line},title=srv%3A ${id} [sync] fail::expected 2 workers, saw 3: a, b%0Asecond%0Areplay: npx conform --only x`);
+    expect(lines[1]).toMatch(/^::warning file=.*title=srv%3A .* \[async\] warn::/);
+    expect(annotations(doc, true)[1]).toMatch(/^::error /);
+  });
+  test('the step summary is a Markdown table of what needs attention', () => {
+    const md = stepSummary(doc, false);
+    expect(md).toContain('## conform: srv 1.0');
+    expect(md).toContain(`| fail | \`${id}\` | sync | MUST | expected 2 workers, saw 3: a, b |`);
+    expect(md).not.toContain('gthread |');
+  });
+});
+
+describe('conform expectations --update', () => {
+  const entries = [
+    { id: 'http.fixed', class: 'sync', reason: 'old bug' },
+    { id: 'http.glob*', reason: 'broad' },
+    { id: 'http.gone', reason: 'was renamed' },
+    { id: 'http.flaky', class: 'sync', reason: 'race' },
+  ];
+  const doc = runDoc(
+    [
+      result('http.fixed', 'sync', 'xpass', { expectation: { reason: 'old bug' } }),
+      result('http.glob-a', 'sync', 'xfail'),
+      result('http.glob-b', 'sync', 'xpass'),
+      result('http.flaky', 'sync', 'xfail'),
+      result('http.new', 'async', 'fail', { message: 'got 200\nmore' }),
+      result('http.should', 'async', 'warn', { level: 'SHOULD' }),
+      result('http.err', 'async', 'error'),
+      result('http.wobbly', 'async', 'pass'),
+    ],
+    {
+      stale: [{ id: 'http.gone', reason: 'was renamed' }],
+      repeat: 3,
+      verdictChanges: [
+        { id: 'http.flaky', class: 'sync', statuses: ['xfail', 'xpass', 'xfail'] },
+        { id: 'http.wobbly', class: 'async', statuses: ['fail', 'pass', 'pass'] },
+      ],
+    },
+  );
+  const update = planUpdate(entries, doc);
+  test('new misses are added, marked unreviewed; errors never are (they are not verdicts)', () => {
+    expect(update.added.map((e) => `${e.id} [${e.class}]`)).toEqual(['http.wobbly [async]', 'http.new [async]', 'http.should [async]']);
+    const added = update.entries.find((e) => e.id === 'http.new')!;
+    expect(added).toEqual({ id: 'http.new', class: 'async', reason: 'UNREVIEWED: fail (MUST): got 200', unreviewed: true });
+    expect(update.entries.some((e) => e.id === 'http.err')).toBe(false);
+  });
+  test('entries whose results pass now and stale entries are removed; a glob over both is reported', () => {
+    expect(update.removed.map((r) => r.entry.id)).toEqual(['http.fixed', 'http.gone']);
+    expect(update.mixed.map((m) => [m.entry.id, m.passing])).toEqual([['http.glob*', ['http.glob-b [sync]']]]);
+  });
+  test('a verdict that flipped under --repeat becomes intermittent', () => {
+    const flaky = update.entries.find((e) => e.id === 'http.flaky')!;
+    expect(flaky.intermittent).toBe(true);
+    expect(flaky.reason).toMatch(/^race \(flipped under --repeat 3: xfail -> xpass -> xfail\)$/);
+    expect(update.entries[0]).toMatchObject({ id: 'http.wobbly', class: 'async', intermittent: true, unreviewed: true });
+  });
+});
+
+describe('report documents', () => {
+  test('shards of one run merge into the run; a result seen twice is reported', () => {
+    const whole = [result('a.x', 'sync', 'pass'), result('a.y', 'sync', 'fail'), result('a.x', 'async', 'pass')];
+    const { runs, duplicates } = mergeRuns([runDoc(whole.slice(0, 2), { wallMs: 3000 }), runDoc(whole.slice(2), { wallMs: 5000 }), runDoc([whole[0]])]);
+    expect(runs).toHaveLength(1);
+    expect(runs[0].results).toEqual(whole);
+    expect(runs[0].summary).toEqual(summarize(whole));
+    expect(runs[0].classes).toEqual(['sync', 'async']);
+    expect(runs[0]).toMatchObject({ wallMs: 5000, shards: 3 });
+    expect(duplicates).toEqual(['srv 1.0 (process): a.x [sync]']);
+  });
+  test('reading refuses what is not a report, naming the file and the fix', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-doc-'));
+    const write = (name: string, text: string) => (fs.writeFileSync(path.join(dir, name), text), path.join(dir, name));
+    expect(() => readRuns(write('a.json', '{'))).toThrow(/a.json: not valid JSON/);
+    expect(() => readRuns(write('b.json', '{"x":1}'))).toThrow(/b.json: not a conform report .*--report-json/);
+    expect(() => readRuns(write('c.json', JSON.stringify(runDoc([result('a', 's', 'pass'), { ...result('b', 's', 'pass'), status: 'ok' as Status }]))))).toThrow(/results\[1\] needs .* status/);
+    expect(() => readRuns(path.join(dir, 'none.json'))).toThrow(/none.json: no such file/);
+    const matrix = write('m.json', JSON.stringify(matrixDocument([runDoc([result('a', 's', 'pass')])])));
+    expect(readRuns(matrix)).toHaveLength(1);
+  });
+});
+
+describe('matrix page HTML', () => {
+  test('every case of the spec is a row, every target x class a column, and no text breaks out of its element', () => {
+    const hostile = '</script><script>alert(1)</script><b>';
+    const runs = [
+      runDoc([result('prefork.worker-count', 'sync', 'fail', { message: hostile })]),
+      runDoc([result('prefork.worker-count', 'sync', 'pass'), result('no.such-case', 'async', 'pass')], { target: { name: 'other <srv>', version: '2', driver: 'container' } }),
+    ];
+    const html = matrixHtml(matrixDocument(runs));
+    expect(html.match(/<tr class="case"/g)).toHaveLength(caseCatalog().length + 1);
+    expect(html.match(/<th class="class">/g)).toHaveLength(3);
+    expect(html).toContain('other &lt;srv&gt;');
+    expect(html).not.toContain(hostile);
+    expect(html.match(/<\/script>/g)).toHaveLength(2); // the data block's and the code's, nothing from a message
+    expect(html).toContain('(not in this version of the spec)');
+    expect(html).not.toMatch(/<(link|img)|src=|https?:\/\//); // self-contained: nothing to fetch
+  });
+});
