@@ -128,6 +128,21 @@ describe.skipIf(!hasEngine && !required)('container driver with an engine', () =
     fs.rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
+  test('a command that fails inside its container shows the cause in the terminal, not only "exited before it was ready"', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-broken-container-'));
+    const manifest = JSON.parse(fs.readFileSync(path.join(target.dir, 'conform.json'), 'utf8'));
+    delete manifest.$schema;
+    manifest.command = ['node', '{targetDir}/no-such-server.js', '{extraBinds}'];
+    manifest.readiness = { timeoutMs: 5000 };
+    fs.writeFileSync(path.join(dir, 'conform.json'), JSON.stringify(manifest));
+    const { code, out } = await conform(['--target', dir, '--driver', 'container', '--only', 'prefork.worker-count', '--class', 'sync']);
+    expect(code, out).toBe(2);
+    expect(out).toMatch(/ERROR +prefork.worker-count \[sync\]/);
+    expect(out).toMatch(/^ {12}.*Cannot find module '.*no-such-server.js'/m);
+    expect(out).toContain('explain: npx conform explain prefork.worker-count');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 90_000);
+
   test('Ctrl-C during a run leaves no container behind', async () => {
     const before = new Set((await kitContainers(KIT_LABEL)).map((c) => c.Id));
     const child = spawn(process.execPath, ['bin/conform.js', '--driver', 'container', '--only', 'signals.*,concurrency.*', '--class', 'sync'], {

@@ -106,6 +106,8 @@ describe('diff', () => {
     const container = runDoc([result('a.pass-fail', 'sync', 'pass')], { target: { ...old.target, driver: 'container' } });
     const diff = diffRuns([old, container], [now, container]);
     expect(diff.worse.map((e) => e.key)).toContain('srv (process): a.pass-fail [sync]');
+    const other = runDoc([result('a.pass-fail', 'sync', 'pass')], { target: { ...old.target, dir: 'builds/next' } });
+    expect(diffRuns([old, other], [now, other]).worse.map((e) => e.key)).toEqual(['srv (process, targets/srv): a.pass-fail [sync]', 'srv (process, targets/srv): a.pass-xfail [sync]', 'srv (process, targets/srv): a.pass-error [sync]']);
   });
 });
 
@@ -211,7 +213,7 @@ describe('report documents', () => {
     expect(runs[0].summary).toEqual(summarize(whole));
     expect(runs[0].classes).toEqual(['sync', 'async']);
     expect(runs[0]).toMatchObject({ wallMs: 5000, shards: 3 });
-    expect(duplicates).toEqual(['srv 1.0 (process): a.x [sync]']);
+    expect(duplicates).toEqual(['srv 1.0 (process, targets/srv): a.x [sync]']);
   });
   test('reading refuses what is not a report, naming the file and the fix', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-doc-'));

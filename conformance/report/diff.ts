@@ -45,17 +45,20 @@ export interface Diff {
 }
 
 /**
- * Results keyed by target name, id and class; a target that appears under two drivers in one
- * report also keys by driver (a matrix may run the same server both ways).
+ * Results keyed by target name, id and class; where one report holds the same name twice (a
+ * matrix running one server under two drivers, or two builds), the driver and then the
+ * directory tell them apart.
  */
 function keyed(runs: RunDoc[]): Map<string, { target: string; result: ResultDoc }> {
-  const drivers = new Map<string, Set<string>>();
-  for (const run of runs) drivers.set(run.target.name, (drivers.get(run.target.name) ?? new Set()).add(run.target.driver));
+  let labels = runs.map((run) => run.target.name);
+  // Each pass reads the labels of the pass before, so both sides of a clash are renamed.
+  const clashing = (all: string[], i: number) => all.filter((l) => l === all[i]).length > 1;
+  labels = labels.map((l, i) => (clashing(labels, i) ? `${l} (${runs[i].target.driver})` : l));
+  labels = labels.map((l, i) => (clashing(labels, i) && runs[i].target.dir ? `${l.slice(0, -1)}, ${runs[i].target.dir})` : l));
   const out = new Map<string, { target: string; result: ResultDoc }>();
-  for (const run of runs) {
-    const target = drivers.get(run.target.name)!.size > 1 ? `${run.target.name} (${run.target.driver})` : run.target.name;
-    for (const result of run.results) out.set(`${target}: ${result.id} [${result.class}]`, { target, result });
-  }
+  runs.forEach((run, i) => {
+    for (const result of run.results) out.set(`${labels[i]}: ${result.id} [${result.class}]`, { target: labels[i], result });
+  });
   return out;
 }
 

@@ -142,12 +142,19 @@ export function writeJson(file: string, data: unknown): void {
 export function prepareOutput(file: string, option: string): void {
   const dir = path.dirname(path.resolve(file));
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirectories(dir);
     fs.accessSync(dir, fs.constants.W_OK);
   } catch (error) {
     throw new ReportError(`${option} ${file}: cannot write to ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new ReportError(`${option} ${file}: is a directory; give a file name`);
+}
+
+/** mkdir -p one level at a time: Node's recursive mkdirSync never returns for some paths under /proc. */
+function makeDirectories(dir: string): void {
+  if (fs.existsSync(dir)) return;
+  makeDirectories(path.dirname(dir));
+  fs.mkdirSync(dir);
 }
 
 function checkRun(run: unknown, where: string): RunDoc {
@@ -184,10 +191,10 @@ export function readRuns(file: string): RunDoc[] {
   return [checkRun(data, file)];
 }
 
-export const runKey = (run: RunDoc) => `${run.target.name} ${run.target.version} (${run.target.driver})`;
+export const runKey = (run: RunDoc) => `${run.target.name} ${run.target.version} (${run.target.driver}${run.target.dir ? `, ${run.target.dir}` : ''})`;
 
 /**
- * Runs of the same target, version and driver (shards of one suite, or the same run saved twice)
+ * Runs of the same target (name, version and directory) and driver (shards of one suite, or the same run saved twice)
  * become one run; a (case, class) seen twice keeps its first result and is reported.
  */
 export function mergeRuns(runs: RunDoc[]): { runs: RunDoc[]; duplicates: string[] } {
