@@ -11,6 +11,9 @@ import { missingCapabilities, type CaseMeta, type Outcome } from './outcome.ts';
 import { selected } from './select.ts';
 
 const STARTUP_SLACK_MS = 20_000;
+/** The most of a server's log a failure carries, and how much of a shared one from before the case. */
+const LOG_EXCERPT = 3000;
+const LOG_CONTEXT = 500;
 
 // Only the harness says when it failed; anything else thrown while exercising the server (a
 // Violation, a timed-out wait, a reset connection, a non-JSON probe answer) is the server's doing.
@@ -79,6 +82,9 @@ async function runCase(
   meta: CaseMeta,
 ): Promise<void> {
   const owned: Server[] = [];
+  // Shared servers this case used, with where their log stood when it got them: a failure shows
+  // the part of a shared server's log that belongs to this case (and a little before it).
+  const borrowed = new Map<Server, number>();
   const configFor = (overrides: Partial<ServerConfig> = {}): ServerConfig => ({ ...defaultConfig(runClass.kind), ...overrides });
   const t: CaseContext = {
     id: spec.id,
@@ -100,7 +106,9 @@ async function runCase(
         server = driver.start(config);
         sharedServers.set(key, server);
       }
-      return server;
+      const ready = await server;
+      if (!borrowed.has(ready)) borrowed.set(ready, ready.logs().length);
+      return ready;
     },
     evidence(key, value) {
       meta.evidence[key] = plain(value);
@@ -112,8 +120,13 @@ async function runCase(
     meta.outcome = classify(error);
     meta.message = error instanceof Error ? error.message : String(error);
     for (const [index, server] of owned.entries()) {
-      meta.evidence[`server${index}.logs`] = server.logs().slice(-3000);
+      meta.evidence[`server${index}.logs`] = server.logs().slice(-LOG_EXCERPT);
     }
+    [...borrowed].forEach(([server, from], index) => {
+      const logs = server.logs();
+      const start = Math.max(0, from - LOG_CONTEXT, logs.length - LOG_EXCERPT);
+      meta.evidence[`shared${index}.logs`] = `${start > 0 ? '...\n' : ''}${logs.slice(start)}`;
+    });
     throw error;
   } finally {
     await Promise.all(owned.map((s) => s.stop()));

@@ -6,7 +6,7 @@ import { check, checkEqual, Violation } from './harness/assert.ts';
 import { defineGroup, type CaseContext } from './harness/case.ts';
 import { exchange, getJson, hostHeader, peakOverlap, sleepers } from './harness/client.ts';
 import { eventually } from './harness/eventually.ts';
-import { settledWorkers } from './harness/observe.ts';
+import { bytesWords, settledWorkers } from './harness/observe.ts';
 import { formatRequest } from './harness/wire.ts';
 import { checkProperty } from './harness/property.ts';
 import type { ServerConfig, SpecClass } from './harness/types.ts';
@@ -122,7 +122,7 @@ export default defineGroup({
             // A second request on the kept connection holds its worker's thread; its first piece
             // (with the head) proves it runs before the new connection is made.
             await connection.write(formatRequest({ target: `/stream?chunks=2&bytes=1&delay=${HOLD_MS}` }, hostHeader(server)));
-            await eventually(() => connection.pending.includes('\r\n\r\n'), { within: 5000, what: 'the held request to start' });
+            await eventually(() => connection.pending.includes('\r\n\r\n'), { within: 5000, what: 'the held request to start', seen: () => bytesWords(connection.pending) });
             const sent = Date.now();
             const { pid } = await getJson<{ pid: number }>(server, '/pid', {}, { timeoutMs: HOLD_MS + 10_000 });
             t.evidence(`round ${round}`, { held, answeredBy: pid, ms: Date.now() - sent });

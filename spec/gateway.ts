@@ -6,6 +6,7 @@ import { check, checkEqual, Violation } from './harness/assert.ts';
 import { defineGroup } from './harness/case.ts';
 import { getJson, hostHeader, request, send } from './harness/client.ts';
 import { eventually } from './harness/eventually.ts';
+import { bytesWords } from './harness/observe.ts';
 import { checkProperty } from './harness/property.ts';
 import type { Server } from './harness/types.ts';
 import type { RequestSpec } from './harness/wire.ts';
@@ -302,7 +303,7 @@ export default defineGroup({
         const server = await t.shared();
         const delay = 600;
         const connection = await send(server, { target: `/stream?chunks=3&bytes=4&delay=${delay}` });
-        await eventually(() => connection.pending.includes('0000'), { within: 5000, what: 'the first piece' });
+        await eventually(() => connection.pending.includes('0000'), { within: 5000, what: 'the first piece', seen: () => bytesWords(connection.pending) });
         const firstAt = Date.now();
         const response = await connection.readResponse();
         const gap = Date.now() - firstAt;

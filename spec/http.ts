@@ -5,6 +5,7 @@ import { check, checkEqual, Violation } from './harness/assert.ts';
 import { defineGroup } from './harness/case.ts';
 import { connect, exchange, hostHeader, request, send } from './harness/client.ts';
 import { eventually } from './harness/eventually.ts';
+import { bytesWords } from './harness/observe.ts';
 import { checkProperty } from './harness/property.ts';
 import type { Server } from './harness/types.ts';
 import { formatRequest, header, headerValues, type WireResponse } from './harness/wire.ts';
@@ -319,7 +320,7 @@ export default defineGroup({
       async run(t) {
         const server = await t.shared();
         const connection = await send(server, { method: 'POST', target: '/echo', headers: [['Content-Length', '5'], ['Expect', '100-continue'], ['Connection', 'close']] });
-        await eventually(() => /^HTTP\/1\.1 100/.test(connection.pending.toString('latin1')), { within: 3000, what: 'an interim 100 Continue before the body' });
+        await eventually(() => /^HTTP\/1\.1 100/.test(connection.pending.toString('latin1')), { within: 3000, what: 'an interim 100 Continue before the body', seen: () => bytesWords(connection.pending) });
         await connection.write('hello');
         const response = await connection.readResponse();
         connection.destroy();

@@ -6,6 +6,7 @@ import { Violation } from './harness/assert.ts';
 import type { CaseContext } from './harness/case.ts';
 import { getJson } from './harness/client.ts';
 import { eventually } from './harness/eventually.ts';
+import { workerWords } from './harness/observe.ts';
 import type { Server } from './harness/types.ts';
 
 interface Model {
@@ -20,6 +21,7 @@ async function converge(server: Server, model: Model, after: string): Promise<vo
     await eventually(async () => (await server.workers()).length === model.workers, {
       within: 5000,
       what: `${model.workers} worker(s) after ${after}`,
+      seen: async () => workerWords(await server.workers()),
     });
   } catch (error) {
     throw new Violation((error as Error).message);

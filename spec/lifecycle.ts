@@ -4,7 +4,7 @@ import { check, checkBetween } from './harness/assert.ts';
 import { defineGroup, type CaseContext } from './harness/case.ts';
 import { getJson, request, send } from './harness/client.ts';
 import { eventually, holds, scaled } from './harness/eventually.ts';
-import { allGoneAfter, goneAfter, settledWorkers } from './harness/observe.ts';
+import { allGoneAfter, goneAfter, settledWorkers, workerWords } from './harness/observe.ts';
 import { checkProperty } from './harness/property.ts';
 import { lifecycleCommands, runModel } from './lifecycle-model.ts';
 import fc from 'fast-check';
@@ -36,7 +36,7 @@ export default defineGroup({
             const now = await server.workers();
             return now.length === 2 && !now.includes(victim) ? now : undefined;
           },
-          { within: 1000, every: 5, what: 'a replacement worker (count back to 2)' },
+          { within: 1000, every: 5, what: 'a replacement worker (count back to 2)', seen: async () => `${workerWords(await server.workers())} (killed: ${victim})` },
         );
         t.evidence('respawnMs', Date.now() - killedAt);
         check(pids.includes(other), `the surviving worker ${other} was replaced too (${pids})`);
@@ -87,7 +87,7 @@ export default defineGroup({
         const resumeAt = Date.now() + (timeout / 4) * 1000;
         await eventually(() => Date.now() >= resumeAt, { within: timeout * 1000, what: 'the stall window to pass' });
         await server.signal(worker, 'SIGCONT');
-        await holds(() => server.alive(worker), { within: (timeout / 2) * 1000 + 1500, what: `worker ${worker} staying alive after SIGCONT` });
+        await holds(() => server.alive(worker), { within: (timeout / 2) * 1000 + 1500, what: `worker ${worker} staying alive after SIGCONT`, seen: () => `worker ${worker} is gone` });
         const { pid } = await getJson<{ pid: number }>(server, '/pid');
         check(pid === worker, `a different worker (${pid}) answered: ${worker} was replaced`);
       },
@@ -131,7 +131,7 @@ export default defineGroup({
         const [worker] = await settledWorkers(server, 1);
         await server.signal(worker, 'SIGSTOP');
         try {
-          await holds(() => server.alive(worker), { within: 3000, what: `stopped worker ${worker} staying alive` });
+          await holds(() => server.alive(worker), { within: 3000, what: `stopped worker ${worker} staying alive`, seen: () => `worker ${worker} is gone` });
         } finally {
           await server.signal(worker, 'SIGCONT');
         }
@@ -164,6 +164,7 @@ export default defineGroup({
         await eventually(async () => !(await server.workers()).includes(worker) && (await server.workers()).length === 1, {
           within: 3000,
           what: `worker ${worker} replaced`,
+          seen: async () => workerWords(await server.workers()),
         });
       },
     },

@@ -5,7 +5,7 @@ import { defineGroup } from './harness/case.ts';
 import { getJson, hostHeader } from './harness/client.ts';
 import { Connection, formatRequest } from './harness/wire.ts';
 import { eventually, holds } from './harness/eventually.ts';
-import { settledWorkers } from './harness/observe.ts';
+import { exitWords, settledWorkers, workerWords } from './harness/observe.ts';
 
 export default defineGroup({
   name: 'prefork',
@@ -46,8 +46,8 @@ export default defineGroup({
       source: 'gunicorn docs: settings "workers"; arbiter.py manage_workers()',
       async run(t) {
         const server = await t.start({ workers: 3 });
-        await eventually(async () => (await server.workers()).length === 3, { within: 5000, what: 'three workers' });
-        await holds(async () => (await server.workers()).length === 3, { within: 1000, what: 'the worker count staying at 3' });
+        await eventually(async () => (await server.workers()).length === 3, { within: 5000, what: 'three workers', seen: async () => workerWords(await server.workers()) });
+        await holds(async () => (await server.workers()).length === 3, { within: 1000, what: 'the worker count staying at 3', seen: async () => workerWords(await server.workers()) });
         const pids = new Set<number>();
         for (let i = 0; i < 12 && pids.size < 2; i++) pids.add((await getJson<{ pid: number; ppid: number }>(server, '/pid')).pid);
         const workers = await server.workers();
@@ -104,7 +104,7 @@ export default defineGroup({
       budgetMs: 15_000,
       async run(t) {
         const server = await t.start({ workers: 1, env: { CONFORM_PROBE_FAIL_AT_IMPORT: '1' } }, { waitReady: false });
-        const status = await eventually(() => server.exitStatus(), { within: 5000, what: 'the master to exit' });
+        const status = await eventually(() => server.exitStatus(), { within: 5000, what: 'the master to exit', seen: () => exitWords(server) });
         t.evidence('exit', status);
         check(status.code !== 0 && status.code !== null, `the master exited with ${JSON.stringify(status)}, not a non-zero code`);
       },

@@ -4,14 +4,14 @@ import { check, checkBetween, checkEqual } from './harness/assert.ts';
 import { defineGroup } from './harness/case.ts';
 import { getJson, send } from './harness/client.ts';
 import { eventually, scaled } from './harness/eventually.ts';
-import { settledWorkers } from './harness/observe.ts';
+import { bytesWords, exitWords, settledWorkers, workerWords } from './harness/observe.ts';
 import type { Server } from './harness/types.ts';
 import type { Connection } from './harness/wire.ts';
 
 /** Starts a streamed response whose first chunk proves the request is in flight on a worker. */
 async function inFlight(server: Server, chunks: number, delayMs: number): Promise<Connection> {
   const connection = await send(server, { target: `/stream?chunks=${chunks}&bytes=4&delay=${delayMs}` });
-  await eventually(() => connection.pending.includes('0000'), { within: 5000, what: 'the first streamed chunk' });
+  await eventually(() => connection.pending.includes('0000'), { within: 5000, what: 'the first streamed chunk', seen: () => bytesWords(connection.pending) });
   return connection;
 }
 
@@ -47,8 +47,8 @@ export default defineGroup({
         await server.signal(server.masterPid, 'SIGTERM');
         const response = await connection.readResponse({ timeoutMs: 8000 });
         checkEqual(response.body.toString(), '000011112222', 'the streamed body of the in-flight request');
-        await eventually(() => refused(server), { within: 5000, what: 'new connections to be refused' });
-        const status = await eventually(() => server.exitStatus(), { within: 5000, what: 'the master to exit' });
+        await eventually(() => refused(server), { within: 5000, what: 'new connections to be refused', seen: () => 'new connections were still accepted' });
+        const status = await eventually(() => server.exitStatus(), { within: 5000, what: 'the master to exit', seen: () => exitWords(server) });
         checkEqual(status, { code: 0, signal: null }, 'the master\'s exit status');
       },
     },
@@ -69,7 +69,7 @@ export default defineGroup({
         t.evidence('cut', { closed, cutAfter });
         check(closed !== 'open', `the in-flight request was still open ${cutAfter} ms after TERM`);
         checkBetween(cutAfter, gracefulTimeout * 1000 - 500, scaled(gracefulTimeout * 1000 + 3000), 'ms from TERM to the cut');
-        await eventually(() => server.exitStatus(), { within: 3000, what: 'the master to exit' });
+        await eventually(() => server.exitStatus(), { within: 3000, what: 'the master to exit', seen: () => exitWords(server) });
       },
     },
     {
@@ -85,7 +85,7 @@ export default defineGroup({
           const connection = await inFlight(server, 3, 10_000);
           const workers = await server.workers();
           await server.signal(server.masterPid, signal);
-          await eventually(() => server.exitStatus(), { within: 2000, what: `the master to exit after ${signal}` });
+          await eventually(() => server.exitStatus(), { within: 2000, what: `the master to exit after ${signal}`, seen: () => exitWords(server) });
           for (const pid of workers) check(!(await server.alive(pid)), `worker ${pid} outlived the master after ${signal}`);
           connection.destroy();
         }
@@ -113,6 +113,7 @@ export default defineGroup({
         await eventually(async () => (await server.workers()).length === 1 && (await getJson(server, '/pid')), {
           within: 3000,
           what: 'one worker still serving after a TTOU at one worker',
+          seen: async () => workerWords(await server.workers()),
         });
         await settledWorkers(server, 1, 1000);
       },
@@ -132,7 +133,7 @@ export default defineGroup({
             const now = await server.workers();
             return now.length === 2 && now.every((p) => !before.includes(p));
           },
-          { within: 10_000, what: 'two new workers and none of the old' },
+          { within: 10_000, what: 'two new workers and none of the old', seen: async () => `${workerWords(await server.workers())}; the old ones were ${before.join(', ')}` },
         );
         check(server.exitStatus() === null, 'the master exited on HUP');
         const { ppid } = await getJson<{ ppid: number }>(server, '/pid');

@@ -6,7 +6,7 @@ import { wsgiPath } from '../spec/gateway.ts';
 import { capacity } from '../spec/concurrency.ts';
 import { parseStat } from '../conformance/drivers/proc.ts';
 import { Connection, formatRequest } from '../spec/harness/wire.ts';
-import { eventually, TimedOut } from '../spec/harness/eventually.ts';
+import { eventually, holds, TimedOut } from '../spec/harness/eventually.ts';
 
 describe('peakOverlap', () => {
   test('counts the most intervals open at one instant; touching ones do not overlap', () => {
@@ -54,6 +54,20 @@ describe('eventually', () => {
     let n = 0;
     expect(await eventually(() => ++n >= 3 && n, { within: 1000, every: 1, what: 'three' })).toBe(3);
     await expect(eventually(() => false, { within: 30, every: 5, what: 'never' })).rejects.toThrow(TimedOut);
+  });
+  test('a timeout says what was observed, never "last seen: false"', async () => {
+    await expect(eventually(() => false, { within: 20, every: 5, what: 'two workers' })).rejects.toThrow(/^expected two workers within 20 ms; last seen: the condition never held$/);
+    await expect(eventually(() => null, { within: 20, every: 5, what: 'the master to exit', seen: () => 'the master (pid 7) is still running' })).rejects.toThrow(
+      /; last seen: the master \(pid 7\) is still running$/,
+    );
+    await expect(eventually(() => Promise.reject(new Error('ECONNREFUSED')), { within: 20, every: 5, what: 'a connection' })).rejects.toThrow(/last seen: ECONNREFUSED$/);
+    await expect(eventually(() => false, { within: 20, every: 5, what: 'x', seen: () => ({ workers: [1, 2, 3] }) })).rejects.toThrow(/last seen: \{"workers":\[1,2,3\]\}$/);
+  });
+  test('holds says when the condition stopped and what was observed then', async () => {
+    let n = 0;
+    await expect(holds(() => ++n < 3, { within: 1000, every: 1, what: 'the count at 3', seen: () => '4 worker(s)' })).rejects.toThrow(
+      /^expected the count at 3 to hold for 1000 ms; it stopped holding after \d+ ms: 4 worker\(s\)$/,
+    );
   });
 });
 

@@ -24,11 +24,13 @@ describe.concurrent('mutants are caught', () => {
         (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
       );
       expect(fs.existsSync(report), `no report; conform said:\n${outcome.out}`).toBe(true);
-      const results: Array<{ id: string; class: string; status: string; message: string }> = JSON.parse(fs.readFileSync(report, 'utf8')).results;
+      const results: Array<{ id: string; class: string; status: string; message: string; evidence: Record<string, unknown> }> = JSON.parse(fs.readFileSync(report, 'utf8')).results;
       for (const [id, cls] of mutant.fails) {
         const result = results.find((r) => r.id === id && r.class === cls);
         expect(result, `${id} [${cls}] did not run:\n${outcome.out}`).toBeDefined();
         expect(result!.status, `${id} [${cls}]: ${result!.message}`).toBe('fail');
+        // Every failure carries the server's log around it, shared servers included.
+        expect(Object.keys(result!.evidence).filter((k) => /^(server|shared)\d+\.logs$/.test(k)), `${id} [${cls}] evidence`).not.toEqual([]);
       }
       expect(outcome.code).toBe(1);
       fs.rmSync(dir, { recursive: true, force: true });

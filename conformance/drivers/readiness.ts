@@ -46,10 +46,10 @@ export async function waitReady(server: Server, target: Target): Promise<string 
         if (loading.length > 0) return (state = `worker(s) ${loading.join(', ')} have not printed "conform-probe: loaded pid=N" yet`), false;
         return 'ready';
       },
-      { within: readiness.timeoutMs ?? 15_000, every: 25, what: `the target to accept on ${server.host}:${server.port} with ${want} loaded worker(s)` },
+      { within: readiness.timeoutMs ?? 15_000, every: 25, what: `the target to accept on ${server.host}:${server.port} with ${want} loaded worker(s)`, seen: () => state },
     );
     return outcome === 'ready' ? undefined : `the master exited (${JSON.stringify(server.exitStatus())}) before it was ready`;
   } catch (error) {
-    return `${(error as Error).message} (last seen: ${state})`;
+    return (error as Error).message;
   }
 }

@@ -22,6 +22,26 @@ export interface PollOptions {
   every?: number;
   /** What was awaited, for the failure message. */
   what: string;
+  /**
+   * What was observed instead, for the failure message (called once, at the deadline): a probe
+   * that answers true/false says nothing by its last value, so the case says what it saw.
+   */
+  seen?: () => unknown | Promise<unknown>;
+}
+
+/** A last observation in words: a message, a string as is, other values as JSON. */
+async function describeSeen(last: unknown, seen?: PollOptions['seen']): Promise<string> {
+  if (seen) {
+    try {
+      const value = await seen();
+      return typeof value === 'string' ? value : JSON.stringify(value);
+    } catch (error) {
+      return `(could not observe: ${(error as Error).message})`;
+    }
+  }
+  if (last instanceof Error) return last.message;
+  if (last === false || last === null || last === undefined || last === '') return 'the condition never held';
+  return JSON.stringify(last);
 }
 
 export class TimedOut extends Error {
@@ -34,7 +54,7 @@ export class TimedOut extends Error {
  */
 export async function eventually<T>(
   probe: () => T | Promise<T>,
-  { within, every = 20, what }: PollOptions,
+  { within, every = 20, what, seen }: PollOptions,
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + scaled(within);
   let last: unknown;
@@ -47,8 +67,7 @@ export async function eventually<T>(
       last = error;
     }
     if (Date.now() >= deadline) {
-      const seen = last instanceof Error ? last.message : JSON.stringify(last);
-      throw new TimedOut(`expected ${what} within ${scaled(within)} ms; last seen: ${seen}`);
+      throw new TimedOut(`expected ${what} within ${scaled(within)} ms; last seen: ${await describeSeen(last, seen)}`);
     }
     await pause(every);
   }
@@ -57,11 +76,15 @@ export async function eventually<T>(
 /** The opposite question: `probe` stays truthy for the whole window, else TimedOut. */
 export async function holds(
   probe: () => unknown | Promise<unknown>,
-  { within, every = 50, what }: PollOptions,
+  { within, every = 50, what, seen }: PollOptions,
 ): Promise<void> {
-  const deadline = Date.now() + scaled(within);
+  const started = Date.now();
+  const deadline = started + scaled(within);
   while (Date.now() < deadline) {
-    if (!(await probe())) throw new TimedOut(`expected ${what} to hold for ${scaled(within)} ms`);
+    if (!(await probe())) {
+      const after = `it stopped holding after ${Date.now() - started} ms`;
+      throw new TimedOut(`expected ${what} to hold for ${scaled(within)} ms; ${seen ? `${after}: ${await describeSeen(undefined, seen)}` : after}`);
+    }
     await pause(every);
   }
 }

@@ -4,27 +4,49 @@ import type { Server } from './types.ts';
 
 /** Waits until exactly `n` workers are alive; returns their pids (oldest first). */
 export async function settledWorkers(server: Server, n: number, within = 5000): Promise<number[]> {
+  let last: number[] = [];
   return eventually(
     async (): Promise<number[] | undefined> => {
-      const pids = await server.workers();
-      return pids.length === n ? pids : undefined;
+      last = await server.workers();
+      return last.length === n ? last : undefined;
     },
-    { within, what: `exactly ${n} live worker(s)` },
+    { within, what: `exactly ${n} live worker(s)`, seen: () => workerWords(last) },
   );
 }
 
 /** Waits until `pid` no longer runs; returns the ms it took from `since`. */
 export async function goneAfter(server: Server, pid: number, since: number, within: number, what = `process ${pid} to exit`): Promise<number> {
-  await eventually(async () => !(await server.alive(pid)), { within, every: 10, what });
+  await eventually(async () => !(await server.alive(pid)), { within, every: 10, what, seen: () => `process ${pid} still running` });
   return Date.now() - since;
 }
 
 /** Waits until every pid in `pids` is gone; returns the ms from `since` until the last went. */
 export async function allGoneAfter(server: Server, pids: number[], since: number, within: number, what: string): Promise<number> {
-  await eventually(async () => (await Promise.all(pids.map((p) => server.alive(p)))).every((a) => !a), {
-    within,
-    every: 10,
-    what,
-  });
+  let running: number[] = pids;
+  await eventually(
+    async () => {
+      const alive = await Promise.all(pids.map((p) => server.alive(p)));
+      running = pids.filter((_, i) => alive[i]);
+      return running.length === 0;
+    },
+    { within, every: 10, what, seen: () => `still running: ${running.join(', ')}` },
+  );
   return Date.now() - since;
+}
+
+/** A list of workers in words, for failure messages: "3 worker(s): 101, 102, 103". */
+export function workerWords(pids: readonly number[]): string {
+  return `${pids.length} worker(s)${pids.length ? `: ${pids.join(', ')}` : ''}`;
+}
+
+/** The master's state in words, for failure messages about waiting for it to exit. */
+export function exitWords(server: Server): string {
+  const status = server.exitStatus();
+  return status ? `the master exited with ${JSON.stringify(status)}` : `the master (pid ${server.masterPid}) is still running`;
+}
+
+/** Bytes received so far in words, for failure messages about waiting on a connection. */
+export function bytesWords(bytes: Buffer): string {
+  const text = bytes.toString('latin1');
+  return `${bytes.length} byte(s) received${bytes.length ? `: ${JSON.stringify(text.length > 300 ? `${text.slice(0, 300)}...` : text)}` : ''}`;
 }
