@@ -1,38 +1,38 @@
 // The last stage of `npm test`: the kit against both targets, with every driver this machine has.
-//   engine present: reference/process, reference/container, gunicorn/container
-//   no engine:      reference/process, gunicorn/process   (CI=true refuses this: CI has an engine)
-// Then: the reference's verdicts must be the same under both drivers, no container of the kit may
-// be left in the engine, and no probe process on the host. Prints the wall time of every run.
+//   engine present: reference/process, then `conform matrix` of reference + gunicorn in containers
+//   no engine:      `conform matrix` of reference + gunicorn as processes (CI=true refuses this)
+// Then `conform report` merges every report into reports/matrix.json and reports/matrix.html; the
+// reference's verdicts must be the same under both drivers, no container of the kit may be left in
+// the engine, and no probe process on the host. Prints the wall time of every run.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { engine, engineAnswers, KIT_LABEL } from '../conformance/drivers/engine.ts';
 import { KIT_DIR } from '../conformance/manifest.ts';
+import { readRuns, type RunDoc } from '../conformance/report/document.ts';
 
 const SEED = process.env.CONFORM_SEED ?? '1569429623';
 const ci = process.env.CI === 'true';
+/** Kept after the run (git-ignored): the reports, the merged matrix JSON and its page. */
+const REPORTS = path.join(KIT_DIR, 'reports');
 
-interface Run {
-  target: 'reference' | 'gunicorn';
-  driver: 'process' | 'container';
+interface Invocation {
+  what: string;
+  args: string[];
   code?: number;
   wallS?: number;
-  report: string;
 }
 
-function conform(run: Run): Promise<number> {
-  const args = ['bin/conform.js', '--target', `fixtures/targets/${run.target}`, '--driver', run.driver, '--seed', SEED, '--report-json', run.report];
-  console.log(`\n== conform ${args.slice(1).join(' ')}`);
+function conform(args: string[]): Promise<number> {
+  console.log(`\n== conform ${args.join(' ')}`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: KIT_DIR, stdio: 'inherit' });
+    const child = spawn(process.execPath, ['bin/conform.js', ...args], { cwd: KIT_DIR, stdio: 'inherit' });
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
 }
 
-function verdicts(report: string): Map<string, string> {
-  const results: Array<{ id: string; class: string; status: string }> = JSON.parse(fs.readFileSync(report, 'utf8')).results;
-  return new Map(results.map((r) => [`${r.id} [${r.class}]`, r.status]));
+function verdicts(run: RunDoc): Map<string, string> {
+  return new Map(run.results.map((r) => [`${r.id} [${r.class}]`, r.status]));
 }
 
 /** Host processes still running the probe apps: workers a killed master left behind. */
@@ -55,30 +55,45 @@ async function main(): Promise<number> {
     console.error('conform-targets: CI=true but no Docker engine answers; .ci/run starts dockerd before the tests');
     return 2;
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-targets-'));
-  const plan: Array<Pick<Run, 'target' | 'driver'>> = hasEngine
-    ? [{ target: 'reference', driver: 'process' }, { target: 'reference', driver: 'container' }, { target: 'gunicorn', driver: 'container' }]
-    : [{ target: 'reference', driver: 'process' }, { target: 'gunicorn', driver: 'process' }];
+  fs.rmSync(REPORTS, { recursive: true, force: true });
+  const at = (name: string) => path.join(REPORTS, name);
+  const common = ['--seed', SEED];
+  const targets = ['-t', 'fixtures/targets/reference', '-t', 'fixtures/targets/gunicorn'];
+  // Both shipped targets in one `conform matrix`; with an engine, the reference with the process
+  // driver too, so that its verdicts can be compared across drivers.
+  const invocations: Invocation[] = hasEngine
+    ? [
+        { what: 'reference, process driver', args: ['--target', 'fixtures/targets/reference', '--driver', 'process', ...common, '--report-json', at('reference-process.json')] },
+        { what: 'matrix: reference + gunicorn, container driver', args: ['matrix', ...targets, '--driver', 'container', ...common, '--report-json', at('matrix-container.json')] },
+      ]
+    : [{ what: 'matrix: reference + gunicorn, process driver', args: ['matrix', ...targets, '--driver', 'process', ...common, '--report-json', at('matrix-process.json')] }];
   if (!hasEngine) console.log('conform-targets: no Docker engine answers: the container runs are skipped (CI runs them)');
-  const runs: Run[] = plan.map((p) => ({ ...p, report: path.join(dir, `${p.target}-${p.driver}.json`) }));
-  for (const run of runs) {
+  for (const invocation of invocations) {
     const started = Date.now();
-    run.code = await conform(run);
-    run.wallS = (Date.now() - started) / 1000;
+    invocation.code = await conform(invocation.args);
+    invocation.wallS = (Date.now() - started) / 1000;
   }
+  const reports = fs.existsSync(REPORTS) ? fs.readdirSync(REPORTS).filter((f) => f.endsWith('.json')).map(at) : [];
+  const merged = await conform(['report', ...reports, '--html', at('matrix.html'), '--report-json', at('matrix.json')]);
 
   const problems: string[] = [];
-  console.log('\nconform-targets: wall time per target and driver');
-  for (const run of runs) {
-    console.log(`  ${run.target.padEnd(10)} ${run.driver.padEnd(10)} exit ${run.code}  ${run.wallS!.toFixed(1)} s`);
-    if (run.code !== 0) problems.push(`${run.target}/${run.driver} exited ${run.code}`);
+  console.log('\nconform-targets: wall time per invocation and per run');
+  for (const invocation of invocations) {
+    console.log(`  exit ${invocation.code}  ${invocation.wallS!.toFixed(1)} s  ${invocation.what}`);
+    if (invocation.code !== 0) problems.push(`${invocation.what} exited ${invocation.code}`);
   }
-  const [processRun, containerRun] = [runs.find((r) => r.target === 'reference' && r.driver === 'process'), runs.find((r) => r.target === 'reference' && r.driver === 'container')];
-  if (processRun && containerRun && fs.existsSync(processRun.report) && fs.existsSync(containerRun.report)) {
-    const [a, b] = [verdicts(processRun.report), verdicts(containerRun.report)];
+  if (merged !== 0) problems.push(`conform report exited ${merged}`);
+  const runs = fs.existsSync(at('matrix.json')) ? readRuns(at('matrix.json')) : [];
+  for (const run of runs) console.log(`  ${run.target.name.padEnd(22)} ${run.target.driver.padEnd(10)} ${(run.wallMs / 1000).toFixed(1)} s, ${run.results.length} results`);
+  const reference = (driver: string) => runs.find((r) => r.target.dir === 'fixtures/targets/reference' && r.target.driver === driver);
+  const [processRun, containerRun] = [reference('process'), reference('container')];
+  if (processRun && containerRun) {
+    const [a, b] = [verdicts(processRun), verdicts(containerRun)];
     const differ = [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k));
     for (const k of differ) problems.push(`reference ${k}: process ${a.get(k)}, container ${b.get(k)}`);
     console.log(`  reference verdicts, process vs container: ${differ.length === 0 ? `identical (${a.size} results)` : `${differ.length} differ`}`);
+  } else if (hasEngine) {
+    problems.push('the reference is missing from the merged matrix under one of the drivers');
   }
   if (hasEngine) {
     const client = await engine();
@@ -89,7 +104,7 @@ async function main(): Promise<number> {
   const stray = strayProbes();
   console.log(`  probe processes left on the host: ${stray.length}`);
   problems.push(...stray.map((s) => `stray process ${s}`));
-  fs.rmSync(dir, { recursive: true, force: true });
+  console.log(`  the matrix of every run: ${at('matrix.html')}`);
   for (const p of problems) console.error(`conform-targets: ${p}`);
   return problems.length === 0 ? 0 : 1;
 }

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Ajv } from 'ajv';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { caseCatalog, caseInfo } from '../conformance/catalog.ts';
@@ -22,6 +23,14 @@ const conform = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
   );
+
+/** Every document the kit writes validates against the schema it ships for other tools. */
+const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(fs.readFileSync(path.join(KIT_DIR, 'conformance', 'report.schema.json'), 'utf8')));
+function readValid(file: string) {
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  expect(validate(doc), `${file}: ${JSON.stringify(validate.errors?.slice(0, 3))}`).toBe(true);
+  return doc;
+}
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-reports-'));
 const at = (name: string) => path.join(dir, name);
@@ -73,7 +82,7 @@ describe('comparing runs', () => {
 
   test('a run writes its report into a directory it had to create', () => {
     expect(healthy.code, healthy.out).toBe(0);
-    const doc = JSON.parse(fs.readFileSync(at('nested/dir/healthy.json'), 'utf8'));
+    const doc = readValid(at('nested/dir/healthy.json'));
     expect(doc.results.map((r: { status: string }) => r.status)).toEqual(['pass', 'pass']);
     expect(doc.results[0].replay).toMatch(/^npx conform --target \S+ --driver process --class sync --only \S+ --seed 7$/);
     expect(doc.cases[ID].location).toBe(caseInfo(ID)!.location);
@@ -90,6 +99,7 @@ describe('comparing runs', () => {
     expect(out).toMatch(/1 worse, 0 fixed, 0 changed, 0 added, 0 removed: a regression/);
     const [file, line] = caseInfo(ID)!.location.split(':');
     expect(out).toMatch(new RegExp(`^::error file=${file},line=${line},title=prefork \\(reference\\)%3A prefork.worker-count \\[sync\\] fail::`, 'm'));
+    readValid(at('broken.json'));
     expect(fs.readFileSync(summary, 'utf8')).toMatch(/\| fail \| `prefork.worker-count` \| sync \| MUST \|/);
     expect(fs.readFileSync(at('junit/broken.xml'), 'utf8')).toMatch(/failures="1"/);
   }, 60_000);
@@ -146,7 +156,7 @@ describe('conform matrix and its page', () => {
 
   test('runs every target and writes one JSON with a run per target; exit 1 for the broken one', () => {
     expect(matrix.code, matrix.out).toBe(1);
-    const doc = JSON.parse(fs.readFileSync(at('page/matrix.json'), 'utf8'));
+    const doc = readValid(at('page/matrix.json'));
     expect(doc.kind).toBe('matrix');
     expect(doc.runs).toHaveLength(2);
     expect(doc.runs.map((r: { summary: { fail: number } }) => r.summary.fail)).toEqual([0, 2]);
@@ -162,7 +172,7 @@ describe('conform matrix and its page', () => {
     fs.writeFileSync(at('one.json'), JSON.stringify(one));
     const { code, out } = await conform(['report', at('one.json'), at('shard1.json'), at('shard2.json'), '--report-json', at('merged.json'), '--html', at('merged.html')]);
     expect(code, out).toBe(0);
-    const merged = JSON.parse(fs.readFileSync(at('merged.json'), 'utf8'));
+    const merged = readValid(at('merged.json'));
     const key = (r: { id: string; class: string; status: string }) => `${r.id} [${r.class}] ${r.status}`;
     expect(merged.runs[1].results.map(key).sort()).toEqual(two.results.map(key).sort());
     expect(merged.runs[1].summary).toEqual(two.summary);
