@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { GROUPS } from '../spec/index.ts';
 import { SPEC_VERSION } from '../spec/version.ts';
 import { HarnessError } from '../spec/harness/types.ts';
-import { caseInfo } from './catalog.ts';
+import { caseCatalog, caseInfo, groupCatalog } from './catalog.ts';
 import { diffReports } from './commands/diff.ts';
 import { updateExpectationsFile } from './commands/expectations.ts';
 import { runMatrix } from './commands/matrix.ts';
@@ -41,23 +41,23 @@ function listCases(): void {
 }
 
 function explain(id: string): number {
-  for (const group of GROUPS) {
-    const c = group.cases.find((x) => x.id === id);
-    if (!c) continue;
+  const c = caseInfo(id);
+  if (c) {
+    const group = groupCatalog().find((g) => g.name === c.group);
     console.log(
       [
         `${c.id}  (${c.level})`,
         `  requirement:  ${c.requirement}`,
         `  source:       ${c.source}`,
-        `  classes:      ${(c.classes ?? ['sync', 'gthread', 'async']).join(', ')}`,
-        `  needs:        ${(c.needs ?? []).join(', ') || 'nothing beyond the probe app'}`,
-        `  group:        ${group.name}: ${group.summary}`,
-        `  check:        ${caseInfo(c.id)?.location ?? `spec/${group.name}.ts`}`,
+        `  classes:      ${c.classes.join(', ')}`,
+        `  needs:        ${c.needs.join(', ') || 'nothing beyond the probe app'}`,
+        `  group:        ${c.group}: ${group?.summary ?? ''}`,
+        `  check:        ${c.location}`,
       ].join('\n'),
     );
     return 0;
   }
-  const near = GROUPS.flatMap((g) => g.cases.map((c) => c.id)).filter((x) => x.includes(id.split('.').pop() ?? id));
+  const near = caseCatalog().map((x) => x.id).filter((x) => x.includes(id.split('.').pop() ?? id));
   console.error(`conform: no case with id ${id}${near.length ? `; did you mean ${near.slice(0, 5).join(', ')}?` : ''}`);
   return 2;
 }
