@@ -10,9 +10,10 @@ import { diffReports } from './commands/diff.ts';
 import { updateExpectationsFile } from './commands/expectations.ts';
 import { runMatrix } from './commands/matrix.ts';
 import { buildReport } from './commands/report.ts';
-import { KIT_DIR, ManifestError } from './manifest.ts';
+import { KIT_DIR, loadTarget, ManifestError } from './manifest.ts';
+import { planText } from './plan.ts';
 import { KIT, mergeRuns, prepareOutput, readRuns, ReportError } from './report/document.ts';
-import { runSession } from './session.ts';
+import { runSession, sessionPlan } from './session.ts';
 
 const positiveNumber = (value: string) => {
   const n = Number(value);
@@ -73,6 +74,7 @@ function runOptions(command: Command): Command {
     .option('--class <labels>', 'classes to run, comma-separated (default: sync, gthread, async as the target declares them; extra classes such as eventlet by name)', list)
     .option('--only <globs>', 'run only case ids matching these globs, e.g. "lifecycle.*,http.keepalive"', list)
     .option('--skip <globs>', 'skip case ids matching these globs', list)
+    .option('--shard <i/n>', 'run only the i-th of n stable parts of the plan (a CI matrix splits one suite; conform report merges the parts)')
     .option('--timeout-multiplier <n>', 'scale every time bound (slow machines: 2)', positiveNumber, Number(process.env.CONFORM_TIMEOUT_MULTIPLIER ?? 1))
     .option('--seed <n>', 'seed for property tests (printed on every run; reuse it to replay)', integer)
     .option('--repeat <n>', 'run everything n times and report verdicts that changed', positiveInteger, 1)
@@ -100,7 +102,7 @@ export async function main(argv: string[]): Promise<number> {
     // Root options only before a subcommand: `matrix --target` is matrix's own.
     .enablePositionalOptions()
     .option('-t, --target <dir>', 'target directory holding conform.json (default: the reference server, fixtures/targets/reference)')
-    .option('--list', 'list every case of the spec (id, level, classes, requirement) and exit')
+    .option('--list', 'list every case of the spec (id, level, classes, requirement) and exit; with --target, the plan: each (case, class) the run would execute')
     .option('--report-json <file>', 'write the JSON report here (its directory is created)')
     .option('--junit <file>', 'write a JUnit XML report here (its directory is created)')
     .option('--baseline <report.json>', 'compare with a saved report: exit 1 only for what got worse (a CI gate before zero failures)');
@@ -123,7 +125,8 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride();
   program.action(() => {
     const opts = program.opts();
-    if (opts.list) return void (work = () => (listCases(), 0));
+    if (opts.list && !opts.target) return void (work = () => (listCases(), 0));
+    if (opts.list) return void (work = () => (console.log(planText(sessionPlan(loadTarget(opts.target), opts))), 0));
     // The embedded default: the reference server, which needs nothing but Node.
     opts.target ??= path.join(KIT_DIR, 'fixtures', 'targets', 'reference');
     if (opts.reportJson) prepareOutput(opts.reportJson, '--report-json');

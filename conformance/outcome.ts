@@ -1,7 +1,8 @@
 // The plain data that crosses from a vitest worker to the runner: one per case and class.
 import type { Capability, Level } from '../spec/harness/types.ts';
 import type { ContainerRunContext } from './drivers/container-context.ts';
-import type { RunClass, Target } from './manifest.ts';
+import type { Target } from './manifest.ts';
+import type { Plan } from './plan.ts';
 
 /** What happened, before levels and expectations turn it into a status. */
 export type Outcome = 'pass' | 'violation' | 'error' | 'unsupported';
@@ -19,9 +20,8 @@ export interface CaseMeta {
 /** What the runner hands every vitest worker through provide()/inject(). */
 export interface RunContext {
   target: Target;
-  classes: RunClass[];
-  only: string[];
-  skip: string[];
+  /** What to run: a worker registers exactly these (case, class) pairs of its group. */
+  plan: Plan;
   seed: number;
   timeoutMultiplier: number;
   /** The driver every case of this run uses: `auto` is resolved before the run starts. */

@@ -7,8 +7,8 @@ import { HarnessError, type Driver, type Server, type ServerConfig } from '../sp
 import { ContainerDriver } from './drivers/container.ts';
 import { ProcessDriver } from './drivers/process.ts';
 import type { RunClass } from './manifest.ts';
-import { missingCapabilities, type CaseMeta, type Outcome } from './outcome.ts';
-import { selected } from './select.ts';
+import type { CaseMeta, Outcome } from './outcome.ts';
+import type { PlannedRun } from './plan.ts';
 
 const STARTUP_SLACK_MS = 20_000;
 /** The most of a server's log a failure carries, and how much of a shared one from before the case. */
@@ -32,7 +32,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-function registerClass(group: SpecGroup, runClass: RunClass): void {
+function registerClass(group: SpecGroup, runClass: RunClass, planned: PlannedRun[]): void {
   const context = inject('conform');
   const driver: Driver =
     context.driver === 'container' && context.container
@@ -46,9 +46,9 @@ function registerClass(group: SpecGroup, runClass: RunClass): void {
     liveDrivers.delete(driver);
   });
 
-  for (const spec of group.cases) {
-    if (spec.classes && !spec.classes.includes(runClass.kind)) continue;
-    if (!selected(spec.id, context.only, context.skip)) continue;
+  for (const entry of planned) {
+    const spec = group.cases.find((c) => c.id === entry.id);
+    if (!spec) throw new HarnessError(`the plan names ${entry.id}, which group ${group.name} does not define`);
     const name = `${spec.id} [${runClass.label}]`;
     const budget = scaled(spec.budgetMs ?? 30_000) + scaled(STARTUP_SLACK_MS);
     test(name, { timeout: budget }, async ({ task, skip }) => {
@@ -62,10 +62,9 @@ function registerClass(group: SpecGroup, runClass: RunClass): void {
         seed: context.seed,
       };
       task.meta.conform = meta;
-      const missing = missingCapabilities(context.target, spec.needs);
-      if (missing.length > 0) {
+      if (entry.missing.length > 0) {
         meta.outcome = 'unsupported';
-        meta.message = `the target does not declare ${missing.join(', ')}`;
+        meta.message = `the target does not declare ${entry.missing.join(', ')}`;
         skip(meta.message);
         return;
       }
@@ -146,5 +145,8 @@ function plain(value: unknown): unknown {
 export function registerGroup(group: SpecGroup): void {
   const context = inject('conform');
   setTimeoutMultiplier(context.timeoutMultiplier);
-  for (const runClass of context.classes) registerClass(group, runClass);
+  for (const runClass of context.plan.classes) {
+    const planned = context.plan.runs.filter((r) => r.group === group.name && r.label === runClass.label);
+    if (planned.length > 0) registerClass(group, runClass, planned);
+  }
 }

@@ -4,20 +4,16 @@ import path from 'node:path';
 import { createVitest } from 'vitest/node';
 import type { TestCase, TestModule } from 'vitest/node';
 import type { Reporter } from 'vitest/reporters';
-import { GROUPS } from '../spec/index.ts';
-import { HarnessError } from '../spec/harness/types.ts';
 import { loadExpectations, type Expectation } from './expectations.ts';
-import { KIT_DIR, runClasses, type RunClass, type Target } from './manifest.ts';
+import { KIT_DIR, type RunClass, type Target } from './manifest.ts';
 import type { ContainerRunContext } from './drivers/container-context.ts';
 import type { DriverName, RunContext } from './outcome.ts';
-import { selected } from './select.ts';
+import { makePlan, planGroups, type Plan } from './plan.ts';
 import { judge, staleExpectations, summarize, type CaseResult, type Summary } from './verdict.ts';
 
 export interface RunOptions {
   target: Target;
-  classes?: string[];
-  only: string[];
-  skip: string[];
+  plan: Plan;
   seed: number;
   timeoutMultiplier: number;
   jobs: number;
@@ -39,22 +35,14 @@ export interface RunReport {
 
 /** The (case, class) pairs a target can have at all, for stale-expectation detection. */
 function knownPairs(target: Target): Array<{ id: string; label: string }> {
-  const all = runClasses(target.manifest, [
-    ...Object.keys(target.manifest.classes),
-    ...Object.keys(target.manifest.extraClasses ?? {}),
-  ]);
-  return GROUPS.flatMap((g) => g.cases).flatMap((c) =>
-    all.filter((rc) => !c.classes || c.classes.includes(rc.kind)).map((rc) => ({ id: c.id, label: rc.label })),
-  );
+  const every = [...Object.keys(target.manifest.classes), ...Object.keys(target.manifest.extraClasses ?? {})];
+  return makePlan(target, { classes: every, only: [], skip: [] }).runs.map((r) => ({ id: r.id, label: r.label }));
 }
 
 export async function run(options: RunOptions): Promise<RunReport> {
   const started = Date.now();
-  const classes = runClasses(options.target.manifest, options.classes);
+  const { plan } = options;
   const { entries: expectations } = loadExpectations(options.target);
-  const groups = GROUPS.filter((g) =>
-    g.cases.some((c) => selected(c.id, options.only, options.skip) && classes.some((rc) => !c.classes || c.classes.includes(rc.kind))),
-  );
   const results: CaseResult[] = [];
   const harnessErrors: string[] = [];
   const collector: Reporter = {
@@ -77,18 +65,15 @@ export async function run(options: RunOptions): Promise<RunReport> {
       for (const e of errors) harnessErrors.push(e.message ?? String(e));
     },
   };
-  if (groups.length === 0) throw new HarnessError('no case matches --only/--skip/--class');
   const provided: RunContext = {
     target: options.target,
-    classes,
-    only: options.only,
-    skip: options.skip,
+    plan,
     seed: options.seed,
     timeoutMultiplier: options.timeoutMultiplier,
     driver: options.driver,
     container: options.container,
   };
-  const files = groups.map((g) => `conformance/suite/${g.name}.test.ts`);
+  const files = planGroups(plan).map((g) => `conformance/suite/${g}.test.ts`);
   const ours = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
   const vitest = await createVitest('test', {
     root: KIT_DIR,
@@ -114,7 +99,7 @@ export async function run(options: RunOptions): Promise<RunReport> {
     results,
     summary: summarize(results),
     stale: staleExpectations(expectations, knownPairs(options.target)),
-    classes,
+    classes: plan.classes,
     wallMs: Date.now() - started,
     driver: options.driver,
     harnessErrors,

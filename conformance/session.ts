@@ -16,6 +16,7 @@ import { closingLines, resultLine, summaryText } from './report/terminal.ts';
 import { replayCommand, displayPath } from './report/document.ts';
 import { run, type RunReport } from './run.ts';
 import { exitCode } from './verdict.ts';
+import { makePlan, parseShard, type Plan } from './plan.ts';
 import { verdictChanges } from './repeat.ts';
 
 export interface SessionOptions {
@@ -24,6 +25,8 @@ export interface SessionOptions {
   class?: string[];
   only?: string[];
   skip?: string[];
+  /** "i/n": run only the i-th of n stable parts of the plan (conform report merges the parts). */
+  shard?: string;
   seed?: number;
   timeoutMultiplier: number;
   jobs: number;
@@ -47,12 +50,13 @@ export interface SessionResult {
 export async function runSession(opts: SessionOptions): Promise<SessionResult> {
   const target: Target = loadTarget(opts.target);
   checkSpecVersion(target, Boolean(opts.acceptSpecVersion));
+  const plan = sessionPlan(target, opts);
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   const driver = await chooseDriver(opts.driver, target);
   console.log(`conform: ${target.manifest.name} ${target.manifest.version} (${target.dir}), driver ${driver.name} (${driver.because}), seed ${seed}`);
   const interruption = new Interruption(driver);
   try {
-    const result = await rounds(opts, target, seed, driver, interruption);
+    const result = await rounds(opts, target, plan, seed, driver, interruption);
     return interruption.stopping ? { code: await interruption.stopping, interrupted: true } : result;
   } finally {
     interruption.dispose();
@@ -109,7 +113,12 @@ async function stopWorkers(): Promise<void> {
   }).catch(() => undefined);
 }
 
-async function rounds(opts: SessionOptions, target: Target, seed: number, driver: DriverChoice, interruption: Interruption): Promise<SessionResult> {
+/** The one plan of a session, from the same options `conform --list --target` prints it with. */
+export function sessionPlan(target: Target, opts: Pick<SessionOptions, 'class' | 'only' | 'skip' | 'shard'>): Plan {
+  return makePlan(target, { classes: opts.class, only: opts.only ?? [], skip: opts.skip ?? [], shard: opts.shard ? parseShard(opts.shard) : undefined });
+}
+
+async function rounds(opts: SessionOptions, target: Target, plan: Plan, seed: number, driver: DriverChoice, interruption: Interruption): Promise<SessionResult> {
   const colour = process.stdout.isTTY && !process.env.NO_COLOR;
   const reports: RunReport[] = [];
   const startedAt = new Date();
@@ -121,9 +130,7 @@ async function rounds(opts: SessionOptions, target: Target, seed: number, driver
     reports.push(
       await run({
         target,
-        classes: opts.class,
-        only: opts.only ?? [],
-        skip: opts.skip ?? [],
+        plan,
         seed,
         timeoutMultiplier: opts.timeoutMultiplier,
         jobs: opts.jobs,
@@ -136,7 +143,7 @@ async function rounds(opts: SessionOptions, target: Target, seed: number, driver
   if (interruption.stopping) return { code: 130, interrupted: true }; // incomplete: no summary, no reports
   const last = reports[reports.length - 1];
   const changes = verdictChanges(reports);
-  const doc = runDocument(last, target, { seed, strict: opts.strict, startedAt, repeat: opts.repeat, verdictChanges: changes });
+  const doc = runDocument(last, target, { seed, strict: opts.strict, startedAt, repeat: opts.repeat, verdictChanges: changes, shard: plan.shard });
   console.log(summaryText(doc, colour));
   if (opts.repeat > 1) {
     console.log(changes.length === 0 ? `\n--repeat ${opts.repeat}: no verdict changed` : `\n--repeat ${opts.repeat}: ${changes.length} verdict(s) changed:`);

@@ -218,3 +218,30 @@ describe('conform matrix and its page', () => {
     expect(problems).toEqual([]);
   }, 60_000);
 });
+
+describe('--shard', () => {
+  const selection = ['--target', REFERENCE, '--driver', 'process', '--only', 'prefork.*,http.head-no-body', '--class', 'sync', '--seed', '5'];
+  test('four shards, merged by conform report, give the results of one run', async () => {
+    const runs = await Promise.all([
+      conform([...selection, '--report-json', at('shards/whole.json')]),
+      // Two shards at a time beside the whole run: each is a small part of the plan.
+      ...[1, 2].map((i) => conform([...selection, '--shard', `${i}/4`, '--report-json', at(`shards/part${i}.json`)])),
+    ]);
+    runs.push(...(await Promise.all([3, 4].map((i) => conform([...selection, '--shard', `${i}/4`, '--report-json', at(`shards/part${i}.json`)])))));
+    for (const r of runs) expect(r.code, r.out).toBe(0);
+    const parts = [1, 2, 3, 4].map((i) => readValid(at(`shards/part${i}.json`)));
+    expect(parts.map((p) => p.shard)).toEqual(['1/4', '2/4', '3/4', '4/4']);
+    expect(parts.every((p) => p.results.length > 0)).toBe(true);
+    const merge = await conform(['report', ...[1, 2, 3, 4].map((i) => at(`shards/part${i}.json`)), '--report-json', at('shards/merged.json')]);
+    expect(merge.code, merge.out).toBe(0);
+    const [merged] = readValid(at('shards/merged.json')).runs;
+    const whole = readValid(at('shards/whole.json'));
+    const key = (r: { id: string; class: string; status: string }) => `${r.id} [${r.class}] ${r.status}`;
+    expect(merged.results.map(key).sort()).toEqual(whole.results.map(key).sort());
+    expect(merged.summary).toEqual(whole.summary);
+    expect(merged).toMatchObject({ shards: 4 });
+    expect(merged.shard).toBeUndefined();
+    const diff = await conform(['diff', at('shards/whole.json'), at('shards/merged.json')]);
+    expect(diff.out).toMatch(/0 worse, 0 fixed, 0 changed, 0 added, 0 removed/);
+  }, 120_000);
+});

@@ -47,7 +47,9 @@ export interface RunDoc {
   harnessErrors?: string[];
   repeat?: number;
   verdictChanges?: VerdictChange[];
-  /** How many shard reports were merged into this one (absent: one run). */
+  /** This run is part i of n of its plan (--shard i/n); `conform report` merges the parts. */
+  shard?: string;
+  /** How many reports were merged into this one (absent: one run). */
   shards?: number;
 }
 
@@ -88,6 +90,7 @@ export interface RunDocExtras {
   startedAt?: Date;
   repeat?: number;
   verdictChanges?: VerdictChange[];
+  shard?: { index: number; count: number };
 }
 
 export function runDocument(report: RunReport, target: Target, extras: RunDocExtras): RunDoc {
@@ -126,6 +129,7 @@ export function runDocument(report: RunReport, target: Target, extras: RunDocExt
     cases,
     stale: report.stale,
     harnessErrors: report.harnessErrors,
+    ...(extras.shard ? { shard: `${extras.shard.index}/${extras.shard.count}` } : {}),
     ...(extras.repeat && extras.repeat > 1 ? { repeat: extras.repeat, verdictChanges: extras.verdictChanges ?? [] } : {}),
   };
 }
@@ -218,6 +222,7 @@ export function mergeRuns(runs: RunDoc[]): { runs: RunDoc[]; duplicates: string[
     into.stale = [...(into.stale ?? []), ...(run.stale ?? []).filter((s) => !into.stale?.some((t) => t.id === s.id && t.class === s.class))];
     into.harnessErrors = [...(into.harnessErrors ?? []), ...(run.harnessErrors ?? [])];
     into.shards = (into.shards ?? 1) + (run.shards ?? 1);
+    delete into.shard; // the merge is the whole, no longer part i of n
   }
   for (const run of merged.values()) run.summary = summarize(run.results);
   return { runs: [...merged.values()], duplicates };

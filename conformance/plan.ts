@@ -1,0 +1,84 @@
+// The plan: the (case, class) pairs a run executes, computed once from the target, the classes,
+// --only/--skip and --shard. The runner loads the groups it names, every vitest worker registers
+// exactly its entries (it never selects again), and `--list --target` prints it.
+import { caseCatalog, type CaseInfo } from './catalog.ts';
+import { runClasses, type RunClass, type Target } from './manifest.ts';
+import { missingCapabilities } from './outcome.ts';
+import { selected } from './select.ts';
+import type { Capability } from '../spec/harness/types.ts';
+import { HarnessError } from '../spec/harness/types.ts';
+
+export interface Shard {
+  index: number; // 1-based
+  count: number;
+}
+
+export interface PlannedRun {
+  id: string;
+  group: string;
+  label: string;
+  level: string;
+  /** Capabilities the case needs that the target does not declare: it is reported unsupported. */
+  missing: Capability[];
+}
+
+export interface Plan {
+  classes: RunClass[];
+  runs: PlannedRun[];
+  shard?: Shard;
+}
+
+export interface Selection {
+  classes?: string[];
+  only: string[];
+  skip: string[];
+  shard?: Shard;
+}
+
+/** "2/4" -> {index: 2, count: 4}; anything else is refused with the form it takes. */
+export function parseShard(text: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const [index, count] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+  if (!match || count < 1 || index < 1 || index > count) throw new HarnessError(`--shard ${text}: expected i/n with 1 <= i <= n, e.g. 1/4`);
+  return { index, count };
+}
+
+const applies = (c: CaseInfo, rc: RunClass) => c.classes.includes(rc.kind);
+
+export function makePlan(target: Target, selection: Selection): Plan {
+  const classes = runClasses(target.manifest, selection.classes);
+  const all: PlannedRun[] = caseCatalog()
+    .filter((c) => selected(c.id, selection.only, selection.skip))
+    .flatMap((c) =>
+      classes
+        .filter((rc) => applies(c, rc))
+        .map((rc) => ({ id: c.id, group: c.group, label: rc.label, level: c.level, missing: missingCapabilities(target, c.needs as Capability[]) })),
+    );
+  if (all.length === 0) throw new HarnessError(`no case matches --only/--skip/--class${nearest(selection.only)}`);
+  // Shards deal the plan out like cards, in spec order: each gets a share of every group (the
+  // slow lifecycle cases included), and the same selection always gives the same shards.
+  const runs = selection.shard ? all.filter((_, i) => i % selection.shard!.count === selection.shard!.index - 1) : all;
+  return { classes, runs, ...(selection.shard ? { shard: selection.shard } : {}) };
+}
+
+/** For a selection that matched nothing: the group names and ids nearest to what was asked. */
+function nearest(only: string[]): string {
+  const catalog = caseCatalog();
+  const groups = [...new Set(catalog.map((c) => c.group))];
+  const hints = only.flatMap((glob) => {
+    const word = glob.replace(/[*?]/g, '').replace(/\.$/, '');
+    if (groups.includes(word)) return [`"${word}.*" (a group needs ".*")`];
+    return catalog.filter((c) => word && c.id.includes(word.split('.').pop()!)).slice(0, 3).map((c) => c.id);
+  });
+  return hints.length > 0 ? `; did you mean ${[...new Set(hints)].slice(0, 5).join(', ')}?` : '';
+}
+
+export function planGroups(plan: Plan): string[] {
+  return [...new Set(plan.runs.map((r) => r.group))];
+}
+
+export function planText(plan: Plan): string {
+  const lines = plan.runs.map((r) => `  ${`${r.id} [${r.label}]`.padEnd(58)} ${r.level.padEnd(6)} ${r.missing.length ? `unsupported: needs ${r.missing.join(', ')}` : ''}`.trimEnd());
+  const shard = plan.shard ? `, shard ${plan.shard.index}/${plan.shard.count}` : '';
+  return `${lines.join('\n')}\n\n${plan.runs.length} runs in ${planGroups(plan).length} groups, classes ${plan.classes.map((c) => c.label).join(', ')}${shard}`;
+}
