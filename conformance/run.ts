@@ -49,7 +49,9 @@ export async function run(options: RunOptions): Promise<RunReport> {
     onTestCaseResult(testCase: TestCase) {
       const meta = testCase.meta().conform;
       if (!meta) return;
-      const result = judge(meta, testCase.diagnostic()?.duration ?? 0, expectations);
+      const diagnostic = testCase.diagnostic();
+      const result = judge(meta, diagnostic?.duration ?? 0, expectations);
+      if (diagnostic) result.startedAt = Math.round(diagnostic.startTime);
       if (testCase.result().state === 'failed' && meta.outcome === 'pass') {
         // vitest failed the test outside the case body (its own timeout): that is a harness miss.
         result.status = 'error';

@@ -9,11 +9,10 @@ import { isAlive, liveChildren } from './drivers/proc.ts';
 import { eventually } from '../spec/harness/eventually.ts';
 import { checkSpecVersion, loadTarget, type Target } from './manifest.ts';
 import { diffRuns, diffText } from './report/diff.ts';
-import { runDocument, writeJson, type ResultDoc, type RunDoc } from './report/document.ts';
+import { displayPath, replayCommand, ReportError, runDocument, writeJson, type ResultDoc, type RunDoc } from './report/document.ts';
 import { annotations, stepSummary } from './report/github.ts';
 import { junitReport } from './report/junit.ts';
 import { closingLines, resultLine, summaryText } from './report/terminal.ts';
-import { replayCommand, displayPath } from './report/document.ts';
 import { run, type RunReport } from './run.ts';
 import { exitCode } from './verdict.ts';
 import { makePlan, parseShard, type Plan } from './plan.ts';
@@ -51,6 +50,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
   const target: Target = loadTarget(opts.target);
   checkSpecVersion(target, Boolean(opts.acceptSpecVersion));
   const plan = sessionPlan(target, opts);
+  if (opts.baseline) baselineOf(opts.baseline, target.manifest.name); // refused before the run, not after
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   const driver = await chooseDriver(opts.driver, target);
   console.log(`conform: ${target.manifest.name} ${target.manifest.version} (${target.dir}), driver ${driver.name} (${driver.because}), seed ${seed}`);
@@ -154,7 +154,7 @@ async function rounds(opts: SessionOptions, target: Target, plan: Plan, seed: nu
   let code = Math.max(...reports.map((r) => exitCode(r.summary, opts.strict)));
   if (opts.baseline) {
     // Gate on "no regression": misses the baseline already had do not fail the run.
-    const diff = diffRuns(opts.baseline.runs, [doc]);
+    const diff = diffRuns([baselineOf(opts.baseline, target.manifest.name, driver.name)], [doc]);
     console.log(`\n${diffText(diff, { old: opts.baseline.file, new: 'this run' })}`);
     const errors = doc.results.some((r: ResultDoc) => r.status === 'error');
     code = errors ? 2 : diff.worse.length > 0 ? 1 : 0;
@@ -163,6 +163,18 @@ async function rounds(opts: SessionOptions, target: Target, plan: Plan, seed: nu
   if (changes.length > 0) code = Math.max(code, 1);
   for (const line of closingLines(doc.summary, Boolean(opts.strict))) console.log(line);
   return { code, doc, interrupted: false };
+}
+
+/**
+ * The run of a saved report (a run or a matrix) to compare with: the same target, under the same
+ * driver when the report has it under several.
+ */
+function baselineOf(baseline: { file: string; runs: RunDoc[] }, name: string, driver?: string): RunDoc {
+  const same = baseline.runs.filter((r) => r.target.name === name);
+  if (same.length === 0) {
+    throw new ReportError(`--baseline ${baseline.file} has no run of "${name}" (it has ${baseline.runs.map((r) => `"${r.target.name}"`).join(', ') || 'none'})`);
+  }
+  return same.find((r) => r.target.driver === driver) ?? same[0];
 }
 
 function writeOutputs(opts: SessionOptions, doc: RunDoc): void {

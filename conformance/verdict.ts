@@ -16,6 +16,8 @@ export interface CaseResult {
   evidence: Record<string, unknown>;
   expectation?: Expectation;
   seed?: number;
+  /** When the case started (epoch ms): with durationMs, a group's wall time. */
+  startedAt?: number;
 }
 
 export function statusOf(meta: Pick<CaseMeta, 'outcome' | 'level'>, expectation?: Pick<Expectation, 'intermittent'>): Status {

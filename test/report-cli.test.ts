@@ -111,6 +111,15 @@ describe('comparing runs', () => {
     expect(code, out).toBe(0);
   }, 60_000);
 
+  test('--baseline of another target is refused before the run', async () => {
+    const other = JSON.parse(fs.readFileSync(at('broken.json'), 'utf8'));
+    fs.writeFileSync(at('other-target.json'), JSON.stringify({ ...other, target: { ...other.target, name: 'someone else' } }));
+    const { code, err, out } = await run(REFERENCE, at('unused.json'), ['--baseline', at('other-target.json')]);
+    expect(code).toBe(2);
+    expect(err).toMatch(/--baseline .*other-target.json has no run of "prefork \(reference\)" \(it has "someone else"\)/);
+    expect(out).not.toMatch(/seed/);
+  });
+
   test('conform diff exits 1 naming the regression, 0 the other way round', async () => {
     const worse = await conform(['diff', at('nested/dir/healthy.json'), at('broken.json')]);
     expect(worse.code, worse.out).toBe(1);

@@ -244,3 +244,24 @@ describe('matrix page HTML', () => {
     expect(html).not.toMatch(/<(link|img)|src=|https?:\/\//); // self-contained: nothing to fetch
   });
 });
+
+describe('where the time went', () => {
+  test("each group's wall time spans its first start to its last end; the slowest cases come first", async () => {
+    const { timeText } = await import('../conformance/report/terminal.ts');
+    const lines = timeText([
+      result('http.a', 'sync', 'pass', { startedAt: 1000, durationMs: 2000 }),
+      result('http.b', 'sync', 'pass', { startedAt: 1500, durationMs: 4000 }),
+      result('lifecycle.c', 'sync', 'pass', { startedAt: 0, durationMs: 500 }),
+    ], 2);
+    expect(lines).toEqual([
+      '',
+      'Time by group (wall: first start to last end; cases: their durations added up):',
+      '  http         wall   4.5 s  cases   6.0 s',
+      '  lifecycle    wall   0.5 s  cases   0.5 s',
+      '',
+      'Slowest 2:',
+      '    4.0 s  http.b [sync]',
+      '    2.0 s  http.a [sync]',
+    ]);
+  });
+});

@@ -24,6 +24,8 @@ export interface ResultDoc {
   evidence: Record<string, unknown>;
   expectation?: { reason: string; link?: string; intermittent?: boolean; unreviewed?: boolean };
   seed?: number;
+  /** When the case started (epoch ms). */
+  startedAt?: number;
   /** The command that runs this (case, class) alone against the same target. */
   replay?: string;
 }
@@ -124,6 +126,7 @@ export function runDocument(report: RunReport, target: Target, extras: RunDocExt
         ? { expectation: { reason: r.expectation.reason, link: r.expectation.link, intermittent: r.expectation.intermittent, unreviewed: r.expectation.unreviewed } }
         : {}),
       seed: extras.seed,
+      ...(r.startedAt ? { startedAt: r.startedAt } : {}),
       replay: replayCommand(targetDoc, r.id, r.class, extras.seed),
     })),
     cases,

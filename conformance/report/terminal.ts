@@ -54,6 +54,7 @@ export function summaryText(run: RunDoc, colour: boolean): string {
       lines.push(`  ${group.padEnd(12)} ${level.padEnd(6)} ${counts.join(', ')}`);
     }
   }
+  lines.push(...timeText(run.results));
   const problems = run.results.filter((r) => ['fail', 'xpass', 'error', 'warn'].includes(r.status));
   if (problems.length > 0) {
     lines.push('', 'Needs attention:');
@@ -71,6 +72,24 @@ export function summaryText(run: RunDoc, colour: boolean): string {
   const shards = run.shards ? `, ${run.shards} shards merged` : '';
   lines.push('', `${total} (${run.results.length} results, classes ${run.classes.join(', ')}) in ${(run.wallMs / 1000).toFixed(1)} s wall time, driver: ${run.target.driver}${shards}`);
   return lines.join('\n');
+}
+
+/** Where the time went: each group's wall time (first start to last end) and the slowest cases. */
+export function timeText(results: ResultDoc[], slowest = 10): string[] {
+  const timed = results.filter((r) => r.startedAt !== undefined);
+  if (timed.length === 0) return [];
+  const groups = new Map<string, { from: number; to: number; busy: number }>();
+  for (const r of timed) {
+    const group = r.id.split('.')[0];
+    const g = groups.get(group) ?? { from: Infinity, to: 0, busy: 0 };
+    groups.set(group, { from: Math.min(g.from, r.startedAt!), to: Math.max(g.to, r.startedAt! + r.durationMs), busy: g.busy + r.durationMs });
+  }
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const lines = ['', 'Time by group (wall: first start to last end; cases: their durations added up):'];
+  for (const [group, g] of groups) lines.push(`  ${group.padEnd(12)} wall ${s(g.to - g.from).padStart(7)}  cases ${s(g.busy).padStart(7)}`);
+  lines.push('', `Slowest ${Math.min(slowest, timed.length)}:`);
+  for (const r of [...timed].sort((a, b) => b.durationMs - a.durationMs).slice(0, slowest)) lines.push(`  ${s(r.durationMs).padStart(7)}  ${r.id} [${r.class}]`);
+  return lines;
 }
 
 /**
