@@ -165,6 +165,7 @@ describe('conform matrix and its page', () => {
 
   test('runs every target and writes one JSON with a run per target; exit 1 for the broken one', () => {
     expect(matrix.code, matrix.out).toBe(1);
+    expect(matrix.out).not.toMatch(/^JSON report:/m); // one JSON, written once, by the matrix
     const doc = readValid(at('page/matrix.json'));
     expect(doc.kind).toBe('matrix');
     expect(doc.runs).toHaveLength(2);

@@ -18,7 +18,8 @@ export async function runMatrix(opts: MatrixOptions): Promise<number> {
   const codes: Array<{ target: string; code: number }> = [];
   for (const [index, target] of opts.targets.entries()) {
     console.log(`\n== matrix ${index + 1}/${opts.targets.length}: ${target}`);
-    const result = await runSession({ ...opts, target });
+    // The matrix writes one JSON and one page at the end; a target's session writes none of its own.
+    const result = await runSession({ ...opts, target, reportJson: undefined, junit: undefined, baseline: undefined });
     if (result.interrupted) return result.code; // incomplete: nothing is written
     codes.push({ target, code: result.code });
     if (result.doc) runs.push(result.doc);
