@@ -243,6 +243,13 @@ describe('matrix page HTML', () => {
     expect(html).toContain('(not in this version of the spec)');
     expect(html).not.toMatch(/<(link|img)|src=|https?:\/\//); // self-contained: nothing to fetch
   });
+  test('an empty cell says whether the case does not apply to the class or was not run', () => {
+    const syncOnly = caseCatalog().find((c) => c.classes.length === 1 && c.classes[0] === 'sync')!;
+    const html = matrixHtml(matrixDocument([runDoc([result('prefork.worker-count', 'gthread', 'pass')])]));
+    const row = (id: string) => html.slice(html.indexOf(`data-id="${id}"`), html.indexOf('</tr>', html.indexOf(`data-id="${id}"`)));
+    expect(row(syncOnly.id)).toContain('<td class="cell none" title="does not apply to gthread">–</td>');
+    expect(row('http.head-no-body')).toContain('<td class="cell none" title="not run">·</td>');
+  });
 });
 
 describe('where the time went', () => {

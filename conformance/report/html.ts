@@ -3,11 +3,14 @@
 // status, and a click (or Enter) opens its message, evidence, seed and replay command. The table
 // is rendered here so it reads without JavaScript; the script only filters and opens details.
 import type { CaseInfo } from '../catalog.ts';
+import type { SpecClass } from '../../spec/harness/types.ts';
 import type { MatrixDoc, ResultDoc, RunDoc } from './document.ts';
 import { STATUSES, type Status } from '../verdict.ts';
 
 const esc = (s: unknown) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+const SPEC_CLASSES: string[] = ['sync', 'gthread', 'async'];
 
 const LABEL: Record<Status, string> = { pass: 'pass', fail: 'FAIL', warn: 'warn', xfail: 'xfail', xpass: 'XPASS', unsupported: 'n/a', error: 'ERROR' };
 
@@ -37,7 +40,11 @@ function caseRow(c: CaseInfo, cols: Column[], lookup: Map<string, number>, cells
   const statuses = new Set<string>();
   const tds = cols.map((col) => {
     const index = lookup.get(`${col.run} ${c.id} ${col.label}`);
-    if (index === undefined) return `<td class="cell none" title="not run">·</td>`;
+    if (index === undefined) {
+      // A spec class the case is not written for, or a (case, class) this run did not select.
+      const inapplicable = SPEC_CLASSES.includes(col.label) && !c.classes.includes(col.label as SpecClass);
+      return inapplicable ? `<td class="cell none" title="does not apply to ${esc(col.label)}">–</td>` : `<td class="cell none" title="not run">·</td>`;
+    }
     const r = cells[index];
     statuses.add(r.status);
     const title = `${r.status}${r.message ? `: ${r.message.split('\n')[0].slice(0, 200)}` : ''}`;
@@ -67,7 +74,7 @@ export function matrixHtml(doc: MatrixDoc): string {
     .map((g) => {
       const cases = doc.cases.filter((c) => c.group === g.name);
       if (cases.length === 0) return '';
-      return `<tbody data-group="${esc(g.name)}"><tr class="group"><th colspan="${cols.length + 2}"><span class="gname">${esc(g.name)}</span> ${esc(g.summary)}</th></tr>${cases.map((c) => caseRow(c, cols, lookup, cells)).join('')}</tbody>`;
+      return `<tbody data-group="${esc(g.name)}"><tr class="group"><th colspan="${cols.length + 2}"><span class="gname">${esc(g.name)}</span> <span class="gsum">${esc(g.summary)}</span></th></tr>${cases.map((c) => caseRow(c, cols, lookup, cells)).join('')}</tbody>`;
     })
     .join('\n');
   const option = (v: string) => `<option value="${esc(v)}">${esc(v)}</option>`;
@@ -97,7 +104,7 @@ export function matrixHtml(doc: MatrixDoc): string {
 <label>search <input id="f-text" type="search" placeholder="id or words"></label>
 <span id="shown"></span>
 </form>
-<p class="legend">${STATUSES.map((s) => `<span class="cell s-${s}">${LABEL[s]}</span> ${s}`).join(' ')} <span class="cell none">·</span> not run. Click a cell for its evidence.</p>
+<p class="legend">${STATUSES.map((s) => `<span class="cell s-${s}">${LABEL[s]}</span> ${s}`).join(' ')} <span class="cell none">–</span> does not apply to the class <span class="cell none">·</span> not run. Click a cell for its evidence.</p>
 </header>
 <main>
 <table id="matrix">
@@ -141,12 +148,14 @@ th.run .name { font-size: 13px; } th.run .version { color: #5a6472; font-weight:
 th.run .meta, th.run .totals { font-weight: 400; font-size: 11px; color: #5a6472; }
 .tally { padding: 0 3px; border-radius: 3px; }
 tr.group th { text-align: left; background: #eef1f5; font-weight: 400; color: #3b4452; }
-.gname { font-weight: 700; color: #1d2430; margin-right: 6px; }
-th.id { text-align: left; font-weight: 400; max-width: 520px; }
+.gname { font-weight: 700; color: #1d2430; margin-right: 6px; vertical-align: top; }
+/* A group's summary must not widen the table: its line length is capped. */
+.gsum { display: inline-block; max-width: 70ch; font-size: 12px; }
+th.id { text-align: left; font-weight: 400; min-width: 260px; max-width: 340px; }
 th.id code { font-weight: 600; }
 .req { color: #5a6472; font-size: 12px; }
 td.level { font-size: 11px; text-align: center; } .l-MUST { font-weight: 700; }
-.cell { text-align: center; font-size: 12px; min-width: 46px; cursor: pointer; border-radius: 2px; }
+.cell { text-align: center; font-size: 12px; min-width: 46px; width: 56px; cursor: pointer; border-radius: 2px; }
 .cell.none { color: #b5bcc6; cursor: default; }
 .s-pass { background: #dcf3e1; color: #14532d; }
 .s-fail { background: #f8c9c9; color: #7f1010; font-weight: 700; }
@@ -157,7 +166,7 @@ td.level { font-size: 11px; text-align: center; } .l-MUST { font-weight: 700; }
 .s-error { background: repeating-linear-gradient(45deg, #f3b4b4, #f3b4b4 4px, #fbe1e1 4px, #fbe1e1 8px); color: #7f1010; font-weight: 700; }
 .legend .cell { display: inline-block; padding: 0 4px; cursor: default; }
 td.cell:focus, td.cell.open { outline: 2px solid #2458c6; outline-offset: -2px; }
-#details { position: fixed; top: 0; right: 0; bottom: 0; width: min(640px, 92vw); overflow: auto; background: #fff; border-left: 1px solid #c5ccd6; box-shadow: -4px 0 16px rgba(0,0,0,.12); padding: 14px 18px; z-index: 5; }
+#details { position: fixed; top: 0; right: 0; bottom: 0; width: min(600px, 92vw, max(420px, 36vw)); overflow: auto; background: #fff; border-left: 1px solid #c5ccd6; box-shadow: -4px 0 16px rgba(0,0,0,.12); padding: 14px 18px; z-index: 5; }
 #details h2 { font-size: 16px; margin: 0 30px 6px 0; word-break: break-all; }
 #details h3 { font-size: 12px; text-transform: uppercase; color: #5a6472; margin: 14px 0 4px; }
 #details pre { background: #f5f7f9; border: 1px solid #e1e5ea; padding: 8px; white-space: pre-wrap; word-break: break-word; font-size: 12px; max-height: 40vh; overflow: auto; }
