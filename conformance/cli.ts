@@ -14,6 +14,7 @@ import { KIT_DIR, loadTarget, ManifestError } from './manifest.ts';
 import { planText } from './plan.ts';
 import { KIT, mergeRuns, prepareOutput, readRuns, ReportError } from './report/document.ts';
 import { runSession, sessionPlan } from './session.ts';
+import { DRIVERS, driverNames } from './drivers/registry.ts';
 
 const positiveNumber = (value: string) => {
   const n = Number(value);
@@ -67,8 +68,8 @@ function explain(id: string): number {
 function runOptions(command: Command): Command {
   return command
     .addOption(
-      new Option('--driver <name>', 'process: local child processes; container: one Docker container per server start (needs an engine); auto: container when an engine answers, else process')
-        .choices(['auto', 'process', 'container'])
+      new Option('--driver <name>', `${DRIVERS.map((d) => `${d.name}: ${d.help}`).join('; ')}; auto: the first of ${driverNames().join(', ')} that can run here`)
+        .choices(['auto', ...driverNames()])
         .default('auto'),
     )
     .option('--class <labels>', 'classes to run, comma-separated (default: sync, gthread, async as the target declares them; extra classes such as eventlet by name)', list)

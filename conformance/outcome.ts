@@ -1,6 +1,5 @@
 // The plain data that crosses from a vitest worker to the runner: one per case and class.
 import type { Capability, Level } from '../spec/harness/types.ts';
-import type { ContainerRunContext } from './drivers/container-context.ts';
 import type { Target } from './manifest.ts';
 import type { Plan } from './plan.ts';
 
@@ -24,13 +23,11 @@ export interface RunContext {
   plan: Plan;
   seed: number;
   timeoutMultiplier: number;
-  /** The driver every case of this run uses: `auto` is resolved before the run starts. */
-  driver: DriverName;
-  /** Set when driver is `container`: the image and mounts, made once by the runner. */
-  container?: ContainerRunContext;
+  /** The driver every case of this run uses (drivers/registry.ts): `auto` is resolved before the run starts. */
+  driver: string;
+  /** What the driver prepared once for the run (plain data), handed to its create(). */
+  driverContext?: unknown;
 }
-
-export type DriverName = 'process' | 'container';
 
 export function missingCapabilities(target: Target, needs: Capability[] = []): Capability[] {
   const declared = new Set(target.manifest.capabilities ?? []);

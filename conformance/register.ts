@@ -4,8 +4,7 @@ import { afterAll, inject, test } from 'vitest';
 import { setTimeoutMultiplier, scaled } from '../spec/harness/eventually.ts';
 import { defaultConfig, type CaseContext, type SpecCase, type SpecGroup } from '../spec/harness/case.ts';
 import { HarnessError, type Driver, type Server, type ServerConfig } from '../spec/harness/types.ts';
-import { ContainerDriver } from './drivers/container.ts';
-import { ProcessDriver } from './drivers/process.ts';
+import { driverKind } from './drivers/registry.ts';
 import type { RunClass } from './manifest.ts';
 import type { CaseMeta, Outcome } from './outcome.ts';
 import type { PlannedRun } from './plan.ts';
@@ -34,10 +33,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 function registerClass(group: SpecGroup, runClass: RunClass, planned: PlannedRun[]): void {
   const context = inject('conform');
-  const driver: Driver =
-    context.driver === 'container' && context.container
-      ? new ContainerDriver(context.target, runClass, context.container)
-      : new ProcessDriver(context.target, runClass);
+  const driver: Driver = driverKind(context.driver).create(context.target, runClass, context.driverContext);
   const sharedServers = new Map<string, Promise<Server>>();
   liveDrivers.add(driver);
   afterAll(async () => {

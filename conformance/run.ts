@@ -6,8 +6,7 @@ import type { TestCase, TestModule } from 'vitest/node';
 import type { Reporter } from 'vitest/reporters';
 import { loadExpectations, type Expectation } from './expectations.ts';
 import { KIT_DIR, type RunClass, type Target } from './manifest.ts';
-import type { ContainerRunContext } from './drivers/container-context.ts';
-import type { DriverName, RunContext } from './outcome.ts';
+import type { RunContext } from './outcome.ts';
 import { makePlan, planGroups, type Plan } from './plan.ts';
 import { judge, staleExpectations, summarize, type CaseResult, type Summary } from './verdict.ts';
 
@@ -17,8 +16,8 @@ export interface RunOptions {
   seed: number;
   timeoutMultiplier: number;
   jobs: number;
-  driver: DriverName;
-  container?: ContainerRunContext;
+  driver: string;
+  driverContext?: unknown;
   onResult?: (result: CaseResult) => void;
 }
 
@@ -28,7 +27,7 @@ export interface RunReport {
   stale: Expectation[];
   classes: RunClass[];
   wallMs: number;
-  driver: DriverName;
+  driver: string;
   /** Problems vitest itself reported (a suite file that failed to load, an unhandled error). */
   harnessErrors: string[];
 }
@@ -73,7 +72,7 @@ export async function run(options: RunOptions): Promise<RunReport> {
     seed: options.seed,
     timeoutMultiplier: options.timeoutMultiplier,
     driver: options.driver,
-    container: options.container,
+    driverContext: options.driverContext,
   };
   const files = planGroups(plan).map((g) => `conformance/suite/${g}.test.ts`);
   const ours = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };

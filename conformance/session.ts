@@ -4,7 +4,7 @@
 // `conform matrix` one per target.
 import fs from 'node:fs';
 import path from 'node:path';
-import { chooseDriver, type DriverChoice, type DriverOption } from './driver-choice.ts';
+import { chooseDriver, type DriverChoice } from './drivers/registry.ts';
 import { isAlive, liveChildren } from './drivers/proc.ts';
 import { eventually } from '../spec/harness/eventually.ts';
 import { checkSpecVersion, loadTarget, type Target } from './manifest.ts';
@@ -20,7 +20,8 @@ import { verdictChanges } from './repeat.ts';
 
 export interface SessionOptions {
   target: string;
-  driver: DriverOption;
+  /** A name from the driver registry, or `auto`. */
+  driver: string;
   class?: string[];
   only?: string[];
   skip?: string[];
@@ -77,7 +78,7 @@ class Interruption {
   stopping: Promise<number> | undefined;
   private readonly handler = (signal: NodeJS.Signals) => {
     if (this.stopping) return;
-    console.error(`\nconform: ${signal}: stopping every server of this run${this.driver.name === 'container' ? ' and removing its containers' : ''}`);
+    console.error(`\nconform: ${signal}: stopping every server of this run (driver ${this.driver.name})`);
     this.stopping = stopWorkers()
       .then(() => this.driver.sweep())
       .then(
@@ -135,7 +136,7 @@ async function rounds(opts: SessionOptions, target: Target, plan: Plan, seed: nu
         timeoutMultiplier: opts.timeoutMultiplier,
         jobs: opts.jobs,
         driver: driver.name,
-        container: driver.container,
+        driverContext: driver.context,
         onResult: (r) => console.log(`${String(++done).padStart(4)} ${resultLine({ ...r, replay: replayCommand(where, r.id, r.class, seed) }, colour)}`),
       }),
     );

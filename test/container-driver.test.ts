@@ -31,7 +31,7 @@ describe('container driver without an engine', () => {
   });
   test('--driver auto falls back to the process driver and says so', async () => {
     const { code, out } = await conform(['--driver', 'auto', '--only', 'prefork.worker-count', '--class', 'sync'], NO_ENGINE);
-    expect(out).toMatch(/driver process \(auto: no Docker engine answers\)/);
+    expect(out).toMatch(/driver process \(auto: container: no Docker engine answers\)/);
     expect(out).toMatch(/driver: process/);
     expect(code).toBe(0);
   }, 60_000);

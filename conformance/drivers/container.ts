@@ -12,8 +12,11 @@ import { eventually } from '../../spec/harness/eventually.ts';
 import { HarnessError, type ExitStatus, type Server, type ServerConfig } from '../../spec/harness/types.ts';
 import type { RunClass, Target } from '../manifest.ts';
 import { ContainerShell } from './container-shell.ts';
-import { engine, KIT_LABEL, RUN_LABEL, testcontainers } from './engine.ts';
-import type { ContainerRunContext } from './container-context.ts';
+import crypto from 'node:crypto';
+import { engine, engineAnswers, KIT_LABEL, RUN_LABEL, testcontainers } from './engine.ts';
+import { containerPlan, type ContainerPlan } from './image.ts';
+import type { DriverKind } from './registry.ts';
+import { removeRunContainers } from './sweep.ts';
 import { LaunchingDriver, type Launched } from './driver-base.ts';
 import { HOST, type Launch } from './launch.ts';
 import type { StartedTestContainer } from 'testcontainers';
@@ -122,6 +125,12 @@ class ContainerServer implements Server {
   }
 }
 
+/** What the runner hands every vitest worker for this driver: the image and mounts, the run's label. */
+export interface ContainerRunContext {
+  plan: ContainerPlan;
+  runId: string;
+}
+
 export class ContainerDriver extends LaunchingDriver<ContainerServer> {
   readonly name = 'container';
 
@@ -184,3 +193,17 @@ export class ContainerDriver extends LaunchingDriver<ContainerServer> {
     return { server: started, where: ` in container ${started.id.slice(0, 12)}` };
   }
 }
+
+export const containerDriver: DriverKind = {
+  name: 'container',
+  help: 'one Docker container per server start (needs an engine; the image from the manifest\'s "container" section)',
+  available: async () => ((await engineAnswers()) ? true : 'no Docker engine answers'),
+  async prepare(target) {
+    const client = await engine(); // asked for without an engine: HarnessError, exit 2
+    const plan = await containerPlan(client, target);
+    const runId = crypto.randomUUID();
+    const context: ContainerRunContext = { plan, runId };
+    return { because: `image ${plan.image}, ${plan.source}`, context, sweep: () => removeRunContainers(client, runId) };
+  },
+  create: (target, runClass, context) => new ContainerDriver(target, runClass, context as ContainerRunContext),
+};

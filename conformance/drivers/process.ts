@@ -6,6 +6,7 @@ import { HarnessError, type ExitStatus, type Server, type ServerConfig } from '.
 import { LaunchingDriver, type Launched } from './driver-base.ts';
 import { HOST, type Launch } from './launch.ts';
 import { groupMembers, isAlive, liveChildren } from './proc.ts';
+import type { DriverKind } from './registry.ts';
 
 const LOG_LIMIT = 1 << 20; // keep the last 1 MiB of output as evidence
 
@@ -103,3 +104,11 @@ export class ProcessDriver extends LaunchingDriver<ProcessServer> {
     return { server: new ProcessServer(child, port, extraPorts, config), failed: spawnError.then((e) => e.message) };
   }
 }
+
+export const processDriver: DriverKind = {
+  name: 'process',
+  help: 'local child processes, each server in a process group of its own (needs only the target\'s command)',
+  available: async () => true,
+  prepare: async () => ({ because: '', sweep: async () => [] }),
+  create: (target, runClass) => new ProcessDriver(target, runClass),
+};
