@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { Violation } from './harness/assert.ts';
 import type { CaseContext } from './harness/case.ts';
 import { getJson } from './harness/client.ts';
-import { eventually } from './harness/eventually.ts';
+import { eventually, waitUntil } from './harness/eventually.ts';
 import { workerWords } from './harness/observe.ts';
 import type { Server } from './harness/types.ts';
 
@@ -59,8 +59,7 @@ class StallWorker implements Command {
   async run(m: Model, server: Server) {
     const pid = await pick(server, this.index);
     await server.signal(pid, 'SIGSTOP');
-    const until = Date.now() + (server.config.timeout * 1000) / 4;
-    await eventually(() => Date.now() >= until, { within: server.config.timeout * 1000, what: 'the stall window' });
+    await waitUntil(Date.now() + (server.config.timeout * 1000) / 4); // the stall window
     await server.signal(pid, 'SIGCONT');
     await converge(server, m, this.toString());
   }

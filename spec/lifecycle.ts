@@ -1,9 +1,9 @@
 // Worker lifecycle: respawn, the heartbeat that catches stuck workers, per-class timeout
 // semantics, parent-death detection and max_requests recycling.
-import { check, checkBetween } from './harness/assert.ts';
+import { check, checkBetween, checkTiming } from './harness/assert.ts';
 import { defineGroup, type CaseContext } from './harness/case.ts';
 import { getJson, request, send } from './harness/client.ts';
-import { eventually, holds, scaled } from './harness/eventually.ts';
+import { deadlineIn, eventually, holds, waitUntil } from './harness/eventually.ts';
 import { allGoneAfter, goneAfter, settledWorkers, workerWords } from './harness/observe.ts';
 import { checkProperty } from './harness/property.ts';
 import { lifecycleCommands, runModel } from './lifecycle-model.ts';
@@ -69,7 +69,7 @@ export default defineGroup({
         await server.signal(victim, 'SIGSTOP');
         const took = await goneAfter(server, victim, stoppedAt, (timeout + 3) * 1000 + 500, 'the stopped worker to be killed');
         t.evidence('killedAfterMs', took);
-        checkBetween(took, (timeout / 2) * 1000 - 100, scaled((timeout + 3) * 1000), 'ms from SIGSTOP to the kill');
+        checkTiming(took, (timeout / 2) * 1000 - 100, (timeout + 3) * 1000, 'ms from SIGSTOP to the kill');
         await settledWorkers(server, 2, 2000);
       },
     },
@@ -84,8 +84,7 @@ export default defineGroup({
         const server = await t.start({ workers: 1, timeout });
         const [worker] = await settledWorkers(server, 1);
         await server.signal(worker, 'SIGSTOP');
-        const resumeAt = Date.now() + (timeout / 4) * 1000;
-        await eventually(() => Date.now() >= resumeAt, { within: timeout * 1000, what: 'the stall window to pass' });
+        await waitUntil(Date.now() + (timeout / 4) * 1000); // the stall window
         await server.signal(worker, 'SIGCONT');
         await holds(() => server.alive(worker), { within: (timeout / 2) * 1000 + 1500, what: `worker ${worker} staying alive after SIGCONT`, seen: () => `worker ${worker} is gone` });
         const { pid } = await getJson<{ pid: number }>(server, '/pid');
@@ -160,7 +159,7 @@ export default defineGroup({
         t.evidence('ended', { outcome, endedAfter });
         check(!outcome.startsWith('status 2'), `the request completed normally (${outcome}) instead of being cut`);
         check(!outcome.includes('timed out'), `the request was still running after ${endedAfter} ms`);
-        checkBetween(endedAfter, timeout * 1000 - 200, scaled((timeout + 1.5) * 1000), 'ms until the request ended');
+        checkTiming(endedAfter, timeout * 1000 - 200, (timeout + 1.5) * 1000, 'ms until the request ended');
         await eventually(async () => !(await server.workers()).includes(worker) && (await server.workers()).length === 1, {
           within: 3000,
           what: `worker ${worker} replaced`,
@@ -313,11 +312,11 @@ export default defineGroup({
 async function recycleRuns(t: CaseContext, maxRequests: number, jitter: number): Promise<Array<[number, number]>> {
   const server = await t.start({ workers: 1, maxRequests, maxRequestsJitter: jitter });
   const runs: Array<[number, number]> = [];
-  const deadline = Date.now() + scaled(20_000);
+  const deadline = deadlineIn(20_000);
   // The deadline is the bound that matters: gevent notices max_requests only once a second and
   // serves all that comes meanwhile (over 2500 close-delimited requests a second here), so a count
   // of a few thousand can run out before the first worker leaves.
-  for (let i = 0; i < 100_000 && runs.length < 4 && Date.now() < deadline; i++) {
+  for (let i = 0; i < 100_000 && runs.length < 4 && !deadline.passed(); i++) {
     const response = await request(server, { target: '/pid', headers: [['Connection', 'close']] }, { timeoutMs: 10_000 });
     check(response.status === 200, `request ${i + 1} answered ${response.status}`);
     const pid: number = JSON.parse(response.body.toString()).pid;

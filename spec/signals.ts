@@ -1,9 +1,9 @@
 // Signals to the master: TERM graceful, INT/QUIT quick, HUP reload, TTIN/TTOU resize.
 import net from 'node:net';
-import { check, checkBetween, checkEqual } from './harness/assert.ts';
+import { check, checkEqual, checkTiming } from './harness/assert.ts';
 import { defineGroup } from './harness/case.ts';
 import { getJson, send } from './harness/client.ts';
-import { eventually, scaled } from './harness/eventually.ts';
+import { deadlineIn, eventually } from './harness/eventually.ts';
 import { bytesWords, exitWords, settledWorkers, workerWords } from './harness/observe.ts';
 import type { Server } from './harness/types.ts';
 import type { Connection } from './harness/wire.ts';
@@ -68,7 +68,7 @@ export default defineGroup({
         const cutAfter = Date.now() - termAt;
         t.evidence('cut', { closed, cutAfter });
         check(closed !== 'open', `the in-flight request was still open ${cutAfter} ms after TERM`);
-        checkBetween(cutAfter, gracefulTimeout * 1000 - 500, scaled(gracefulTimeout * 1000 + 3000), 'ms from TERM to the cut');
+        checkTiming(cutAfter, gracefulTimeout * 1000 - 500, gracefulTimeout * 1000 + 3000, 'ms from TERM to the cut');
         await eventually(() => server.exitStatus(), { within: 3000, what: 'the master to exit', seen: () => exitWords(server) });
       },
     },
@@ -151,13 +151,13 @@ export default defineGroup({
         const before = await settledWorkers(server, 2);
         await server.signal(server.masterPid, 'SIGHUP');
         let served = 0;
-        const deadline = Date.now() + scaled(8000);
+        const deadline = deadlineIn(8000);
         for (;;) {
           await getJson(server, '/pid', {}, { timeoutMs: 5000 });
           served++;
           const now = await server.workers();
           if (now.length === 2 && now.every((p) => !before.includes(p))) break;
-          check(Date.now() < deadline, 'the reload did not finish within 8 s');
+          check(!deadline.passed(), `the reload did not finish within ${deadline.ms} ms`);
         }
         t.evidence('servedDuringReload', served);
       },

@@ -71,6 +71,40 @@ describe('eventually', () => {
   });
 });
 
+describe('time bounds: one scaling rule', () => {
+  test('checkTiming scales the upper bound by the multiplier, never the lower one', async () => {
+    const { checkTiming, Violation } = await import('../spec/harness/assert.ts');
+    const { setTimeoutMultiplier } = await import('../spec/harness/eventually.ts');
+    try {
+      setTimeoutMultiplier(2);
+      expect(() => checkTiming(2500, 1000, 1500, 'ms to the kill')).not.toThrow();
+      expect(() => checkTiming(3100, 1000, 1500, 'ms to the kill')).toThrow(/ms to the kill: expected between 1000 and 3000 ms \(1500 scaled\), got 3100/);
+      expect(() => checkTiming(900, 1000, 1500, 'ms to the kill')).toThrow(Violation);
+      setTimeoutMultiplier(1);
+      expect(() => checkTiming(2500, 1000, 1500, 'ms to the kill')).toThrow(/expected between 1000 and 1500 ms, got 2500$/);
+    } finally {
+      setTimeoutMultiplier(1);
+    }
+  });
+  test('waitUntil lets time pass to a moment; deadlineIn is a scaled bound', async () => {
+    const { deadlineIn, setTimeoutMultiplier, waitUntil } = await import('../spec/harness/eventually.ts');
+    const started = Date.now();
+    await waitUntil(started + 60);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(59);
+    await waitUntil(started); // a moment already past returns at once
+    setTimeoutMultiplier(3);
+    try {
+      const deadline = deadlineIn(20);
+      expect(deadline.ms).toBe(60);
+      expect(deadline.passed()).toBe(false);
+      await waitUntil(Date.now() + 61);
+      expect(deadline.passed()).toBe(true);
+    } finally {
+      setTimeoutMultiplier(1);
+    }
+  });
+});
+
 describe('wire client', () => {
   let server: net.Server | undefined;
   afterEach(() => server?.close());

@@ -73,6 +73,22 @@ export async function eventually<T>(
   }
 }
 
+/**
+ * Lets time pass until the clock reads `at` (epoch ms): for a case that must hold a state for a
+ * while (a stopped worker's stall window). A moment the case chose, not a bound: never scaled.
+ */
+export async function waitUntil(at: number): Promise<void> {
+  const left = at - Date.now();
+  if (left > 0) await pause(left);
+}
+
+/** A deadline `ms` from now, scaled like every bound: for loops that poll by hand. */
+export function deadlineIn(ms: number): { readonly ms: number; passed(): boolean } {
+  const bound = scaled(ms);
+  const at = Date.now() + bound;
+  return { ms: bound, passed: () => Date.now() >= at };
+}
+
 /** The opposite question: `probe` stays truthy for the whole window, else TimedOut. */
 export async function holds(
   probe: () => unknown | Promise<unknown>,
