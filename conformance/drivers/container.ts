@@ -13,7 +13,7 @@ import { HarnessError, type ExitStatus, type Server, type ServerConfig } from '.
 import type { RunClass, Target } from '../manifest.ts';
 import { ContainerShell } from './container-shell.ts';
 import crypto from 'node:crypto';
-import { engine, engineAnswers, KIT_LABEL, RUN_LABEL, testcontainers } from './engine.ts';
+import { engine, engineProblem, KIT_LABEL, RUN_LABEL, testcontainers } from './engine.ts';
 import { containerPlan, type ContainerPlan } from './image.ts';
 import type { DriverKind } from './registry.ts';
 import { removeRunContainers } from './sweep.ts';
@@ -197,7 +197,7 @@ export class ContainerDriver extends LaunchingDriver<ContainerServer> {
 export const containerDriver: DriverKind = {
   name: 'container',
   help: 'one Docker container per server start (needs an engine; the image from the manifest\'s "container" section)',
-  available: async () => ((await engineAnswers()) ? true : 'no Docker engine answers'),
+  available: async () => (await engineProblem()) ?? true,
   async prepare(target) {
     const client = await engine(); // asked for without an engine: HarnessError, exit 2
     const plan = await containerPlan(client, target);

@@ -9,6 +9,11 @@ export const KIT_LABEL = 'io.conform.kit';
 export const RUN_LABEL = 'io.conform.run';
 
 type Module = typeof Testcontainers;
+
+/** testcontainers is an optional peer of the kit: this says it is not installed. */
+export class MissingTestcontainers extends HarnessError {}
+/** The version the kit is tested with (package.json's peer range names it too). */
+export const TESTCONTAINERS_VERSION = '11.14.0';
 let loaded: Promise<Module> | undefined;
 
 /**
@@ -19,7 +24,14 @@ let loaded: Promise<Module> | undefined;
 export function testcontainers(): Promise<Module> {
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
   process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
-  loaded ??= import('testcontainers');
+  loaded ??= import('testcontainers').catch((error: NodeJS.ErrnoException) => {
+    loaded = undefined;
+    if (error.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    // An optional peer: installs that only use the process driver stay small.
+    throw new MissingTestcontainers(
+      `the container driver needs the testcontainers package, which is not installed: npm i -D testcontainers@${TESTCONTAINERS_VERSION} (or use --driver process)`,
+    );
+  });
   return loaded;
 }
 
@@ -65,10 +77,15 @@ function noEngine(why: string): string {
 
 /** `auto`: the container driver when an engine answers quickly, the process driver otherwise. */
 export async function engineAnswers(): Promise<boolean> {
+  return (await engineProblem()) === undefined;
+}
+
+/** Why the container driver cannot run here, in a few words (for `--driver auto`), or undefined. */
+export async function engineProblem(): Promise<string | undefined> {
   try {
     await engine(3_000);
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (error) {
+    return error instanceof MissingTestcontainers ? 'the testcontainers package is not installed' : 'no Docker engine answers';
   }
 }

@@ -1,0 +1,71 @@
+// A stage of `npm test`: the kit as another repository gets it. `npm pack`, then in a fresh project
+// outside the kit's tree: `npm i -D <tarball>` (the README's install line, with the tarball for
+// the registry name), `npx conform --version`, `npx prefork --help`, and a run of `npx conform`
+// against a small server of that project (the kit's prefork serving a copy of the kit's fetch
+// probe) with the process driver to a report. Prints the tarball's size and file count and the
+// installed size. testcontainers is an optional peer: without it, the container driver says what
+// to install.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { KIT_DIR } from '../conformance/manifest.ts';
+
+const problems: string[] = [];
+const expect = (ok: boolean, what: string) => {
+  console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) problems.push(what);
+};
+
+function run(command: string, args: string[], cwd: string): { code: number; out: string } {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, GITHUB_ACTIONS: '' }, maxBuffer: 1 << 26 });
+  return { code: result.status ?? 1, out: `${result.stdout}${result.stderr}` };
+}
+
+const megabytes = (dir: string) => Number(execFileSync('du', ['-sk', dir], { encoding: 'utf8' }).split('\t')[0]) / 1024;
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-pack-'));
+console.log(`pack-install: in ${work}`);
+const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: KIT_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }))[0];
+const tarball = path.join(work, packed.filename);
+const version = JSON.parse(fs.readFileSync(path.join(KIT_DIR, 'package.json'), 'utf8')).version;
+console.log(`  tarball ${packed.filename}: ${(packed.size / 1024).toFixed(0)} kB packed, ${(packed.unpackedSize / 1024).toFixed(0)} kB unpacked, ${packed.entryCount} files`);
+const files: string[] = packed.files.map((f: { path: string }) => f.path);
+expect(files.includes('dist/reference/cli.js'), 'the tarball holds the built server (dist/reference)');
+expect(!files.some((f) => /^(test|bench|\.ci|fixtures\/mutants)\//.test(f)), 'the tarball holds no tests, bench, CI scripts or mutants');
+
+const project = path.join(work, 'my-project');
+fs.mkdirSync(project);
+fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'my-project', version: '1.0.0', private: true }, null, 2));
+const install = run('npm', ['i', '-D', '--no-audit', '--no-fund', tarball], project);
+expect(install.code === 0, `npm i -D ${packed.filename} in a fresh project${install.code === 0 ? '' : `:\n${install.out}`}`);
+console.log(`  installed node_modules: ${megabytes(path.join(project, 'node_modules')).toFixed(0)} MB (testcontainers, an optional peer, not installed: ${!fs.existsSync(path.join(project, 'node_modules', 'testcontainers'))})`);
+
+const npx = (...args: string[]) => run('npx', ['--no-install', ...args], project);
+const versionLine = npx('conform', '--version');
+expect(versionLine.code === 0 && versionLine.out.startsWith(version), `npx conform --version says ${version} (${versionLine.out.trim()})`);
+const help = npx('prefork', '--help');
+expect(help.code === 0 && help.out.includes('Usage: prefork'), 'npx prefork --help');
+
+// A small server of the project: the kit's prefork serving a copy of the kit's fetch probe.
+const kit = path.join(project, 'node_modules', 'prefork-conformance-kit');
+const target = path.join(project, 'my-server');
+fs.mkdirSync(target);
+fs.copyFileSync(path.join(kit, 'fixtures', 'probe', 'reference', 'probe.ts'), path.join(target, 'probe.ts'));
+const manifest = JSON.parse(fs.readFileSync(path.join(kit, 'fixtures', 'targets', 'reference', 'conform.json'), 'utf8'));
+manifest.$schema = '../node_modules/prefork-conformance-kit/conformance/conform.schema.json';
+manifest.name = 'my-server';
+manifest.command = manifest.command.map((arg: string) => arg.replace('{kitDir}/reference/bin/prefork.js', '{targetDir}/../node_modules/.bin/prefork'));
+manifest.app = '{targetDir}/probe.ts';
+delete manifest.container;
+fs.writeFileSync(path.join(target, 'conform.json'), JSON.stringify(manifest, null, 2));
+const report = path.join(project, 'reports', 'my-server.json');
+const conform = npx('conform', '--target', 'my-server', '--driver', 'process', '--only', 'prefork.worker-count,http.keepalive', '--class', 'sync,async', '--report-json', report);
+const results: Array<{ status: string }> = fs.existsSync(report) ? JSON.parse(fs.readFileSync(report, 'utf8')).results : [];
+expect(conform.code === 0 && results.length === 3 && results.every((r) => r.status === 'pass'), `npx conform --target my-server --driver process: ${results.map((r) => r.status).join(', ') || 'no report'}${conform.code === 0 ? '' : `\n${conform.out}`}`);
+const container = npx('conform', '--target', 'my-server', '--driver', 'container', '--only', 'prefork.worker-count');
+expect(container.code === 2 && container.out.includes('npm i -D testcontainers@'), 'without testcontainers, --driver container exits 2 and says what to install');
+
+fs.rmSync(work, { recursive: true, force: true });
+for (const p of problems) console.error(`pack-install: ${p}`);
+process.exitCode = problems.length === 0 ? 0 : 1;
