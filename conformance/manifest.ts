@@ -127,7 +127,7 @@ export function loadTarget(dir: string): Target {
   const file = path.join(absolute, 'conform.json');
   if (!fs.existsSync(absolute)) throw new ManifestError(`target directory ${absolute} does not exist`);
   if (!fs.existsSync(file)) {
-    throw new ManifestError(`no conform.json in ${absolute}: a target directory needs a manifest (see README, "Writing a manifest")`);
+    throw new ManifestError(`no conform.json in ${absolute}: a target directory needs a manifest (see README, "Checking your own server"; or start one from a copy of fixtures/targets/reference/conform.json)`);
   }
   let data: unknown;
   try {

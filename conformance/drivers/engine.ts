@@ -70,7 +70,7 @@ export async function engine(withinMs = 10_000): Promise<RuntimeClient> {
 function noEngine(why: string): string {
   return (
     `--driver container needs a Docker engine, and none answers at ${engineAddress()} (${why}).\n` +
-    '  Start one, e.g. `dockerd --bridge=none --iptables=false --ip-masq=false &` (see README),\n' +
+    '  Start one, e.g. `dockerd --bridge=none --iptables=false --ip-masq=false &` (see README, "Drivers: local processes or containers"),\n' +
     '  or run with --driver process (or auto, which falls back to it).'
   );
 }
