@@ -8,6 +8,7 @@ import { HarnessError } from '../spec/harness/types.ts';
 import { caseCatalog, caseInfo, groupCatalog } from './catalog.ts';
 import { diffReports } from './commands/diff.ts';
 import { updateExpectationsFile } from './commands/expectations.ts';
+import { initTarget, STARTERS } from './commands/init.ts';
 import { runMatrix } from './commands/matrix.ts';
 import { buildReport } from './commands/report.ts';
 import { KIT_DIR, loadTarget, ManifestError } from './manifest.ts';
@@ -171,6 +172,16 @@ export async function main(argv: string[]): Promise<number> {
     .description('what got worse, fixed, changed, added or removed between two reports; exit 1 when something got worse')
     .exitOverride()
     .action((oldFile: string, newFile: string) => void (work = () => diffReports(oldFile, newFile)));
+  program
+    .command('init [dir]')
+    .description('start a target: conform.json, a copy of the probe app for the gateway, an empty expectations.json (dir: default .)')
+    .addOption(new Option('--gateway <name>', 'the probe to copy').choices(Object.keys(STARTERS)).makeOptionMandatory())
+    .option('--force', 'overwrite an existing conform.json')
+    .exitOverride()
+    .action(function (this: Command, dir: string | undefined) {
+      const opts = this.opts();
+      work = () => initTarget({ dir: dir ?? '.', gateway: opts.gateway, force: opts.force });
+    });
   program
     .command('expectations')
     .description("bring a target's expectations file in line with a run: new misses added (marked unreviewed), passing and stale entries removed, flips under --repeat marked intermittent")

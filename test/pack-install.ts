@@ -1,8 +1,8 @@
 // A stage of `npm test`: the kit as another repository gets it. `npm pack`, then in a fresh project
 // outside the kit's tree: `npm i -D <tarball>` (the README's install line, with the tarball for
-// the registry name), `npx conform --version`, `npx prefork --help`, and a run of `npx conform`
-// against a small server of that project (the kit's prefork serving a copy of the kit's fetch
-// probe) with the process driver to a report. Prints the tarball's size and file count and the
+// the registry name), `npx conform --version`, `npx prefork --help`, `npx conform init --gateway
+// fetch my-server`, and a run of `npx conform` against that server (the kit's prefork serving a
+// copy of the kit's fetch probe) with the process driver to a report. Prints the tarball's size and file count and the
 // installed size. testcontainers is an optional peer: without it, the container driver says what
 // to install.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -47,18 +47,12 @@ expect(versionLine.code === 0 && versionLine.out.startsWith(version), `npx confo
 const help = npx('prefork', '--help');
 expect(help.code === 0 && help.out.includes('Usage: prefork'), 'npx prefork --help');
 
-// A small server of the project: the kit's prefork serving a copy of the kit's fetch probe.
-const kit = path.join(project, 'node_modules', 'prefork-conformance-kit');
-const target = path.join(project, 'my-server');
-fs.mkdirSync(target);
-fs.copyFileSync(path.join(kit, 'fixtures', 'probe', 'reference', 'probe.ts'), path.join(target, 'probe.ts'));
-const manifest = JSON.parse(fs.readFileSync(path.join(kit, 'fixtures', 'targets', 'reference', 'conform.json'), 'utf8'));
-manifest.$schema = '../node_modules/prefork-conformance-kit/conformance/conform.schema.json';
-manifest.name = 'my-server';
-manifest.command = manifest.command.map((arg: string) => arg.replace('{kitDir}/reference/bin/prefork.js', '{targetDir}/../node_modules/.bin/prefork'));
-manifest.app = '{targetDir}/probe.ts';
-delete manifest.container;
-fs.writeFileSync(path.join(target, 'conform.json'), JSON.stringify(manifest, null, 2));
+// A small server of the project, started as a user would: conform init writes the target (the
+// kit's prefork serving a copy of the fetch probe, a $schema into node_modules).
+const init = npx('conform', 'init', '--gateway', 'fetch', 'my-server');
+expect(init.code === 0 && init.out.includes('npx conform --target my-server'), `npx conform init --gateway fetch my-server${init.code === 0 ? '' : `:\n${init.out}`}`);
+const schema = JSON.parse(fs.readFileSync(path.join(project, 'my-server', 'conform.json'), 'utf8')).$schema;
+expect(schema === '../node_modules/prefork-conformance-kit/conformance/conform.schema.json', `its $schema resolves from node_modules (${schema})`);
 const report = path.join(project, 'reports', 'my-server.json');
 const conform = npx('conform', '--target', 'my-server', '--driver', 'process', '--only', 'prefork.worker-count,http.keepalive', '--class', 'sync,async', '--report-json', report);
 const results: Array<{ status: string }> = fs.existsSync(report) ? JSON.parse(fs.readFileSync(report, 'utf8')).results : [];

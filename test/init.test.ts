@@ -1,0 +1,50 @@
+// conform init: a starter target per gateway that --list reads and that runs as written.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, test } from 'vitest';
+import { STARTERS } from '../conformance/commands/init.ts';
+import { KIT_DIR, loadTarget } from '../conformance/manifest.ts';
+
+const conform = (args: string[], cwd = KIT_DIR) =>
+  promisify(execFile)(process.execPath, [path.join(KIT_DIR, 'bin', 'conform.js'), ...args], { cwd }).then(
+    (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+  );
+
+describe('conform init', () => {
+  test.each(Object.keys(STARTERS))('--gateway %s: a valid target with its probe; --list reads it; a case passes as written', async (gateway) => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-init-'));
+    const init = await conform(['init', '--gateway', gateway, 'my-server'], parent);
+    expect(init.code, init.err).toBe(0);
+    expect(init.out).toContain('npx conform --target my-server --list');
+    const dir = path.join(parent, 'my-server');
+    const target = loadTarget(dir); // validates against the schema
+    expect(fs.existsSync(path.join(dir, STARTERS[gateway].file))).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'expectations.json'), 'utf8'))).toEqual({ expectations: [] });
+    expect(path.resolve(dir, JSON.parse(fs.readFileSync(path.join(dir, 'conform.json'), 'utf8')).$schema)).toBe(path.join(KIT_DIR, 'conformance', 'conform.schema.json'));
+    expect(target.manifest.name).toBe('my-server');
+    const list = await conform(['--target', 'my-server', '--list'], parent);
+    expect(list.code, list.err).toBe(0);
+    expect(list.out).toMatch(/^\s+prefork.worker-count \[sync\]/m);
+    const run = await conform(['--target', 'my-server', '--driver', 'process', '--only', 'prefork.worker-count,gateway.environ.path-info', '--class', 'sync'], parent);
+    expect(run.code, run.out).toBe(0);
+    expect(run.out).toMatch(/^conform: 2 passed, 0 failed/m);
+    fs.rmSync(parent, { recursive: true, force: true });
+  }, 60_000);
+  test('an existing target is kept unless --force; an unknown gateway names the ones there are', async () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-init-'));
+    expect((await conform(['init', '--gateway', 'fetch', 'x'], parent)).code).toBe(0);
+    const again = await conform(['init', '--gateway', 'wsgi', 'x'], parent);
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/conform.json exists; --force overwrites/);
+    expect((await conform(['init', '--gateway', 'wsgi', 'x', '--force'], parent)).code).toBe(0);
+    expect(fs.existsSync(path.join(parent, 'x', 'probe_app.py'))).toBe(true);
+    const unknown = await conform(['init', '--gateway', 'cgi', 'y'], parent);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/Allowed choices are wsgi, fetch/);
+    fs.rmSync(parent, { recursive: true, force: true });
+  }, 60_000);
+});
