@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ContainerDriver, exitFromShell } from '../conformance/drivers/container.ts';
 import { engine, engineAnswers, KIT_LABEL, RUN_LABEL, type RuntimeClient } from '../conformance/drivers/engine.ts';
 import { containerPlan } from '../conformance/drivers/image.ts';
+import { removeRunContainers } from '../conformance/drivers/sweep.ts';
 import { KIT_DIR, loadTarget, runClasses, validateManifest, type Target } from '../conformance/manifest.ts';
 import { defaultConfig } from '../spec/harness/case.ts';
 import { getJson } from '../spec/harness/client.ts';
@@ -142,6 +143,19 @@ describe.skipIf(!hasEngine && !required)('container driver with an engine', () =
     expect(out).toContain('explain: npx conform explain prefork.worker-count');
     fs.rmSync(dir, { recursive: true, force: true });
   }, 90_000);
+
+  test('the sweep also removes a container the engine creates after its first look (a create in flight when a worker died)', async () => {
+    const sweepRun = `${runId}-sweep`;
+    const { image } = await containerPlan(client, target);
+    const late = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      await client.container.dockerode.createContainer({ Image: image, Cmd: ['/bin/sh'], Labels: { [KIT_LABEL]: 'true', [RUN_LABEL]: sweepRun } });
+    })();
+    const removed = await removeRunContainers(client, sweepRun);
+    await late;
+    expect(removed).toHaveLength(1);
+    expect(await kitContainers(`${RUN_LABEL}=${sweepRun}`)).toEqual([]);
+  }, 30_000);
 
   test('Ctrl-C during a run leaves no container behind', async () => {
     const before = new Set((await kitContainers(KIT_LABEL)).map((c) => c.Id));

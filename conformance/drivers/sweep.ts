@@ -3,7 +3,11 @@
 // container found here means a case (or a killed vitest worker) did not.
 import { RUN_LABEL, type RuntimeClient } from './engine.ts';
 
-export async function removeRunContainers(client: RuntimeClient, runId: string): Promise<string[]> {
+/** How long the engine must show no container of the run before the sweep ends, and its bound. */
+const QUIET_MS = 600;
+const WITHIN_MS = 10_000;
+
+async function removeOnce(client: RuntimeClient, runId: string): Promise<string[]> {
   const dockerode = client.container.dockerode;
   const found = await dockerode.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${runId}`] } });
   await Promise.all(
@@ -15,4 +19,24 @@ export async function removeRunContainers(client: RuntimeClient, runId: string):
     ),
   );
   return found.map((c) => c.Id.slice(0, 12));
+}
+
+/**
+ * Removes the run's containers until the engine has shown none for a moment: a worker killed by
+ * Ctrl-C may have sent a create request the engine completes after a first look (seen in CI: a
+ * container left in state Created).
+ */
+export async function removeRunContainers(client: RuntimeClient, runId: string): Promise<string[]> {
+  const removed: string[] = [];
+  const deadline = Date.now() + WITHIN_MS;
+  let quietSince = Date.now();
+  while (Date.now() - quietSince < QUIET_MS && Date.now() < deadline) {
+    const found = await removeOnce(client, runId);
+    if (found.length > 0) {
+      removed.push(...found);
+      quietSince = Date.now();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  return removed;
 }
