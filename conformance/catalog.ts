@@ -18,6 +18,9 @@ export interface CaseInfo {
   location: string;
 }
 
+/** The spec's classes; a case written without `classes` applies to all of them. */
+export const SPEC_CLASSES: readonly SpecClass[] = ['sync', 'gthread', 'async'];
+
 export interface GroupInfo {
   name: string;
   summary: string;
@@ -45,7 +48,7 @@ export function caseCatalog(): CaseInfo[] {
       level: c.level,
       requirement: c.requirement,
       source: c.source,
-      classes: c.classes ?? ['sync', 'gthread', 'async'],
+      classes: c.classes ?? [...SPEC_CLASSES],
       needs: c.needs ?? [],
       location: locate(g.name, c.id),
     })),

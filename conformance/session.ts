@@ -37,8 +37,6 @@ export interface SessionOptions {
   junit?: string;
   /** Runs already read from a saved report: the run is judged against them (exit 1 only when worse). */
   baseline?: { file: string; runs: RunDoc[] };
-  /** Prefix of every line this session prints (a matrix names the target). */
-  prefix?: string;
 }
 
 export interface SessionResult {

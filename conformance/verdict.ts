@@ -15,7 +15,6 @@ export interface CaseResult {
   message: string;
   evidence: Record<string, unknown>;
   expectation?: Expectation;
-  seed?: number;
   /** When the case started (epoch ms): with durationMs, a group's wall time. */
   startedAt?: number;
 }
@@ -45,7 +44,6 @@ export function judge(meta: CaseMeta, durationMs: number, expectations: Expectat
     durationMs,
     message: meta.message,
     evidence: meta.evidence,
-    seed: meta.seed,
     ...(expectation ? { expectation } : {}),
   };
 }

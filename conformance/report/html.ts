@@ -2,15 +2,13 @@
 // MatrixDoc. Rows are the spec's cases in its groups; columns are target x class; a cell shows a
 // status, and a click (or Enter) opens its message, evidence, seed and replay command. The table
 // is rendered here so it reads without JavaScript; the script only filters and opens details.
-import type { CaseInfo } from '../catalog.ts';
+import { SPEC_CLASSES, type CaseInfo } from '../catalog.ts';
 import type { SpecClass } from '../../spec/harness/types.ts';
 import type { MatrixDoc, ResultDoc, RunDoc } from './document.ts';
 import { STATUSES, type Status } from '../verdict.ts';
 
 const esc = (s: unknown) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-
-const SPEC_CLASSES: string[] = ['sync', 'gthread', 'async'];
 
 const LABEL: Record<Status, string> = { pass: 'pass', fail: 'FAIL', warn: 'warn', xfail: 'xfail', xpass: 'XPASS', unsupported: 'n/a', error: 'ERROR' };
 
@@ -42,7 +40,7 @@ function caseRow(c: CaseInfo, cols: Column[], lookup: Map<string, number>, cells
     const index = lookup.get(`${col.run} ${c.id} ${col.label}`);
     if (index === undefined) {
       // A spec class the case is not written for, or a (case, class) this run did not select.
-      const inapplicable = SPEC_CLASSES.includes(col.label) && !c.classes.includes(col.label as SpecClass);
+      const inapplicable = SPEC_CLASSES.includes(col.label as SpecClass) && !c.classes.includes(col.label as SpecClass);
       return inapplicable ? `<td class="cell none" title="does not apply to ${esc(col.label)}">–</td>` : `<td class="cell none" title="not run">·</td>`;
     }
     const r = cells[index];
