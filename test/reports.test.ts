@@ -66,30 +66,22 @@ describe('JUnit', () => {
 });
 
 describe('diff', () => {
-  const old = runDoc([
-    result('a.pass-fail', 'sync', 'pass'),
-    result('a.pass-xfail', 'sync', 'pass'),
-    result('a.pass-error', 'sync', 'pass'),
-    result('a.fail-pass', 'sync', 'fail'),
-    result('a.xfail-xpass', 'sync', 'xfail'),
-    result('a.xfail-fail', 'sync', 'xfail'),
-    result('a.level', 'sync', 'warn', { level: 'SHOULD' }),
-    result('a.same', 'sync', 'fail'),
-    result('a.gone', 'sync', 'pass'),
-    result('a.unsupported-fail', 'sync', 'unsupported'),
-  ]);
-  const now = runDoc([
-    result('a.pass-fail', 'sync', 'fail'),
-    result('a.pass-xfail', 'sync', 'xfail'),
-    result('a.pass-error', 'sync', 'error'),
-    result('a.fail-pass', 'sync', 'pass'),
-    result('a.xfail-xpass', 'sync', 'xpass'),
-    result('a.xfail-fail', 'sync', 'fail'),
-    result('a.level', 'sync', 'fail'),
-    result('a.same', 'sync', 'fail'),
-    result('a.new', 'sync', 'pass'),
-    result('a.unsupported-fail', 'sync', 'fail'),
-  ]);
+  // Each row: a case, its status in the old run and in the new one (undefined: not in that run).
+  const transitions: Array<[string, Status | undefined, Status | undefined, Partial<ResultDoc>?]> = [
+    ['a.pass-fail', 'pass', 'fail'],
+    ['a.pass-xfail', 'pass', 'xfail'],
+    ['a.pass-error', 'pass', 'error'],
+    ['a.fail-pass', 'fail', 'pass'],
+    ['a.xfail-xpass', 'xfail', 'xpass'],
+    ['a.xfail-fail', 'xfail', 'fail'],
+    ['a.level', 'warn', 'fail', { level: 'SHOULD' }], // SHOULD before, MUST now
+    ['a.same', 'fail', 'fail'],
+    ['a.gone', 'pass', undefined],
+    ['a.new', undefined, 'pass'],
+    ['a.unsupported-fail', 'unsupported', 'fail'],
+  ];
+  const old = runDoc(transitions.filter(([, before]) => before).map(([id, before, , over]) => result(id, 'sync', before!, over)));
+  const now = runDoc(transitions.filter(([, , after]) => after).map(([id, , after]) => result(id, 'sync', after!)));
   const ids = (entries: Array<{ id: string }>) => entries.map((e) => e.id).sort();
   test('judges what the server did, not the raw status', () => {
     const diff = diffRuns([old], [now]);
