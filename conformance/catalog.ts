@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GROUPS } from '../spec/index.ts';
-import type { SpecClass } from '../spec/harness/types.ts';
+import type { Layer, Limit, Operation, SpecClass } from '../spec/harness/types.ts';
 import { KIT_DIR } from './manifest.ts';
 
 export interface CaseInfo {
@@ -13,7 +13,11 @@ export interface CaseInfo {
   requirement: string;
   source: string;
   classes: SpecClass[];
+  /** `model` (any pre-fork server) or the profile a target must claim. */
+  layer: Layer;
   needs: string[];
+  operations: Operation[];
+  limits: Limit[];
   /** Where the case is defined, relative to the kit: "spec/http.ts:80". */
   location: string;
 }
@@ -49,7 +53,10 @@ export function caseCatalog(): CaseInfo[] {
       requirement: c.requirement,
       source: c.source,
       classes: c.classes ?? [...SPEC_CLASSES],
+      layer: c.profile ?? 'model',
       needs: c.needs ?? [],
+      operations: c.operations ?? [],
+      limits: c.limits ?? [],
       location: locate(g.name, c.id),
     })),
   );

@@ -38,10 +38,11 @@ function listCases(): void {
     console.log(`${group.name}: ${group.summary}`);
     for (const c of cases.filter((x) => x.group === group.name)) {
       // Classes are shown only where a case is not for every class.
-      console.log(`  ${c.id.padEnd(48)} ${c.level.padEnd(6)} ${c.classes.length < SPEC_CLASSES.length ? `[${c.classes.join(',')}] ` : ''}${c.requirement}`);
+      console.log(`  ${c.id.padEnd(48)} ${c.level.padEnd(6)} ${c.layer.padEnd(8)} ${c.classes.length < SPEC_CLASSES.length ? `[${c.classes.join(',')}] ` : ''}${c.requirement}`);
     }
   }
-  console.log(`\n${cases.length} cases in ${groups.length} groups (spec version ${SPEC_VERSION})`);
+  const layers = [...new Set(cases.map((c) => c.layer))].map((l) => `${cases.filter((c) => c.layer === l).length} ${l}`);
+  console.log(`\n${cases.length} cases in ${groups.length} groups (spec version ${SPEC_VERSION}): ${layers.join(', ')}; layers and profiles: spec/README.md`);
 }
 
 function explain(id: string): number {
@@ -53,8 +54,9 @@ function explain(id: string): number {
         `${c.id}  (${c.level})`,
         `  requirement:  ${c.requirement}`,
         `  source:       ${c.source}`,
+        `  layer:        ${c.layer === 'model' ? 'model (any pre-fork server)' : `profile ${c.layer} (${c.layer === 'gunicorn' ? 'targets that claim it in "profiles"' : `targets whose "gateway" is ${c.layer}`})`}`,
         `  classes:      ${c.classes.join(', ')}`,
-        `  needs:        ${c.needs.join(', ') || 'nothing beyond the probe app'}`,
+        `  needs:        ${[...c.needs, ...c.operations.map((o) => `operations.${o}`), ...c.limits.map((l) => `limits.${l}`)].join(', ') || 'nothing beyond the probe app'}`,
         `  group:        ${c.group}: ${group?.summary ?? ''}`,
         `  check:        ${c.location}`,
       ].join('\n'),

@@ -1,10 +1,11 @@
 // conform.json: reading, validating (with errors that name the field and the fix) and expanding
 // placeholders. The JSON Schema beside this file is the single source of the shape.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
-import type { Capability, ServerConfig, SpecClass } from '../spec/harness/types.ts';
+import { type Capability, type ExitStatus, type Gateway, type Limit, type Operation, type Profile, type ServerConfig, type SpecClass, type TargetTraits } from '../spec/harness/types.ts';
 import { SPEC_VERSION } from '../spec/version.ts';
 
 export const KIT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,7 +22,15 @@ export interface Manifest {
   app?: string;
   classes: Partial<Record<SpecClass, string>>;
   extraClasses?: Record<string, { kind: SpecClass; workerClass: string }>;
+  /** The gateway the probe app speaks: picks the gateway profile's cases. */
+  gateway: Gateway;
+  /** Profiles besides the gateway the server claims (`gunicorn`: gunicorn's settings and meanings). */
+  profiles?: Array<Exclude<Profile, Gateway>>;
   capabilities?: Capability[];
+  /** The signal(s) for each operation; absent: gunicorn's; an operation left out is unsupported. */
+  operations?: Partial<Record<Operation, string | string[]>> & { gracefulExit?: { code?: number; signal?: string } };
+  /** Fixed limits of the server (a limit the command sets through a placeholder is not listed). */
+  limits?: Partial<Record<Limit, number>>;
   readiness?: { timeoutMs?: number; logLine?: string };
   expectations?: string;
   container?: ContainerSection;
@@ -54,8 +63,23 @@ export class ManifestError extends Error {
 
 const PLACEHOLDERS = [
   'host', 'port', 'workers', 'workerClass', 'threads', 'connections', 'timeout', 'gracefulTimeout',
-  'keepalive', 'maxRequests', 'maxRequestsJitter', 'app', 'targetDir', 'kitDir',
+  'keepalive', 'maxRequests', 'maxRequestsJitter', 'limitRequestLine', 'limitRequestFieldSize', 'limitRequestFields',
+  'app', 'targetDir', 'kitDir',
 ] as const;
+
+/** The placeholder through which the kit sets each limit on the command line. */
+type LimitSetting = 'limitRequestLine' | 'limitRequestFieldSize' | 'limitRequestFields';
+export const LIMIT_PLACEHOLDERS: Record<Limit, LimitSetting> = {
+  requestLine: 'limitRequestLine',
+  headerFieldSize: 'limitRequestFieldSize',
+  headerFields: 'limitRequestFields',
+};
+
+/** Capabilities of spec version 1 that version 2 says another way: the message names the new way. */
+const REPLACED_CAPABILITIES: Record<string, string> = {
+  signals: 'capability "signals" is gone in spec version 2: say which signal does what in "operations" (omit it to keep gunicorn\'s signals)',
+  wsgi: 'capability "wsgi" is gone in spec version 2: say "gateway": "wsgi"',
+};
 
 /** The command element that becomes the extraBind template once per extra address. */
 const EXTRA_BINDS = '{extraBinds}';
@@ -77,6 +101,8 @@ function describe(error: ErrorObject): string {
 let validator: ReturnType<Ajv['compile']> | undefined;
 
 export function validateManifest(data: unknown): Manifest {
+  const replaced = ((data as { capabilities?: unknown })?.capabilities as unknown[] | undefined)?.filter?.((c): c is string => typeof c === 'string' && c in REPLACED_CAPABILITIES) ?? [];
+  if (replaced.length > 0) throw new ManifestError(`invalid manifest:\n  - ${replaced.map((c) => REPLACED_CAPABILITIES[c]).join('\n  - ')}`);
   validator ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')));
   if (!validator(data)) {
     throw new ManifestError(`invalid manifest:\n  - ${(validator.errors ?? []).map(describe).join('\n  - ')}`);
@@ -95,6 +121,12 @@ export function validateManifest(data: unknown): Manifest {
   if (manifest.command.some((part) => part.includes('{app}')) && !manifest.app) {
     throw new ManifestError('invalid manifest: command uses {app} but no "app" field says what it expands to');
   }
+  checkOperations(manifest);
+  for (const [limit, placeholder] of Object.entries(LIMIT_PLACEHOLDERS)) {
+    if (manifest.limits?.[limit as Limit] !== undefined && usesPlaceholder(manifest, placeholder)) {
+      throw new ManifestError(`invalid manifest: limits.${limit} is fixed at ${manifest.limits[limit as Limit]} but the command also sets it with {${placeholder}}: keep one`);
+    }
+  }
   if (manifest.readiness?.logLine) {
     try {
       new RegExp(manifest.readiness.logLine);
@@ -103,6 +135,48 @@ export function validateManifest(data: unknown): Manifest {
     }
   }
   return manifest;
+}
+
+function usesPlaceholder(manifest: Manifest, name: string): boolean {
+  return [...manifest.command, ...(manifest.extraBind ?? []), ...Object.values(manifest.env ?? {})].some((part) => part.includes(`{${name}}`));
+}
+
+/** Signal names must exist on this system: a typo would otherwise surface as a kit error mid-run. */
+function checkOperations(manifest: Manifest): void {
+  const known = new Set(Object.keys(os.constants.signals));
+  for (const [operation, value] of Object.entries(manifest.operations ?? {})) {
+    if (operation === 'gracefulExit') continue;
+    for (const name of [value as string | string[]].flat()) {
+      if (!known.has(name)) throw new ManifestError(`invalid manifest: operations.${operation}: "${name}" is not a signal name here (e.g. "SIGTERM", "SIGHUP")`);
+    }
+  }
+  const exit = manifest.operations?.gracefulExit;
+  if (exit?.signal !== undefined && !known.has(exit.signal)) throw new ManifestError(`invalid manifest: operations.gracefulExit.signal: "${exit.signal}" is not a signal name here`);
+}
+
+/** gunicorn's signals: what a target that says nothing of its operations is driven with. */
+export const GUNICORN_OPERATIONS: Record<Operation, NodeJS.Signals[]> = {
+  gracefulStop: ['SIGTERM'],
+  quickStop: ['SIGQUIT', 'SIGINT'],
+  reload: ['SIGHUP'],
+  addWorker: ['SIGTTIN'],
+  removeWorker: ['SIGTTOU'],
+};
+
+/** What a case knows of the target: its operations (gunicorn's by default), graceful exit and limits. */
+export function targetTraits(manifest: Manifest, defaults: Pick<ServerConfig, LimitSetting>): TargetTraits {
+  const declared = manifest.operations;
+  const operations = declared
+    ? Object.fromEntries(Object.entries(declared).filter(([k]) => k !== 'gracefulExit').map(([k, v]) => [k, [v as string | string[]].flat() as NodeJS.Signals[]]))
+    : GUNICORN_OPERATIONS;
+  const exit = declared?.gracefulExit;
+  const gracefulExit: ExitStatus = exit ? { code: exit.code ?? null, signal: exit.signal ?? null } : { code: 0, signal: null };
+  const limits: TargetTraits['limits'] = {};
+  for (const [limit, placeholder] of Object.entries(LIMIT_PLACEHOLDERS) as Array<[Limit, LimitSetting]>) {
+    const value = manifest.limits?.[limit] ?? (usesPlaceholder(manifest, placeholder) ? defaults[placeholder] : undefined);
+    if (value !== undefined) limits[limit] = value;
+  }
+  return { operations, gracefulExit, limits };
 }
 
 /** {extraBinds}, extraBind and the multi-bind capability come together or not at all. */
@@ -189,6 +263,9 @@ export function expand(target: Target, config: ServerConfig, runClass: RunClass,
     keepalive: String(config.keepalive),
     maxRequests: String(config.maxRequests),
     maxRequestsJitter: String(config.maxRequestsJitter),
+    limitRequestLine: String(config.limitRequestLine),
+    limitRequestFieldSize: String(config.limitRequestFieldSize),
+    limitRequestFields: String(config.limitRequestFields),
     app: target.manifest.app ?? '',
     targetDir: target.dir,
     kitDir: KIT_DIR,

@@ -1,5 +1,5 @@
 // The plain data that crosses from a vitest worker to the runner: one per case and class.
-import type { Capability, Level } from '../spec/harness/types.ts';
+import type { Level } from '../spec/harness/types.ts';
 import type { Target } from './manifest.ts';
 import type { Plan } from './plan.ts';
 
@@ -27,11 +27,6 @@ export interface RunContext {
   driver: string;
   /** What the driver prepared once for the run (plain data), handed to its create(). */
   driverContext?: unknown;
-}
-
-export function missingCapabilities(target: Target, needs: Capability[] = []): Capability[] {
-  const declared = new Set(target.manifest.capabilities ?? []);
-  return needs.filter((n) => !declared.has(n));
 }
 
 declare module 'vitest' {

@@ -2,11 +2,10 @@
 // --only/--skip and --shard. The runner loads the groups it names, every vitest worker registers
 // exactly its entries (it never selects again), and `--list --target` prints it.
 import { caseCatalog, type CaseInfo } from './catalog.ts';
-import { runClasses, type RunClass, type Target } from './manifest.ts';
-import { missingCapabilities } from './outcome.ts';
+import { LIMIT_PLACEHOLDERS, runClasses, targetTraits, type RunClass, type Target } from './manifest.ts';
 import { selected } from './select.ts';
-import type { Capability } from '../spec/harness/types.ts';
-import { HarnessError } from '../spec/harness/types.ts';
+import { defaultConfig } from '../spec/harness/case.ts';
+import { GATEWAYS, HarnessError, type Gateway } from '../spec/harness/types.ts';
 
 export interface Shard {
   index: number; // 1-based
@@ -18,8 +17,8 @@ export interface PlannedRun {
   group: string;
   label: string;
   level: string;
-  /** Capabilities the case needs that the target does not declare: it is reported unsupported. */
-  missing: Capability[];
+  /** Why the case does not apply to the target (a profile it does not claim, a capability, operation or limit it lacks): reported unsupported. */
+  unsupported?: string;
 }
 
 export interface Plan {
@@ -52,13 +51,40 @@ export function makePlan(target: Target, selection: Selection): Plan {
     .flatMap((c) =>
       classes
         .filter((rc) => applies(c, rc))
-        .map((rc) => ({ id: c.id, group: c.group, label: rc.label, level: c.level, missing: missingCapabilities(target, c.needs as Capability[]) })),
+        .map((rc) => {
+          const because = unsupportedBecause(target, c);
+          return { id: c.id, group: c.group, label: rc.label, level: c.level, ...(because ? { unsupported: because } : {}) };
+        }),
     );
   if (all.length === 0) throw new HarnessError(`no case matches --only/--skip/--class${nearest(selection.only)}`);
   // Shards deal the plan out like cards, in spec order: each gets a share of every group (the
   // slow lifecycle cases included), and the same selection always gives the same shards.
   const runs = selection.shard ? all.filter((_, i) => i % selection.shard!.count === selection.shard!.index - 1) : all;
   return { classes, runs, ...(selection.shard ? { shard: selection.shard } : {}) };
+}
+
+/** Why a case does not apply to a target, in words that name the manifest field to change; undefined when it applies. */
+export function unsupportedBecause(target: Target, c: Pick<CaseInfo, 'layer' | 'needs' | 'operations' | 'limits'>): string | undefined {
+  const manifest = target.manifest;
+  if (isGateway(c.layer) && manifest.gateway !== c.layer) {
+    return `a case of the ${c.layer} gateway profile; the target's gateway is ${manifest.gateway}`;
+  }
+  if (c.layer !== 'model' && !isGateway(c.layer) && !(manifest.profiles ?? []).includes(c.layer)) {
+    return `a case of the ${c.layer} profile, which the target does not claim ("profiles")`;
+  }
+  const declared = new Set<string>(manifest.capabilities ?? []);
+  const capabilities = c.needs.filter((n) => !declared.has(n));
+  if (capabilities.length > 0) return `the target does not declare ${capabilities.join(', ')}`;
+  const traits = targetTraits(manifest, defaultConfig('sync'));
+  const operations = c.operations.filter((o) => !traits.operations[o]);
+  if (operations.length > 0) return `the target has no signal for ${operations.map((o) => `operations.${o}`).join(', ')}`;
+  const limits = c.limits.filter((l) => traits.limits[l] === undefined);
+  if (limits.length > 0) return `the target declares no ${limits.map((l) => `limits.${l} (nor a {${LIMIT_PLACEHOLDERS[l]}} placeholder)`).join(', ')}`;
+  return undefined;
+}
+
+function isGateway(name: string): name is Gateway {
+  return (GATEWAYS as readonly string[]).includes(name);
 }
 
 /** For a selection that matched nothing: the group names and ids nearest to what was asked. */
@@ -78,7 +104,7 @@ export function planGroups(plan: Plan): string[] {
 }
 
 export function planText(plan: Plan): string {
-  const lines = plan.runs.map((r) => `  ${`${r.id} [${r.label}]`.padEnd(58)} ${r.level.padEnd(6)} ${r.missing.length ? `unsupported: needs ${r.missing.join(', ')}` : ''}`.trimEnd());
+  const lines = plan.runs.map((r) => `  ${`${r.id} [${r.label}]`.padEnd(58)} ${r.level.padEnd(6)} ${r.unsupported ? `unsupported: ${r.unsupported}` : ''}`.trimEnd());
   const shard = plan.shard ? `, shard ${plan.shard.index}/${plan.shard.count}` : '';
   return `${lines.join('\n')}\n\n${plan.runs.length} runs in ${planGroups(plan).length} groups, classes ${plan.classes.map((c) => c.label).join(', ')}${shard}`;
 }

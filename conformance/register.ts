@@ -2,10 +2,11 @@
 // verdict ingredients travel back to the runner as task meta (see outcome.ts).
 import { afterAll, inject, test } from 'vitest';
 import { setTimeoutMultiplier, scaled } from '../spec/harness/eventually.ts';
+import { ServerFault } from '../spec/harness/fault.ts';
 import { defaultConfig, type CaseContext, type SpecCase, type SpecGroup } from '../spec/harness/case.ts';
-import { HarnessError, type Driver, type Server, type ServerConfig } from '../spec/harness/types.ts';
+import { HarnessError, type Driver, type Server, type ServerConfig, type TargetTraits } from '../spec/harness/types.ts';
 import { driverKind } from './drivers/registry.ts';
-import type { RunClass } from './manifest.ts';
+import { targetTraits, type RunClass } from './manifest.ts';
 import type { CaseMeta, Outcome } from './outcome.ts';
 import type { PlannedRun } from './plan.ts';
 
@@ -14,10 +15,11 @@ const STARTUP_SLACK_MS = 20_000;
 const LOG_EXCERPT = 3000;
 const LOG_CONTEXT = 500;
 
-// Only the harness says when it failed; anything else thrown while exercising the server (a
-// Violation, a timed-out wait, a reset connection, a non-JSON probe answer) is the server's doing.
+// Only a violation is the server's doing: a failed check, a wait that timed out, a wire error (a
+// reset, a malformed response, a refused connection). Anything else thrown inside a case (a
+// HarnessError, a TypeError: a bug in the kit or its probe) is `error`, with its stack.
 function classify(error: unknown): Outcome {
-  return error instanceof HarnessError ? 'error' : 'violation';
+  return error instanceof ServerFault ? 'violation' : 'error';
 }
 
 // Drivers of this vitest worker, so that an interrupted run (the runner forwards Ctrl-C as TERM)
@@ -35,6 +37,7 @@ function registerClass(group: SpecGroup, runClass: RunClass, planned: PlannedRun
   const context = inject('conform');
   const driver: Driver = driverKind(context.driver).create(context.target, runClass, context.driverContext);
   const sharedServers = new Map<string, Promise<Server>>();
+  const traits = targetTraits(context.target.manifest, defaultConfig(runClass.kind));
   liveDrivers.add(driver);
   afterAll(async () => {
     await Promise.all([...sharedServers.values()].map(async (s) => (await s.catch(() => undefined))?.stop()));
@@ -58,13 +61,13 @@ function registerClass(group: SpecGroup, runClass: RunClass, planned: PlannedRun
         seed: context.seed,
       };
       task.meta.conform = meta;
-      if (entry.missing.length > 0) {
+      if (entry.unsupported) {
         meta.outcome = 'unsupported';
-        meta.message = `the target does not declare ${entry.missing.join(', ')}`;
+        meta.message = entry.unsupported;
         skip(meta.message);
         return;
       }
-      await runCase(spec, runClass, driver, sharedServers, meta);
+      await runCase(spec, runClass, driver, sharedServers, meta, traits);
     });
   }
 }
@@ -75,6 +78,7 @@ async function runCase(
   driver: Driver,
   sharedServers: Map<string, Promise<Server>>,
   meta: CaseMeta,
+  traits: TargetTraits,
 ): Promise<void> {
   const owned: Server[] = [];
   // Shared servers this case used, with where their log stood when it got them: a failure shows
@@ -86,6 +90,7 @@ async function runCase(
     cls: runClass.kind,
     label: runClass.label,
     seed: meta.seed,
+    target: traits,
     async start(overrides, options) {
       const server = await driver.start(configFor(overrides), options);
       owned.push(server);
@@ -114,6 +119,7 @@ async function runCase(
   } catch (error) {
     meta.outcome = classify(error);
     meta.message = error instanceof Error ? error.message : String(error);
+    if (meta.outcome === 'error' && !(error instanceof HarnessError) && error instanceof Error) meta.evidence.stack = error.stack ?? '';
     for (const [index, server] of owned.entries()) {
       meta.evidence[`server${index}.logs`] = server.logs().slice(-LOG_EXCERPT);
     }

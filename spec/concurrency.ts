@@ -148,6 +148,7 @@ export default defineGroup({
       level: 'MUST',
       requirement: 'Over generated configurations (workers 1-3, threads 1-4, worker_connections 1-4) the measured peak equals the capacity formula of the class.',
       source: 'gunicorn docs: settings "workers", "threads", "worker_connections"',
+      profile: 'gunicorn',
       budgetMs: 90_000,
       async run(t) {
         const config = fc.record({
@@ -182,6 +183,7 @@ export default defineGroup({
       level: 'MUST',
       requirement: 'An async worker ignores `threads`: with threads 4 and worker_connections 1 it runs one request at a time.',
       source: 'gunicorn docs: settings "threads" ("only affects the Gthread worker type")',
+      profile: 'gunicorn',
       classes: ['async'],
       run: (t) => capacityCase(t, { workers: 1, threads: 4, connections: 1 }),
     },
@@ -190,6 +192,7 @@ export default defineGroup({
       level: 'MUST',
       requirement: 'A sync server started with threads > 1 behaves as gthread: workers x threads requests at once.',
       source: 'gunicorn docs: settings "threads" ("If you try to use the sync worker type and set the threads setting to more than 1, the gthread worker type will be used instead")',
+      profile: 'gunicorn',
       classes: ['sync'],
       async run(t) {
         const { peak } = await measurePeak(t, { workers: 1, threads: 3 });

@@ -1,5 +1,6 @@
-// The gateway interface as the app sees it: the WSGI/CGI environ (PEP 3333) built from the
-// request, the input stream, and how app errors and streaming reach the wire.
+// The gateway interface as the app sees it. Model cases (any gateway): the input stream, and how
+// app errors and streaming reach the wire. The wsgi profile: the WSGI/CGI environ (PEP 3333, with
+// gunicorn's rules) built from the request, and start_response.
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { check, checkEqual, Violation } from './harness/assert.ts';
@@ -56,17 +57,19 @@ const headerValue = fc.stringMatching(/^[!-~]([ !-~]{0,20}[!-~])?$/);
 export default defineGroup({
   name: 'gateway',
   summary:
-    'The app sees the request through a WSGI/CGI environ (PEP 3333): PATH_INFO percent-decoded and ' +
-    'read as latin-1, QUERY_STRING raw, headers as HTTP_* joined with ",", SERVER_NAME and ' +
-    'SERVER_PORT from the bound socket, the url scheme from trusted forwarded headers only. The ' +
-    'input stream yields exactly the body, de-chunked. An app error before the headers is a 500; ' +
-    'after the headers the connection is closed so the client can tell.',
+    'In any gateway, the app reads exactly the request body, de-chunked; an app error before the ' +
+    'headers is a 500, after the headers the connection is closed so the client can tell; a ' +
+    'streamed body reaches the client as it is produced. The wsgi profile: the app sees a ' +
+    'WSGI/CGI environ (PEP 3333) with gunicorn\'s rules: PATH_INFO percent-decoded and read as ' +
+    'latin-1, QUERY_STRING raw, headers as HTTP_* joined with ",", SERVER_NAME and SERVER_PORT ' +
+    'from the bound socket, the url scheme from trusted forwarded headers only.',
   cases: [
     {
       id: 'gateway.environ.required',
       level: 'MUST',
       requirement: 'Every request\'s environ has REQUEST_METHOD, SCRIPT_NAME, PATH_INFO, QUERY_STRING, SERVER_NAME, SERVER_PORT, SERVER_PROTOCOL as strings and wsgi.version (1, 0), url_scheme, errors, multithread, multiprocess, run_once.',
       source: 'PEP 3333 "environ Variables"',
+      profile: 'wsgi',
       async run(t) {
         const server = await t.shared();
         const { environ, flags } = await echo(server, { target: '/echo/x?y=1' });
@@ -87,6 +90,7 @@ export default defineGroup({
       level: 'MUST',
       requirement: 'PATH_INFO is the request path percent-decoded to bytes and read as latin-1 (%2F becomes "/", "%C3%A9" becomes "Ã©").',
       source: 'PEP 3333 "Unicode Issues" and "environ Variables"; gunicorn util.unquote_to_wsgi_str()',
+      profile: 'wsgi',
       async run(t) {
         const server = await t.shared();
         await checkProperty(
@@ -105,6 +109,7 @@ export default defineGroup({
       level: 'MUST',
       requirement: 'QUERY_STRING is the raw query, not decoded, and "" when the target has none.',
       source: 'PEP 3333 "environ Variables"; CGI RFC 3875 section 4.1.7',
+      profile: 'wsgi',
       async run(t) {
         const server = await t.shared();
         checkEqual((await echo(server, { target: '/echo/none' })).environ.QUERY_STRING, '', 'QUERY_STRING without a query');
@@ -123,6 +128,7 @@ export default defineGroup({
       level: 'MUST',
       requirement: 'Each request header appears as HTTP_<NAME> (upper case, "-" as "_"); repeated headers are joined with "," in order.',
       source: 'PEP 3333 "environ Variables"; CGI RFC 3875 section 4.1.18; gunicorn http/wsgi.py',
+      profile: 'wsgi',
       async run(t) {
         const server = await t.shared();
         const headerSet = fc.array(fc.tuple(headerName, headerValue), { minLength: 1, maxLength: 6 }).chain((hs) =>
@@ -152,6 +158,7 @@ export default defineGroup({
       level: 'MUST',
       requirement: 'Content-Type and Content-Length appear only as CONTENT_TYPE and CONTENT_LENGTH (never HTTP_CONTENT_*), and are absent or empty when the request has none.',
       source: 'PEP 3333 "environ Variables"',
+      profile: 'wsgi',
       async run(t) {
         const server = await t.shared();
         const post = await echo(server, { method: 'POST', headers: [['Content-Type', 'text/plain'], ['Connection', 'close']], body: 'hello' });
@@ -167,6 +174,7 @@ export default defineGroup({
       level: 'SHOULD',
       requirement: 'A header whose name contains "_" is dropped, so it cannot impersonate its dashed twin (X_User vs X-User).',
       source: 'gunicorn 22.0 changelog (header_map default "drop"); nginx underscores_in_headers',
+      profile: 'wsgi',
       async run(t) {
         const server = await t.shared();
         const { environ } = await echo(server, { headers: [['X_Probe_User', 'mallory'], ['Connection', 'close']] });
@@ -178,6 +186,7 @@ export default defineGroup({
       level: 'MUST',
       requirement: 'SERVER_NAME and SERVER_PORT are the bound address and port (strings), never taken from the Host header.',
       source: 'PEP 3333 "environ Variables"; gunicorn http/wsgi.py create()',
+      profile: 'wsgi',
       async run(t) {
         const server = await t.shared();
         const { environ } = await echo(server, { headers: [['Host', 'example.test:9999'], ['Connection', 'close']] });
@@ -190,6 +199,7 @@ export default defineGroup({
       level: 'MUST',
       requirement: 'wsgi.multiprocess is true exactly when workers > 1; wsgi.multithread is false for sync and true for gthread and async.',
       source: 'PEP 3333 "environ Variables"; gunicorn http/wsgi.py and workers/',
+      profile: 'wsgi',
       async run(t) {
         const many = (await echo(await t.shared({ workers: 2 }))).flags;
         const one = (await echo(await t.shared({ workers: 1 }))).flags;
@@ -203,6 +213,7 @@ export default defineGroup({
       level: 'MUST',
       requirement: 'wsgi.url_scheme is "https" only when a trusted peer (forwarded_allow_ips, default 127.0.0.1) sends X-Forwarded-Proto: https; otherwise "http".',
       source: 'gunicorn docs: settings "forwarded_allow_ips", "secure_scheme_headers"',
+      profile: 'wsgi',
       needs: ['forwarded-allow-ips'],
       async run(t) {
         const server = await t.shared();
@@ -259,7 +270,7 @@ export default defineGroup({
       level: 'MUST',
       requirement: 'Calling start_response a second time without exc_info raises an error in the app.',
       source: 'PEP 3333 "The start_response() Callable"; gunicorn http/wsgi.py ("Response headers already set!")',
-      needs: ['wsgi'],
+      profile: 'wsgi',
       async run(t) {
         const outcome = await getJson<{ second_call_raised: boolean }>(await t.shared(), '/start-response-twice');
         checkEqual(outcome.second_call_raised, true, 'whether the second start_response call raised');

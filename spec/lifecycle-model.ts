@@ -1,13 +1,12 @@
-// The model-based lifecycle run: random sequences of faults and signals against one server, with
+// The model-based lifecycle run: random sequences of faults and operations against one server, with
 // a model that only counts workers. After every step the real worker count must converge to the
 // model's and a request must be served.
 import fc from 'fast-check';
-import { Violation } from './harness/assert.ts';
 import type { CaseContext } from './harness/case.ts';
 import { getJson } from './harness/client.ts';
 import { eventually, waitUntil } from './harness/eventually.ts';
 import { workerWords } from './harness/observe.ts';
-import type { Server } from './harness/types.ts';
+import type { Operation, Server } from './harness/types.ts';
 
 interface Model {
   workers: number;
@@ -17,15 +16,11 @@ type Command = fc.AsyncCommand<Model, Server, false>;
 const MAX_WORKERS = 4;
 
 async function converge(server: Server, model: Model, after: string): Promise<void> {
-  try {
-    await eventually(async () => (await server.workers()).length === model.workers, {
-      within: 5000,
-      what: `${model.workers} worker(s) after ${after}`,
-      seen: async () => workerWords(await server.workers()),
-    });
-  } catch (error) {
-    throw new Violation((error as Error).message);
-  }
+  await eventually(async () => (await server.workers()).length === model.workers, {
+    within: 5000,
+    what: `${model.workers} worker(s) after ${after}`,
+    seen: async () => workerWords(await server.workers()),
+  });
   // Requests keep being served: sent after the step, so a killed worker cannot have taken it.
   await getJson(server, '/pid', {}, { timeoutMs: 10_000 });
 }
@@ -66,29 +61,36 @@ class StallWorker implements Command {
   toString = () => `SIGSTOP/SIGCONT worker #${this.index} for timeout/4`;
 }
 
-class MasterSignal implements Command {
-  constructor(readonly signal: 'SIGTTIN' | 'SIGTTOU' | 'SIGHUP') {}
-  check = (m: Readonly<Model>) => this.signal !== 'SIGTTIN' || m.workers < MAX_WORKERS;
+type CountOperation = Extract<Operation, 'addWorker' | 'removeWorker' | 'reload'>;
+const COUNT_OPERATIONS: readonly CountOperation[] = ['addWorker', 'removeWorker', 'reload'];
+
+class MasterOperation implements Command {
+  constructor(readonly operation: CountOperation, readonly signal: NodeJS.Signals) {}
+  check = (m: Readonly<Model>) => this.operation !== 'addWorker' || m.workers < MAX_WORKERS;
   async run(m: Model, server: Server) {
-    if (this.signal === 'SIGTTIN') m.workers += 1;
-    if (this.signal === 'SIGTTOU') m.workers = Math.max(1, m.workers - 1);
-    // HUP reloads the configuration: the count goes back to the configured workers.
-    if (this.signal === 'SIGHUP') m.workers = server.config.workers;
+    if (this.operation === 'addWorker') m.workers += 1;
+    if (this.operation === 'removeWorker') m.workers = Math.max(1, m.workers - 1);
+    // A reload reads the configuration again: the count goes back to the configured workers.
+    if (this.operation === 'reload') m.workers = server.config.workers;
     await server.signal(server.masterPid, this.signal);
-    await converge(server, m, this.signal);
+    await converge(server, m, this.toString());
   }
-  toString = () => this.signal;
+  toString = () => `${this.operation} (${this.signal})`;
 }
 
-export const lifecycleCommands = fc.commands(
-  [
-    fc.constant(new Request()),
-    fc.nat(3).map((i) => new KillWorker(i)),
-    fc.nat(3).map((i) => new StallWorker(i)),
-    fc.constantFrom('SIGTTIN', 'SIGTTOU', 'SIGHUP').map((s) => new MasterSignal(s as 'SIGTTIN' | 'SIGTTOU' | 'SIGHUP')),
-  ],
-  { maxCommands: 7 },
-);
+/** The command generator for a target: the operations it has, among faults and requests. */
+export function lifecycleCommands(operations: CaseContext['target']['operations']) {
+  const available = COUNT_OPERATIONS.filter((o) => operations[o]?.length);
+  return fc.commands(
+    [
+      fc.constant(new Request()),
+      fc.nat(3).map((i) => new KillWorker(i)),
+      fc.nat(3).map((i) => new StallWorker(i)),
+      ...(available.length > 0 ? [fc.constantFrom(...available).map((o) => new MasterOperation(o, operations[o]![0]))] : []),
+    ],
+    { maxCommands: 7 },
+  );
+}
 
 /** One model run: a fresh server per generated command sequence. */
 export async function runModel(t: CaseContext, commands: Iterable<Command>): Promise<void> {

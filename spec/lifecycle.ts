@@ -4,7 +4,7 @@ import { check, checkBetween, checkTiming } from './harness/assert.ts';
 import { defineGroup, type CaseContext } from './harness/case.ts';
 import { getJson, request, send } from './harness/client.ts';
 import { deadlineIn, eventually, holds, waitUntil } from './harness/eventually.ts';
-import { allGoneAfter, goneAfter, settledWorkers, workerWords } from './harness/observe.ts';
+import { allGoneAfter, exitWords, goneAfter, settledWorkers, workerWords } from './harness/observe.ts';
 import { checkProperty } from './harness/property.ts';
 import { lifecycleCommands, runModel } from './lifecycle-model.ts';
 import fc from 'fast-check';
@@ -74,6 +74,31 @@ export default defineGroup({
       },
     },
     {
+      id: 'lifecycle.heartbeat-before-first',
+      level: 'MUST',
+      requirement:
+        'A worker that hangs before its first heartbeat (its app takes far longer than `timeout` to load) is killed within timeout + 3 s of appearing, and another worker is started in its place.',
+      source: 'gunicorn arbiter.py murder_workers(): a worker\'s heartbeat file is made before fork, so its clock runs from its spawn, app loading included',
+      needs: ['heartbeat'],
+      async run(t) {
+        const timeout = 2;
+        const server = await t.start({ workers: 1, timeout, env: { CONFORM_PROBE_IMPORT_DELAY_MS: '60000' } }, { waitReady: false });
+        const [first] = await eventually(async () => {
+          const workers = await server.workers();
+          return workers.length > 0 ? workers : undefined;
+        }, { within: 10_000, what: 'a worker process to appear', seen: () => exitWords(server) });
+        const appearedAt = Date.now();
+        const took = await goneAfter(server, first, appearedAt, (timeout + 3) * 1000 + 500, `worker ${first}, still loading the app, to be killed`);
+        t.evidence('killedAfterMs', took);
+        checkTiming(took, 0, (timeout + 3) * 1000, `ms from worker ${first} appearing to its kill`);
+        await eventually(async () => (await server.workers()).some((pid) => pid !== first), {
+          within: 3000,
+          what: `a worker in place of ${first}`,
+          seen: async () => `${workerWords(await server.workers())}; ${exitWords(server)}`,
+        });
+      },
+    },
+    {
       id: 'lifecycle.heartbeat-tolerates-short-stall',
       level: 'MUST',
       requirement: 'A worker stopped for timeout/4 and then resumed (SIGCONT) is not killed: the same pid keeps running.',
@@ -124,6 +149,7 @@ export default defineGroup({
       level: 'MUST',
       requirement: 'With timeout 0 the heartbeat check is off: a worker stopped for 3 s survives.',
       source: 'gunicorn docs: settings "timeout" ("Value is a positive number or 0. Setting it to 0 ... disabling of timeouts"); arbiter.py murder_workers()',
+      profile: 'gunicorn',
       needs: ['heartbeat'],
       async run(t) {
         const server = await t.start({ workers: 1, timeout: 0 });
@@ -143,6 +169,7 @@ export default defineGroup({
       level: 'MUST',
       requirement: 'A sync request that blocks longer than `timeout` ends (EOF, reset or a 5xx) within timeout + 1.5 s, and its worker is replaced.',
       source: 'gunicorn workers/sync.py: no heartbeat while the app runs, so murder_workers() kills it',
+      profile: 'gunicorn',
       classes: ['sync'],
       needs: ['heartbeat'],
       async run(t) {
@@ -172,6 +199,7 @@ export default defineGroup({
       level: 'MUST',
       requirement: 'A gthread request longer than `timeout`, blocking or CPU-bound, completes with 200: the worker keeps its heartbeat.',
       source: 'gunicorn workers/gthread.py: the main thread notifies while pool threads run the app',
+      profile: 'gunicorn',
       classes: ['gthread'],
       needs: ['heartbeat'],
       async run(t) {
@@ -194,6 +222,7 @@ export default defineGroup({
       level: 'MUST',
       requirement: 'An async request that waits cooperatively longer than `timeout` completes with 200.',
       source: 'gunicorn workers/base_async.py and ggevent.py: a greenlet notifies every second',
+      profile: 'gunicorn',
       classes: ['async'],
       needs: ['heartbeat'],
       async run(t) {
@@ -263,14 +292,14 @@ export default defineGroup({
       id: 'lifecycle.model',
       level: 'MUST',
       requirement:
-        'Under generated sequences of requests, worker SIGKILLs, short SIGSTOP stalls, TTIN, TTOU and HUP, the worker count always converges to the expected N and requests keep being served.',
+        'Under generated sequences of requests, worker SIGKILLs, short SIGSTOP stalls and the operations the target has of adding a worker, removing one and reloading, the worker count always converges to the expected N and requests keep being served.',
       source: 'gunicorn docs: signals; arbiter.py manage_workers(), murder_workers()',
-      needs: ['signals', 'heartbeat'],
+      needs: ['heartbeat'],
       budgetMs: 120_000,
       async run(t) {
         await checkProperty(
           t,
-          fc.asyncProperty(lifecycleCommands, (commands) => runModel(t, commands)),
+          fc.asyncProperty(lifecycleCommands(t.target.operations), (commands) => runModel(t, commands)),
           { numRuns: 3, timeLimitMs: 60_000, noShrink: true },
         );
       },

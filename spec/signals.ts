@@ -1,10 +1,12 @@
-// Signals to the master: TERM graceful, INT/QUIT quick, HUP reload, TTIN/TTOU resize.
+// Operations on the master, by the target's signals (gunicorn's: TERM graceful, INT/QUIT quick,
+// HUP reload, TTIN/TTOU resize): what each does is the model; which signal does it is the target's.
 import net from 'node:net';
 import { check, checkEqual, checkTiming } from './harness/assert.ts';
 import { defineGroup } from './harness/case.ts';
 import { getJson, send } from './harness/client.ts';
-import { deadlineIn, eventually } from './harness/eventually.ts';
+import { deadlineIn, eventually, holds } from './harness/eventually.ts';
 import { bytesWords, exitWords, settledWorkers, workerWords } from './harness/observe.ts';
+import { perform, signalsFor } from './harness/operations.ts';
 import type { Server } from './harness/types.ts';
 import type { Connection } from './harness/wire.ts';
 
@@ -29,41 +31,43 @@ function refused(server: Server): Promise<boolean> {
 export default defineGroup({
   name: 'signals',
   summary:
-    'The master is driven by signals. TERM stops gracefully: listeners close, workers finish what ' +
-    'they have within graceful_timeout, the master exits 0. INT and QUIT stop at once. HUP ' +
-    'replaces every worker (new ones first) keeping the master. TTIN adds a worker, TTOU removes ' +
-    'the oldest, never going below one.',
+    'The master is driven by signals; each target says which signal does what (gunicorn: TERM, ' +
+    'QUIT/INT, HUP, TTIN, TTOU). A graceful stop closes the listeners, lets workers finish what ' +
+    'they have within graceful_timeout, and exits as the target declares (gunicorn: 0). A quick ' +
+    'stop ends everything at once. A reload replaces every worker (new ones first) keeping the ' +
+    'master. Adding and removing a worker change the count by one, never below one; gunicorn ' +
+    'removes the oldest.',
   cases: [
     {
       id: 'signals.term-graceful',
       level: 'MUST',
       requirement:
-        'On TERM, a request in flight completes, the port stops accepting new connections, and the master exits 0.',
-      source: 'gunicorn docs: signals ("TERM: Graceful shutdown"); arbiter.py stop(graceful=True)',
-      needs: ['signals'],
+        'On a graceful stop (gunicorn: TERM), a request in flight completes, the port stops accepting new connections, and the master exits as the target declares (gunicorn: status 0).',
+      source: 'gunicorn docs: signals ("TERM: Graceful shutdown"); arbiter.py stop(graceful=True); Unicorn SIGNALS (QUIT: graceful); Puma docs/signals.md (TERM re-raised)',
+      operations: ['gracefulStop'],
       async run(t) {
         const server = await t.start({ workers: 1, gracefulTimeout: 10 });
         const connection = await inFlight(server, 3, 700);
-        await server.signal(server.masterPid, 'SIGTERM');
+        await perform(t, server, 'gracefulStop');
         const response = await connection.readResponse({ timeoutMs: 8000 });
         checkEqual(response.body.toString(), '000011112222', 'the streamed body of the in-flight request');
         await eventually(() => refused(server), { within: 5000, what: 'new connections to be refused', seen: () => 'new connections were still accepted' });
         const status = await eventually(() => server.exitStatus(), { within: 5000, what: 'the master to exit', seen: () => exitWords(server) });
-        checkEqual(status, { code: 0, signal: null }, 'the master\'s exit status');
+        checkEqual(status, t.target.gracefulExit, 'the master\'s exit status (operations.gracefulExit)');
       },
     },
     {
       id: 'signals.term-graceful-timeout',
       level: 'MUST',
-      requirement: 'On TERM, a request still running after graceful_timeout is cut off at about graceful_timeout (within +3 s) and the master exits.',
+      requirement: 'On a graceful stop, a request still running after graceful_timeout is cut off at about graceful_timeout (within +3 s) and the master exits.',
       source: 'gunicorn docs: settings "graceful_timeout"; arbiter.py stop(): SIGKILL after graceful_timeout',
-      needs: ['signals'],
+      operations: ['gracefulStop'],
       async run(t) {
         const gracefulTimeout = 2;
         const server = await t.start({ workers: 1, gracefulTimeout });
         const connection = await inFlight(server, 3, 10_000);
         const termAt = Date.now();
-        await server.signal(server.masterPid, 'SIGTERM');
+        await perform(t, server, 'gracefulStop');
         const closed = await connection.waitClosed(gracefulTimeout * 1000 + 3000);
         const cutAfter = Date.now() - termAt;
         t.evidence('cut', { closed, cutAfter });
@@ -75,12 +79,12 @@ export default defineGroup({
     {
       id: 'signals.quit-fast',
       level: 'MUST',
-      requirement: 'On QUIT or INT, the master and its workers are gone within 2 s even with a request in flight.',
-      source: 'gunicorn docs: signals ("QUIT, INT: Quick shutdown")',
+      requirement: 'On a quick stop (gunicorn: QUIT or INT; each signal the target lists), the master and its workers are gone within 2 s even with a request in flight.',
+      source: 'gunicorn docs: signals ("QUIT, INT: Quick shutdown"); Unicorn SIGNALS (TERM, INT: quick shutdown)',
       classes: ['sync'],
-      needs: ['signals'],
+      operations: ['quickStop'],
       async run(t) {
-        for (const signal of ['SIGQUIT', 'SIGINT'] as const) {
+        for (const signal of signalsFor(t, 'quickStop')) {
           const server = await t.start({ workers: 1, gracefulTimeout: 30 });
           const connection = await inFlight(server, 3, 10_000);
           const workers = await server.workers();
@@ -94,40 +98,56 @@ export default defineGroup({
     {
       id: 'signals.ttin-ttou',
       level: 'MUST',
-      requirement: 'TTIN adds one worker; TTOU removes one, the oldest first, and never goes below one worker.',
-      source: 'gunicorn docs: signals ("TTIN", "TTOU"); arbiter.py manage_workers() kills the oldest',
-      needs: ['signals'],
+      requirement: 'Adding a worker (gunicorn: TTIN) adds one and keeps the others; removing one (TTOU) removes one, and never goes below one worker.',
+      source: 'gunicorn docs: signals ("TTIN", "TTOU"); Unicorn SIGNALS (TTIN, TTOU); Puma docs/signals.md',
+      operations: ['addWorker', 'removeWorker'],
       async run(t) {
         const server = await t.start({ workers: 2 });
         const [oldest, second] = await settledWorkers(server, 2);
-        await server.signal(server.masterPid, 'SIGTTIN');
+        await perform(t, server, 'addWorker');
         const three = await settledWorkers(server, 3, 3000);
-        check(three.includes(oldest) && three.includes(second), 'TTIN replaced existing workers instead of adding one');
-        await server.signal(server.masterPid, 'SIGTTOU');
-        const afterOne = await settledWorkers(server, 2, 3000);
-        check(!afterOne.includes(oldest), `TTOU kept the oldest worker ${oldest} (left: ${afterOne})`);
-        await server.signal(server.masterPid, 'SIGTTOU');
+        check(three.includes(oldest) && three.includes(second), 'adding a worker replaced existing workers instead of adding one');
+        await perform(t, server, 'removeWorker');
+        await settledWorkers(server, 2, 3000);
+        await perform(t, server, 'removeWorker');
         await settledWorkers(server, 1, 3000);
-        await server.signal(server.masterPid, 'SIGTTOU');
-        // The count must not drop to zero: give the master time to act on the signal, then look.
-        await eventually(async () => (await server.workers()).length === 1 && (await getJson(server, '/pid')), {
-          within: 3000,
-          what: 'one worker still serving after a TTOU at one worker',
+        await perform(t, server, 'removeWorker');
+        // The count must not drop to zero: it holds at one while the master acts on the signal.
+        await holds(async () => (await server.workers()).length === 1, {
+          within: 2500,
+          what: 'one worker after removing a worker at one worker',
           seen: async () => workerWords(await server.workers()),
         });
-        await settledWorkers(server, 1, 1000);
+        await getJson(server, '/pid');
+      },
+    },
+    {
+      id: 'signals.ttou-oldest-first',
+      level: 'MUST',
+      requirement: 'TTOU removes the oldest worker first.',
+      source: 'gunicorn arbiter.py manage_workers(): sorted by age, the oldest is killed',
+      profile: 'gunicorn',
+      operations: ['addWorker', 'removeWorker'],
+      async run(t) {
+        const server = await t.start({ workers: 2 });
+        const [oldest, second] = await settledWorkers(server, 2);
+        await perform(t, server, 'addWorker');
+        await settledWorkers(server, 3, 3000);
+        await perform(t, server, 'removeWorker');
+        const left = await settledWorkers(server, 2, 3000);
+        check(!left.includes(oldest), `TTOU kept the oldest worker ${oldest} and removed another (left: ${left}; the second oldest was ${second})`);
       },
     },
     {
       id: 'signals.hup-reload',
       level: 'MUST',
-      requirement: 'On HUP, every worker pid is replaced, the master pid stays, and the count is the configured N again (TTIN/TTOU adjustments end).',
-      source: 'gunicorn docs: signals ("HUP: Reload the configuration, start the new worker processes ... gracefully shutdown older workers")',
-      needs: ['signals'],
+      requirement: 'On a reload (gunicorn: HUP), every worker pid is replaced, the master pid stays, and the count is the configured N again.',
+      source: 'gunicorn docs: signals ("HUP: Reload the configuration, start the new worker processes ... gracefully shutdown older workers"); uWSGI docs: Management (HUP: graceful reload)',
+      operations: ['reload'],
       async run(t) {
         const server = await t.start({ workers: 2 });
         const before = await settledWorkers(server, 2);
-        await server.signal(server.masterPid, 'SIGHUP');
+        await perform(t, server, 'reload');
         await eventually(
           async () => {
             const now = await server.workers();
@@ -135,7 +155,7 @@ export default defineGroup({
           },
           { within: 10_000, what: 'two new workers and none of the old', seen: async () => `${workerWords(await server.workers())}; the old ones were ${before.join(', ')}` },
         );
-        check(server.exitStatus() === null, 'the master exited on HUP');
+        check(server.exitStatus() === null, 'the master exited on a reload');
         const { ppid } = await getJson<{ ppid: number }>(server, '/pid');
         checkEqual(ppid, server.masterPid, 'the new workers\' parent');
       },
@@ -143,13 +163,13 @@ export default defineGroup({
     {
       id: 'signals.hup-no-lost-requests',
       level: 'SHOULD',
-      requirement: 'Requests sent one after another during a HUP reload all succeed.',
+      requirement: 'Requests sent one after another during a reload all succeed.',
       source: 'gunicorn docs: signals (HUP starts new workers before stopping the old ones)',
-      needs: ['signals'],
+      operations: ['reload'],
       async run(t) {
         const server = await t.start({ workers: 2 });
         const before = await settledWorkers(server, 2);
-        await server.signal(server.masterPid, 'SIGHUP');
+        await perform(t, server, 'reload');
         let served = 0;
         const deadline = deadlineIn(8000);
         for (;;) {
@@ -165,9 +185,9 @@ export default defineGroup({
     {
       id: 'signals.term-backlog-served',
       level: 'SHOULD',
-      requirement: 'Connections already waiting in the listen backlog when TERM arrives are served, not reset.',
+      requirement: 'Connections already waiting in the listen backlog when a graceful stop begins are served, not reset.',
       source: 'gunicorn issues #2529 and #2409 (20.1: sync workers exit and the backlog gets RST)',
-      needs: ['signals'],
+      operations: ['gracefulStop'],
       async run(t) {
         const server = await t.start({ workers: 1, gracefulTimeout: 10 });
         const busy = await inFlight(server, 2, 800);
@@ -177,7 +197,7 @@ export default defineGroup({
             return connection;
           }),
         );
-        await server.signal(server.masterPid, 'SIGTERM');
+        await perform(t, server, 'gracefulStop');
         await busy.readResponse({ timeoutMs: 5000 });
         const outcomes = await Promise.all(
           waiting.map((c) => c.readResponse({ timeoutMs: 8000 }).then((r) => r.status, (e: Error) => e.message)),

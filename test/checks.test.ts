@@ -1,7 +1,7 @@
 // The HTTP checks against crafted responses: each must fail on the non-conforming bytes and pass
 // on conforming ones (fast; no real server).
 import { afterEach, describe, expect, test } from 'vitest';
-import { Violation } from '../spec/harness/assert.ts';
+import { ServerFault } from '../spec/harness/fault.ts';
 import { fakeServer, http, runAgainst, type Reply } from './fake-server.ts';
 
 const DATE = 'Date: Mon, 23 Nov 2026 10:00:00 GMT';
@@ -15,7 +15,7 @@ async function verdict(id: string, reply: Reply): Promise<'pass' | string> {
     await runAgainst(id, server);
     return 'pass';
   } catch (error) {
-    if (!(error instanceof Violation)) throw error;
+    if (!(error instanceof ServerFault)) throw error;
     return error.message;
   }
 }
@@ -47,8 +47,11 @@ describe('http.content-length-enforced', () => {
 });
 
 describe('http.chunked-response', () => {
-  test('fails on a close-delimited HTTP/1.1 body', async () => {
-    expect(await verdict('http.chunked-response', answer(http('200 OK', [], '000011112222')))).toMatch(/framing.*'chunked'.*'close'/s);
+  test('fails on a body without a length that never ends (the connection stays open)', async () => {
+    expect(await verdict('http.chunked-response', answer(http('200 OK', [], '000011112222'), false))).toMatch(/timed out while reading a close-delimited body/);
+  });
+  test('passes on a close-delimited body the server ends by closing (RFC 9112 6.3)', async () => {
+    expect(await verdict('http.chunked-response', answer(http('200 OK', [], '000011112222')))).toBe('pass');
   });
   test('passes on a chunked body', async () => {
     expect(await verdict('http.chunked-response', answer(http('200 OK', ['Transfer-Encoding: chunked'], '8\r\n00001111\r\n4\r\n2222\r\n0\r\n\r\n')))).toBe('pass');
@@ -74,8 +77,18 @@ describe('http.error-response-shape', () => {
 });
 
 describe('http.reject-cl-te', () => {
-  test('fails when the ambiguous request is served', async () => {
-    expect(await verdict('http.reject-cl-te', answer(http('200 OK', ['Content-Length: 2'], 'ok')))).toMatch(/expected a 4xx\/5xx rejection, got 200/);
+  const echoed = (length: number) => JSON.stringify({ body: { length } });
+  test('fails when the ambiguous request is served by Content-Length', async () => {
+    expect(await verdict('http.reject-cl-te', answer(http('200 OK', [`Content-Length: ${echoed(19).length}`], echoed(19))))).toMatch(/served reading 19 body bytes/);
+  });
+  test('fails when it is served by Transfer-Encoding but the connection stays open', async () => {
+    expect(await verdict('http.reject-cl-te', answer(http('200 OK', [`Content-Length: ${echoed(5).length}`], echoed(5)), false))).toMatch(/connection stayed open/);
+  });
+  test('passes when it is served by Transfer-Encoding alone and the connection closed (RFC 9112 6.1)', async () => {
+    expect(await verdict('http.reject-cl-te', answer(http('200 OK', [`Content-Length: ${echoed(5).length}`], echoed(5))))).toBe('pass');
+  });
+  test('fails when it is rejected but the connection stays open', async () => {
+    expect(await verdict('http.reject-cl-te', answer(http('400 Bad Request', ['Content-Length: 0'], ''), false))).toMatch(/rejected with 400, but the connection stayed open/);
   });
   test('passes when the connection is closed without an answer', async () => {
     expect(await verdict('http.reject-cl-te', (_r, socket) => socket.end())).toBe('pass');

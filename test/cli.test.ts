@@ -21,7 +21,7 @@ function targetDir(manifest: object): string {
   fs.writeFileSync(path.join(dir, 'conform.json'), JSON.stringify(manifest));
   return dir;
 }
-const manifest = { name: 'x', version: '1', specVersion: '1', classes: { sync: 'sync' } };
+const manifest = { name: 'x', version: '1', specVersion: '2', gateway: 'wsgi', classes: { sync: 'sync' } };
 
 describe('conform CLI', () => {
   test('--list shows at least 50 ids', async () => {

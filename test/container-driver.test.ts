@@ -43,7 +43,7 @@ describe('container driver without an engine', () => {
     expect(exitFromShell(143)).toEqual({ code: null, signal: 'SIGTERM' });
   });
   test('the manifest takes one image source at most', () => {
-    const base = { name: 'x', version: '1', specVersion: '1', command: ['x'], classes: { sync: 'sync' } };
+    const base = { name: 'x', version: '1', specVersion: '2', gateway: 'wsgi', command: ['x'], classes: { sync: 'sync' } };
     expect(() => validateManifest({ ...base, container: { dockerfile: 'Dockerfile', image: 'x:1' } })).toThrow(/container/);
     expect(() => validateManifest({ ...base, container: { mounts: ['relative/dir'] } })).toThrow(/mounts/);
     expect(validateManifest({ ...base, container: { offline: true, mounts: ['/opt/python'] } }).container?.mounts).toEqual(['/opt/python']);

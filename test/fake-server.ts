@@ -4,6 +4,7 @@ import net from 'node:net';
 import type { CaseContext, SpecCase } from '../spec/harness/case.ts';
 import { defaultConfig } from '../spec/harness/case.ts';
 import { GROUPS } from '../spec/index.ts';
+import { GUNICORN_OPERATIONS } from '../conformance/manifest.ts';
 import type { Server } from '../spec/harness/types.ts';
 
 export type Reply = (request: string, socket: net.Socket) => void;
@@ -62,6 +63,11 @@ export async function runAgainst(id: string, server: Server, cls: 'sync' | 'gthr
     cls,
     label: cls,
     seed: 7,
+    target: {
+      operations: GUNICORN_OPERATIONS,
+      gracefulExit: { code: 0, signal: null },
+      limits: { requestLine: 4094, headerFieldSize: 8190, headerFields: 100 },
+    },
     start: async () => server,
     shared: async () => server,
     evidence: () => undefined,

@@ -5,7 +5,11 @@ import { peakOverlap } from '../spec/harness/client.ts';
 import { wsgiPath } from '../spec/gateway.ts';
 import { capacity } from '../spec/concurrency.ts';
 import { parseStat } from '../conformance/drivers/proc.ts';
-import { Connection, formatRequest } from '../spec/harness/wire.ts';
+import { Connection, formatRequest, WireError } from '../spec/harness/wire.ts';
+import { HarnessError } from '../spec/harness/types.ts';
+import { Violation } from '../spec/harness/assert.ts';
+import { checkProperty } from '../spec/harness/property.ts';
+import type { CaseContext } from '../spec/harness/case.ts';
 import { eventually, holds, TimedOut } from '../spec/harness/eventually.ts';
 
 describe('peakOverlap', () => {
@@ -60,8 +64,24 @@ describe('eventually', () => {
     await expect(eventually(() => null, { within: 20, every: 5, what: 'the master to exit', seen: () => 'the master (pid 7) is still running' })).rejects.toThrow(
       /; last seen: the master \(pid 7\) is still running$/,
     );
-    await expect(eventually(() => Promise.reject(new Error('ECONNREFUSED')), { within: 20, every: 5, what: 'a connection' })).rejects.toThrow(/last seen: ECONNREFUSED$/);
+    await expect(eventually(() => Promise.reject(new WireError('ECONNREFUSED')), { within: 20, every: 5, what: 'a connection' })).rejects.toThrow(/last seen: ECONNREFUSED$/);
     await expect(eventually(() => false, { within: 20, every: 5, what: 'x', seen: () => ({ workers: [1, 2, 3] }) })).rejects.toThrow(/last seen: \{"workers":\[1,2,3\]\}$/);
+  });
+  test("whose fault: a bug in the kit is thrown at once, a kit error at the deadline is the kit's, never a timeout", async () => {
+    let calls = 0;
+    const bug = eventually(() => (calls++, (undefined as unknown as { x: number }).x), { within: 5000, every: 5, what: 'x' });
+    await expect(bug).rejects.toThrow(TypeError);
+    expect(calls).toBe(1);
+    const blind = eventually(() => Promise.reject(new HarnessError('cannot read the process table')), { within: 20, every: 5, what: 'two workers' });
+    await expect(blind).rejects.toThrow(HarnessError);
+    await expect(eventually(() => Promise.reject(new HarnessError('once')).catch(() => false), { within: 20, every: 5, what: 'y' })).rejects.toThrow(TimedOut);
+  });
+  test('a property that fails by a bug in the kit is the kit\'s error, not a counterexample of the server', async () => {
+    const t = { id: 'x.y', label: 'sync', seed: 1, evidence: () => undefined } as unknown as CaseContext;
+    await expect(checkProperty(t, fc.asyncProperty(fc.nat(), async () => { throw new TypeError('oops'); }), { numRuns: 3, timeLimitMs: 1000 })).rejects.toThrow(TypeError);
+    await expect(checkProperty(t, fc.asyncProperty(fc.nat(), async () => { throw new Violation('the server did it'); }), { numRuns: 3, timeLimitMs: 1000 })).rejects.toThrow(
+      /property failed after 1 run\(s\): the server did it/,
+    );
   });
   test('holds says when the condition stopped and what was observed then', async () => {
     let n = 0;

@@ -29,7 +29,7 @@ describe('conform init', () => {
     const list = await conform(['--target', 'my-server', '--list'], parent);
     expect(list.code, list.err).toBe(0);
     expect(list.out).toMatch(/^\s+prefork.worker-count \[sync\]/m);
-    const run = await conform(['--target', 'my-server', '--driver', 'process', '--only', 'prefork.worker-count,gateway.environ.path-info', '--class', 'sync'], parent);
+    const run = await conform(['--target', 'my-server', '--driver', 'process', '--only', 'prefork.worker-count,gateway.input.content-length', '--class', 'sync'], parent);
     expect(run.code, run.out).toBe(0);
     expect(run.out).toMatch(/^conform: 2 passed, 0 failed/m);
     fs.rmSync(parent, { recursive: true, force: true });

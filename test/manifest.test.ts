@@ -2,14 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { expand, loadTarget, runClasses, validateManifest } from '../conformance/manifest.ts';
+import { expand, GUNICORN_OPERATIONS, loadTarget, runClasses, targetTraits, validateManifest } from '../conformance/manifest.ts';
 import { defaultConfig } from '../spec/harness/case.ts';
 import { selected } from '../conformance/select.ts';
 
 const good = {
   name: 'demo',
   version: '1.0',
-  specVersion: '1',
+  specVersion: '2',
+  gateway: 'wsgi',
   command: ['/bin/demo', '--bind', '{host}:{port}', '-w', '{workers}', '-k', '{workerClass}', '{app}'],
   app: 'probe:app',
   classes: { sync: 'sync', async: 'evented' },
@@ -24,7 +25,7 @@ describe('manifest validation', () => {
     [{ ...good, command: undefined }, /missing required field "command"/],
     [{ ...good, comand: ['x'] }, /unknown field "comand"/],
     [{ ...good, classes: { synk: 'sync' } }, /classes: unknown field "synk"/],
-    [{ ...good, capabilities: ['telepathy'] }, /capabilities\.0: must be equal to one of the allowed values: wsgi/],
+    [{ ...good, capabilities: ['telepathy'] }, /capabilities\.0: must be equal to one of the allowed values: heartbeat/],
     [{ ...good, command: ['x', '{prot}'] }, /unknown placeholder\(s\) \{prot\}/],
     [{ ...good, app: undefined }, /uses \{app\} but no "app" field/],
     [{ ...good, readiness: { logLine: '(' } }, /readiness.logLine is not a regular expression/],
@@ -32,6 +33,17 @@ describe('manifest validation', () => {
     [{ ...good, command: [...good.command, '{extraBinds}'] }, /command uses \{extraBinds\} but no "extraBind" field/],
     [{ ...good, command: ['x', '--bind={extraBinds}'], extraBind: ['-b', '{host}:{port}'] }, /\{extraBinds\} must be a command element of its own/],
     [{ ...good, extraBind: ['-b', '{host}:{prot}'] }, /unknown placeholder\(s\) \{prot\}/],
+    [{ ...good, gateway: undefined }, /missing required field "gateway"/],
+    [{ ...good, gateway: 'asgi' }, /gateway: must be equal to one of the allowed values: wsgi, rack, fetch/],
+    [{ ...good, capabilities: ['signals'] }, /capability "signals" is gone in spec version 2: say which signal does what in "operations"/],
+    [{ ...good, capabilities: ['wsgi', 'heartbeat'] }, /capability "wsgi" is gone in spec version 2: say "gateway": "wsgi"/],
+    [{ ...good, operations: { reload: 'SIGHUPP' } }, /operations.reload: "SIGHUPP" is not a signal name here/],
+    [{ ...good, operations: { reload: 'HUP' } }, /operations.reload: must match pattern/],
+    [{ ...good, operations: { restart: 'SIGHUP' } }, /operations: unknown field "restart"/],
+    [{ ...good, operations: { gracefulExit: { code: 0, signal: 'SIGTERM' } } }, /operations.gracefulExit: must NOT have more than 1 properties/],
+    [{ ...good, limits: { requestLine: 4094 }, command: [...good.command, '--limit-request-line', '{limitRequestLine}'] }, /limits.requestLine is fixed at 4094 but the command also sets it with \{limitRequestLine\}/],
+    [{ ...good, limits: { requestLines: 4094 } }, /limits: unknown field "requestLines"/],
+    [{ ...good, profiles: ['unicorn'] }, /profiles.0: must be equal to one of the allowed values: gunicorn/],
   ])('rejects %# with a message naming the field', (data, message) => {
     expect(() => validateManifest(data)).toThrow(message);
   });
@@ -40,6 +52,23 @@ describe('manifest validation', () => {
     expect(() => loadTarget(dir)).toThrow(/no conform.json in/);
     fs.writeFileSync(path.join(dir, 'conform.json'), '{ nope');
     expect(() => loadTarget(dir)).toThrow(/conform.json is not valid JSON/);
+  });
+});
+
+describe('target traits: operations, graceful exit, limits', () => {
+  const config = defaultConfig('sync');
+  test("without operations, gunicorn's signals and exit 0", () => {
+    expect(targetTraits(validateManifest(good), config)).toEqual({ operations: GUNICORN_OPERATIONS, gracefulExit: { code: 0, signal: null }, limits: {} });
+  });
+  test('declared operations replace the defaults whole: one left out is one the server lacks', () => {
+    const traits = targetTraits(validateManifest({ ...good, operations: { gracefulStop: 'SIGQUIT', quickStop: ['SIGTERM', 'SIGINT'], gracefulExit: { signal: 'SIGTERM' } } }), config);
+    expect(traits.operations).toEqual({ gracefulStop: ['SIGQUIT'], quickStop: ['SIGTERM', 'SIGINT'] });
+    expect(traits.gracefulExit).toEqual({ code: null, signal: 'SIGTERM' });
+  });
+  test('limits: fixed in the manifest, or the value the kit sets through a placeholder', () => {
+    const manifest = validateManifest({ ...good, limits: { headerFields: 32 }, command: [...good.command, '--limit-request-line={limitRequestLine}'] });
+    expect(targetTraits(manifest, { ...config, limitRequestLine: 2000 }).limits).toEqual({ requestLine: 2000, headerFields: 32 });
+    expect(expand({ dir: '/t', manifest }, { ...config, limitRequestLine: 2000 }, runClasses(manifest)[0], '127.0.0.1', 1).argv.at(-1)).toBe('--limit-request-line=2000');
   });
 });
 

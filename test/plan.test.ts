@@ -16,11 +16,22 @@ describe('plan', () => {
     expect(plan.runs.map(key)).toEqual(expected);
     expect(plan.classes.map((c) => c.label)).toEqual(['sync', 'gthread', 'async']);
   });
-  test('extra classes by name; capabilities the target lacks are marked, not dropped', () => {
+  test('extra classes by name; what the target lacks is marked unsupported with the manifest field, not dropped', () => {
     const plan = makePlan(gunicorn, { classes: ['eventlet'], only: ['lifecycle.parent-death'], skip: [] });
     expect(plan.runs.map(key)).toEqual(['lifecycle.parent-death [eventlet]']);
     const start = makePlan(reference, { only: ['gateway.response.start-response-twice'], skip: [] });
-    expect(start.runs.every((r) => r.missing.includes('wsgi'))).toBe(true);
+    expect(start.runs.every((r) => r.unsupported === "a case of the wsgi gateway profile; the target's gateway is fetch")).toBe(true);
+    const bare = { ...gunicorn, manifest: { ...gunicorn.manifest, profiles: [], capabilities: [], limits: {}, operations: { gracefulStop: 'SIGTERM' } } };
+    const why = (id: string) => makePlan(bare, { only: [id], skip: [], classes: ['sync'] }).runs[0].unsupported;
+    expect(why('concurrency.sync-threads-promote-gthread')).toBe('a case of the gunicorn profile, which the target does not claim ("profiles")');
+    expect(why('lifecycle.heartbeat-timeout')).toBe('the target does not declare heartbeat');
+    expect(why('signals.hup-reload')).toBe('the target has no signal for operations.reload');
+    expect(why('http.limit-header-count')).toBe('the target declares no limits.headerFields (nor a {limitRequestFields} placeholder)');
+    expect(why('signals.term-graceful')).toBeUndefined();
+    expect(why('http.chunked-response')).toBeUndefined();
+  });
+  test('a profile claimed, an operation declared and a limit set by placeholder make a case apply', () => {
+    expect(makePlan(reference, { only: ['http.limit-*', 'signals.*', 'concurrency.capacity-formula'], skip: [] }).runs.filter((r) => r.unsupported)).toEqual([]);
   });
   test('a selection that matches nothing names what was probably meant', () => {
     expect(() => makePlan(gunicorn, { only: ['lifecycle'], skip: [] })).toThrow(/did you mean "lifecycle.\*" \(a group needs ".\*"\)/);

@@ -17,7 +17,11 @@ interface Starter {
   command: string[];
   env?: Record<string, string>;
   classes: Record<string, string>;
+  gateway: 'wsgi' | 'fetch';
+  profiles: string[];
   capabilities: string[];
+  /** Fixed limits, for a starter whose command does not set them. */
+  limits?: Record<string, number>;
   /** What to change first, printed after writing. */
   edit: string;
 }
@@ -37,16 +41,25 @@ export const STARTERS: Record<string, Starter> = {
     command: ['/usr/bin/python3', '-m', 'gunicorn', '--chdir', '{targetDir}', ...TUNING, '{app}'],
     env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
     classes: { sync: 'sync', gthread: 'gthread', async: 'gevent' },
-    capabilities: ['wsgi', 'signals', 'heartbeat', 'max-requests', 'forwarded-allow-ips', 'multi-bind'],
+    gateway: 'wsgi',
+    profiles: ['gunicorn'],
+    capabilities: ['heartbeat', 'max-requests', 'forwarded-allow-ips', 'multi-bind'],
+    limits: { requestLine: 4094, headerFieldSize: 8190, headerFields: 100 },
     edit: 'command: your WSGI server in place of gunicorn (its flags for each placeholder); classes: its names for sync, threaded and evented workers',
   },
   fetch: {
     probe: 'fixtures/probe/reference/probe.ts',
     file: 'probe.ts',
     app: '{targetDir}/probe.ts',
-    command: ['node', '{kitDir}/reference/bin/prefork.js', ...TUNING, '{app}'],
+    command: [
+      'node', '{kitDir}/reference/bin/prefork.js', ...TUNING,
+      '--limit-request-line', '{limitRequestLine}', '--limit-request-field-size', '{limitRequestFieldSize}', '--limit-request-fields', '{limitRequestFields}',
+      '{app}',
+    ],
     classes: { sync: 'sync', gthread: 'gthread', async: 'async' },
-    capabilities: ['signals', 'heartbeat', 'max-requests', 'forwarded-allow-ips', 'multi-bind'],
+    gateway: 'fetch',
+    profiles: ['gunicorn'],
+    capabilities: ['heartbeat', 'max-requests', 'forwarded-allow-ips', 'multi-bind'],
     edit: "command: your Node server in place of the kit's prefork (its flags for each placeholder); app: how it loads probe.ts",
   },
 };
@@ -74,7 +87,10 @@ export function initTarget({ dir, gateway, force }: InitOptions): number {
     ...(starter.env ? { env: starter.env } : {}),
     app: starter.app,
     classes: starter.classes,
+    gateway: starter.gateway,
+    profiles: starter.profiles,
     capabilities: starter.capabilities,
+    ...(starter.limits ? { limits: starter.limits } : {}),
     readiness: { timeoutMs: 15000 },
     expectations: 'expectations.json',
   };
@@ -85,7 +101,7 @@ export function initTarget({ dir, gateway, force }: InitOptions): number {
   console.log(
     [
       `conform init: wrote ${shown}/conform.json, ${shown}/${starter.file} (the ${gateway} probe) and ${shown}/expectations.json`,
-      `  edit first: ${starter.edit}; capabilities: only what your server does (see README, "Checking your own server")`,
+      `  edit first: ${starter.edit}; profiles, capabilities, operations and limits: only what your server does (see README, "Checking your own server")`,
       `  then: npx conform --target ${shown} --list          # the plan`,
       `        npx conform --target ${shown} --driver process --report-json ${shown}/report.json`,
       `        npx conform expectations --update --from ${shown}/report.json   # known deviations, to review by hand`,

@@ -2,8 +2,9 @@
 // any HarnessError is the kit's (verdict error). Cases stay free of any test framework.
 import { isDeepStrictEqual, inspect } from 'node:util';
 import { scaled } from './eventually.ts';
+import { ServerFault } from './fault.ts';
 
-export class Violation extends Error {
+export class Violation extends ServerFault {
   override name = 'Violation';
 }
 

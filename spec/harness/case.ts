@@ -1,7 +1,7 @@
 // How a spec case is written: metadata up front (test262 style), then a check that uses only the
 // harness. `defineGroup` keeps the files declarative so `conform --list` can read them without
 // running anything.
-import type { Capability, Level, Server, ServerConfig, SpecClass, StartOptions } from './types.ts';
+import type { Capability, Layer, Level, Limit, Operation, Server, ServerConfig, SpecClass, StartOptions, TargetTraits } from './types.ts';
 
 export interface CaseContext {
   /** The id of the case being run. */
@@ -19,6 +19,8 @@ export interface CaseContext {
    * or signal it.
    */
   shared(overrides?: Partial<ServerConfig>): Promise<Server>;
+  /** What the target declared: the signals of its operations, its graceful exit, its limits. */
+  readonly target: TargetTraits;
   /** Attach an observation to the case's evidence (shown on failure, kept in the JSON report). */
   evidence(key: string, value: unknown): void;
 }
@@ -33,8 +35,17 @@ export interface SpecCase {
   source: string;
   /** Spec classes it applies to (default: all). */
   classes?: SpecClass[];
+  /**
+   * The layer: absent for the model (any pre-fork server), else the profile the target must claim
+   * (`gunicorn` in the manifest's `profiles`, a gateway profile as its `gateway`).
+   */
+  profile?: Exclude<Layer, 'model'>;
   /** Capabilities the target must declare for the case to run. */
   needs?: Capability[];
+  /** Operations the case asks the master for (the target's signals for them: `t.target.operations`). */
+  operations?: Operation[];
+  /** Limits the case tests (the target's values: `t.target.limits`). */
+  limits?: Limit[];
   /** Upper bound of the case's running time in ms (before scaling); default 30 s. */
   budgetMs?: number;
   run(t: CaseContext): Promise<void>;
@@ -66,6 +77,10 @@ export function defaultConfig(cls: SpecClass): ServerConfig {
     keepalive: 2,
     maxRequests: 0,
     maxRequestsJitter: 0,
+    // gunicorn's defaults: what a target whose command sets its limits is run with.
+    limitRequestLine: 4094,
+    limitRequestFieldSize: 8190,
+    limitRequestFields: 100,
     extraBinds: 0,
     env: {},
   };

@@ -1,7 +1,7 @@
 // Talking to the probe app through the wire client: the few request shapes cases share.
 import { check } from './assert.ts';
 import { Connection, formatRequest, type ReadOptions, type RequestSpec, type WireResponse } from './wire.ts';
-import type { Server } from './types.ts';
+import { HarnessError, type Server } from './types.ts';
 
 /** Where requests go: a server, or one more of its addresses ({ host, port: extraPorts[i] }). */
 export type Address = Pick<Server, 'host' | 'port'>;
@@ -47,7 +47,7 @@ export async function getJson<T = any>(server: Address, target: string, spec: Re
   try {
     return JSON.parse(response.body.toString('utf8')) as T;
   } catch {
-    throw new Error(`probe answered non-JSON to ${target}: ${response.body.toString('latin1').slice(0, 300)}`);
+    throw new HarnessError(`the probe answered non-JSON to ${target} (a probe bug, or a body the server mangled): ${response.body.toString('latin1').slice(0, 300)}`);
   }
 }
 

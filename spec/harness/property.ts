@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { Violation } from './assert.ts';
 import { scaled } from './eventually.ts';
+import { ServerFault } from './fault.ts';
 import type { CaseContext } from './case.ts';
 
 export interface PropertyBounds {
@@ -28,9 +29,11 @@ export async function checkProperty<Ts extends [unknown, ...unknown[]]>(
   t.evidence('property', { seed: details.seed, runs: details.numRuns, interrupted: details.interrupted });
   if (!details.failed) return;
   const cause = 'errorInstance' in details ? details.errorInstance : 'too many skipped runs';
+  t.evidence('counterexample', fc.stringify(details.counterexample));
+  // A counterexample is the server's only when what failed was (a check, a wait, the wire).
+  if (cause instanceof Error && !(cause instanceof ServerFault)) throw cause;
   const error = cause instanceof Error ? cause.message : String(cause);
   const path = 'counterexamplePath' in details ? details.counterexamplePath : '';
-  t.evidence('counterexample', fc.stringify(details.counterexample));
   throw new Violation(
     `property failed after ${details.numRuns} run(s): ${error}\n` +
       `counterexample: ${fc.stringify(details.counterexample)}\n` +

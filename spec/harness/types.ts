@@ -7,12 +7,43 @@ export type SpecClass = 'sync' | 'gthread' | 'async';
 export type Level = 'MUST' | 'SHOULD' | 'MAY';
 
 /**
+ * The layer a case belongs to. `model` holds for any pre-fork server; a profile holds for servers
+ * that claim it: `gunicorn` (gunicorn's settings and their meanings) in the manifest's `profiles`,
+ * a gateway profile (`wsgi`, `rack`, `fetch`: what the app sees) by the manifest's `gateway`.
+ */
+export type Layer = 'model' | Profile;
+export type Profile = 'gunicorn' | Gateway;
+export type Gateway = 'wsgi' | 'rack' | 'fetch';
+export const GATEWAYS: readonly Gateway[] = ['wsgi', 'rack', 'fetch'];
+export const PROFILES: readonly Profile[] = ['gunicorn', ...GATEWAYS];
+
+/**
+ * What a case may ask the master to do. Each target says which signal does it (manifest
+ * `operations`; gunicorn's signals when it says nothing); a case that needs an operation the
+ * target lacks is `unsupported`.
+ */
+export type Operation = 'gracefulStop' | 'quickStop' | 'reload' | 'addWorker' | 'removeWorker';
+export const OPERATIONS: readonly Operation[] = ['gracefulStop', 'quickStop', 'reload', 'addWorker', 'removeWorker'];
+
+/** The request limits a case may test: longest request line, longest header line, most header fields. */
+export type Limit = 'requestLine' | 'headerFieldSize' | 'headerFields';
+export const LIMITS: readonly Limit[] = ['requestLine', 'headerFieldSize', 'headerFields'];
+
+/** What a case knows of the target besides its servers: resolved from the manifest, never assumed. */
+export interface TargetTraits {
+  /** The signal(s) for each operation the target has; a case sends every one it is given. */
+  operations: Partial<Record<Operation, NodeJS.Signals[]>>;
+  /** How the master exits after a graceful stop. */
+  gracefulExit: ExitStatus;
+  /** The limits the target has (fixed in the manifest, or set by the kit through a placeholder). */
+  limits: Partial<Record<Limit, number>>;
+}
+
+/**
  * What a target declares it can do. A case that needs a capability the target lacks is reported
  * `unsupported`, never failed.
  */
 export type Capability =
-  | 'wsgi' // the gateway is WSGI (start_response semantics apply)
-  | 'signals' // TERM/INT/QUIT/HUP/TTIN/TTOU on the master behave as gunicorn's
   | 'heartbeat' // a stalled worker is killed after `timeout`
   | 'max-requests' // workers recycle after max_requests (+ jitter)
   | 'forwarded-allow-ips' // the url scheme follows trusted forwarded headers
@@ -29,6 +60,10 @@ export interface ServerConfig {
   keepalive: number; // seconds
   maxRequests: number;
   maxRequestsJitter: number;
+  /** Request limits, for targets whose command sets them ({limitRequestLine} ...). */
+  limitRequestLine: number;
+  limitRequestFieldSize: number;
+  limitRequestFields: number;
   /** Addresses bound besides the main one (needs 'multi-bind'); their ports are Server.extraPorts. */
   extraBinds: number;
   /** Extra environment for the server (the probe app reads CONFORM_PROBE_*). */

@@ -1,6 +1,7 @@
 // A raw HTTP/1.x client on a TCP socket. Cases judge bytes on the wire (duplicate headers, bytes
 // past Content-Length, FIN versus RST), which fetch-style clients normalise away.
 import net from 'node:net';
+import { ServerFault } from './fault.ts';
 import { scaled } from './eventually.ts';
 
 export interface WireResponse {
@@ -20,7 +21,7 @@ export interface WireResponse {
 
 export type CloseState = 'open' | 'fin' | 'reset';
 
-export class WireError extends Error {
+export class WireError extends ServerFault {
   override name = 'WireError';
 }
 
@@ -82,6 +83,9 @@ export class Connection {
     const timer = setTimeout(() => socket.destroy(new WireError('connect timed out')), scaled(timeoutMs));
     try {
       await connection.connected;
+    } catch (error) {
+      // A refused or reset connect is the server's doing, like any other wire error.
+      throw error instanceof WireError ? error : new WireError(`cannot connect to ${host}:${port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     } finally {
       clearTimeout(timer);
     }
