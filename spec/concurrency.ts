@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { check, checkEqual, Violation } from './harness/assert.ts';
 import { defineGroup, type CaseContext } from './harness/case.ts';
-import { exchange, getJson, hostHeader, peakOverlap, sleepers } from './harness/client.ts';
+import { answerOf, exchange, getJson, hostHeader, peakOverlap, sleepers } from './harness/client.ts';
 import { eventually } from './harness/eventually.ts';
 import { bytesWords, settledWorkers } from './harness/observe.ts';
 import { formatRequest } from './harness/wire.ts';
@@ -117,7 +117,7 @@ export default defineGroup({
         // Which worker the kernel wakes for a new connection is a coin toss: several rounds.
         for (let round = 1; round <= 6; round++) {
           const { connection, response } = await exchange(server, { target: '/pid' });
-          const held = (JSON.parse(response.body.toString('utf8')) as { pid: number }).pid;
+          const held = answerOf<{ pid: number }>('GET /pid', '/pid', response).pid;
           try {
             // A second request on the kept connection holds its worker's thread; its first piece
             // (with the head) proves it runs before the new connection is made.

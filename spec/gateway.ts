@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { check, checkEqual, Violation } from './harness/assert.ts';
 import { defineGroup } from './harness/case.ts';
-import { getJson, hostHeader, request, send } from './harness/client.ts';
+import { answerOf, getJson, hostHeader, request, send } from './harness/client.ts';
 import { eventually } from './harness/eventually.ts';
 import { bytesWords } from './harness/observe.ts';
 import { checkProperty } from './harness/property.ts';
@@ -238,7 +238,7 @@ export default defineGroup({
             const connection = await send(server, { method: 'POST', target: '/echo', headers: [['Connection', 'close']], body }, Buffer.from('EXTRA'));
             const response = await connection.readResponse();
             connection.destroy();
-            const seen = JSON.parse(response.body.toString()).body;
+            const seen = answerOf('POST /echo', '/echo', response).body;
             if (seen.length !== body.length || seen.sha256 !== sha256(body)) throw new Violation(`sent ${body.length} bytes, the app read ${seen.length} (digest ${seen.sha256 === sha256(body) ? 'equal' : 'differs'})`);
           }),
           { numRuns: 25, timeLimitMs: 15_000 },
@@ -258,7 +258,7 @@ export default defineGroup({
             const wire = Buffer.concat([...chunks.flatMap((c) => [Buffer.from(`${c.length.toString(16)}\r\n`), Buffer.from(c), Buffer.from('\r\n')]), Buffer.from('0\r\n\r\n')]);
             const body = Buffer.concat(chunks.map((c) => Buffer.from(c)));
             const response = await request(server, { method: 'POST', target: '/echo', headers: [['Transfer-Encoding', 'chunked'], ['Connection', 'close']], body: wire });
-            const seen = JSON.parse(response.body.toString()).body;
+            const seen = answerOf('POST /echo (chunked)', '/echo', response).body;
             if (seen.length !== body.length || seen.sha256 !== sha256(body)) throw new Violation(`sent ${body.length} bytes in ${chunks.length} chunk(s), the app read ${seen.length}`);
           }),
           { numRuns: 25, timeLimitMs: 15_000 },

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { check, checkEqual, Violation } from './harness/assert.ts';
 import { defineGroup } from './harness/case.ts';
-import { connect, exchange, hostHeader, request, send } from './harness/client.ts';
+import { answerOf, connect, exchange, hostHeader, request, send } from './harness/client.ts';
 import { eventually } from './harness/eventually.ts';
 import { bytesWords } from './harness/observe.ts';
 import { checkProperty } from './harness/property.ts';
@@ -318,8 +318,8 @@ export default defineGroup({
       id: 'http.error-response-shape',
       level: 'MUST',
       requirement:
-        'An error response to a bad request (a header line without a colon) has a valid status line, a Content-Length matching its body, `Connection: close`, and the connection is then closed.',
-      source: 'RFC 9112 sections 5 (field-line = field-name ":" ...) and 9.6; gunicorn workers/base.py handle_error()',
+        'An error response to a bad request (a header line without a colon) has a valid status line, `Connection: close`, a body framed by a matching Content-Length or by the close, and the connection is then closed.',
+      source: 'RFC 9112 sections 5 (field-line = field-name ":" ...), 6.3 and 9.6 (a server that closes sends the "close" option); gunicorn workers/base.py handle_error()',
       async run(t) {
         const server = await t.shared();
         // Bad by the grammar, whatever the server's limits: no colon in a field line.
@@ -328,7 +328,8 @@ export default defineGroup({
         check(response.status >= 400 && response.status < 500, `status ${response.status} for a bad request`);
         check(/^HTTP\/1\.[01]$/.test(response.version), `status line version ${response.version}`);
         checkEqual(header(response, 'connection')?.toLowerCase(), 'close', 'the Connection header');
-        checkEqual(Number(header(response, 'content-length')), response.body.length, 'Content-Length against the body');
+        const length = header(response, 'content-length');
+        if (length !== undefined) checkEqual(Number(length), response.body.length, 'Content-Length against the body');
         check(closed !== 'open', 'the connection stayed open after the error response');
       },
     },
@@ -384,8 +385,7 @@ export default defineGroup({
         const response = await connection.readResponse();
         connection.destroy();
         checkEqual(response.interim.map((i) => i.status), [100], 'interim responses');
-        checkEqual(response.status, 200, 'the final status');
-        checkEqual(JSON.parse(response.body.toString()).body.length, 5, 'body bytes the app read');
+        checkEqual(answerOf('POST /echo after 100 Continue', '/echo', response).body.length, 5, 'body bytes the app read');
       },
     },
     {

@@ -2,7 +2,7 @@
 // semantics, parent-death detection and max_requests recycling.
 import { check, checkBetween, checkTiming } from './harness/assert.ts';
 import { defineGroup, type CaseContext } from './harness/case.ts';
-import { getJson, request, send } from './harness/client.ts';
+import { answerOf, getJson, request, send } from './harness/client.ts';
 import { deadlineIn, eventually, holds, waitUntil } from './harness/eventually.ts';
 import { allGoneAfter, exitWords, goneAfter, settledWorkers, workerWords } from './harness/observe.ts';
 import { checkProperty } from './harness/property.ts';
@@ -347,8 +347,7 @@ async function recycleRuns(t: CaseContext, maxRequests: number, jitter: number):
   // of a few thousand can run out before the first worker leaves.
   for (let i = 0; i < 100_000 && runs.length < 4 && !deadline.passed(); i++) {
     const response = await request(server, { target: '/pid', headers: [['Connection', 'close']] }, { timeoutMs: 10_000 });
-    check(response.status === 200, `request ${i + 1} answered ${response.status}`);
-    const pid: number = JSON.parse(response.body.toString()).pid;
+    const { pid } = answerOf<{ pid: number }>(`request ${i + 1} (GET /pid)`, '/pid', response);
     if (runs.length && runs[runs.length - 1][0] === pid) runs[runs.length - 1][1]++;
     else runs.push([pid, 1]);
   }

@@ -1,6 +1,7 @@
 // Talking to the probe app through the wire client: the few request shapes cases share.
 import { check } from './assert.ts';
 import { Connection, formatRequest, type ReadOptions, type RequestSpec, type WireResponse } from './wire.ts';
+import { checkProbeAnswer } from './probe-answers.ts';
 import { HarnessError, type Server } from './types.ts';
 
 /** Where requests go: a server, or one more of its addresses ({ host, port: extraPorts[i] }). */
@@ -42,13 +43,23 @@ export async function request(server: Address, spec: RequestSpec, options: ReadO
 }
 
 export async function getJson<T = any>(server: Address, target: string, spec: RequestSpec = {}, options: ReadOptions = {}): Promise<T> {
-  const response = await request(server, { target, ...spec }, options);
-  check(response.status === 200, `GET ${target}: expected 200, got ${response.status} ${response.reason}: ${response.body.toString('latin1').slice(0, 300)}`);
+  return answerOf<T>(`${spec.method ?? 'GET'} ${target}`, target, await request(server, { target, ...spec }, options));
+}
+
+/**
+ * The probe's JSON answer in a response: a status other than 200 is the server's (Violation); a
+ * body that is not the protocol's JSON is the probe's bug (HarnessError, see probe-answers.ts).
+ */
+export function answerOf<T = any>(what: string, target: string, response: WireResponse): T {
+  check(response.status === 200, `${what}: expected 200, got ${response.status} ${response.reason}: ${response.body.toString('latin1').slice(0, 300)}`);
+  let answer: T;
   try {
-    return JSON.parse(response.body.toString('utf8')) as T;
+    answer = JSON.parse(response.body.toString('utf8')) as T;
   } catch {
-    throw new HarnessError(`the probe answered non-JSON to ${target} (a probe bug, or a body the server mangled): ${response.body.toString('latin1').slice(0, 300)}`);
+    throw new HarnessError(`the probe answered non-JSON to ${what} (a probe bug, or a body the server mangled): ${response.body.toString('latin1').slice(0, 300)}`);
   }
+  checkProbeAnswer(target, answer);
+  return answer;
 }
 
 export interface Interval {

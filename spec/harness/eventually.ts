@@ -1,7 +1,7 @@
 // Polling, never fixed sleeps: a condition is awaited "eventually within T", and every T in the
 // kit is scaled by one global multiplier (--timeout-multiplier) so slow machines stay green.
 
-import { isKitBug, ServerFault } from './fault.ts';
+import { ServerFault } from './fault.ts';
 let multiplier = 1;
 
 export function setTimeoutMultiplier(value: number): void {
@@ -65,11 +65,10 @@ export async function eventually<T>(
       if (value) return value as NonNullable<T>;
       last = value;
     } catch (error) {
-      if (isKitBug(error)) throw error; // polling a bug again cannot fix it
       last = error;
     }
     if (Date.now() >= deadline) {
-      // The kit could not look (a HarnessError on the last try): that is no verdict on the server.
+      // The kit could not look (a HarnessError, a TypeError on the last try): no verdict on the server.
       if (last instanceof Error && !(last instanceof ServerFault)) throw last;
       throw new TimedOut(`expected ${what} within ${scaled(within)} ms; last seen: ${await describeSeen(last, seen)}`);
     }

@@ -3,8 +3,3 @@
 // (verdict `error`): a HarnessError, or a TypeError that is a bug in a case.
 
 export class ServerFault extends Error {}
-
-/** Errors that can only be a bug in the code that threw them, never something a server did. */
-export function isKitBug(error: unknown): boolean {
-  return error instanceof TypeError || error instanceof ReferenceError || error instanceof SyntaxError || error instanceof RangeError;
-}
