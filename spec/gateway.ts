@@ -12,7 +12,14 @@ import { checkProperty } from './harness/property.ts';
 import type { Server } from './harness/types.ts';
 import type { RequestSpec } from './harness/wire.ts';
 
+/** The /echo answer (PROTOCOL.md): the neutral request, and the section of the target's gateway. */
 interface Echo {
+  gateway: 'wsgi' | 'rack' | 'fetch';
+  request: { method: string; target: string; headers: Array<[string, string]>; scheme: string };
+  /** fetch: the URL the handler's Request has. */
+  url?: string;
+  /** rack: the env's CGI and HTTP_ keys. */
+  env?: Record<string, string>;
   environ: Record<string, string>;
   flags: {
     version: number[];
@@ -224,9 +231,106 @@ export default defineGroup({
       },
     },
     {
+      id: 'gateway.request.headers',
+      level: 'MUST',
+      requirement:
+        'Every header field the client sent reaches the app with its value, under its name in any case; a repeated field arrives as one value, its values joined by "," or ", " in order.',
+      source: 'RFC 9110 section 5.3 (a repeated field is equivalent to one with its values joined by commas); PEP 3333, Rack SPEC and fetch Headers all carry request headers to the app',
+      async run(t) {
+        const server = await t.shared();
+        const { request } = await echo(server, { headers: [['X-Conform-A', '1'], ['X-Conform-B', 'v  w'], ['X-Conform-A', '2'], ['Connection', 'close']] });
+        t.evidence('headers', request.headers);
+        const seen = (name: string) => request.headers.filter(([n]) => n === name).map(([, v]) => v);
+        check(['1,2', '1, 2'].includes(seen('x-conform-a').join('|')), `X-Conform-A sent as 1 then 2 reached the app as ${JSON.stringify(seen('x-conform-a'))}`);
+        checkEqual(seen('x-conform-b'), ['v  w'], 'the value of X-Conform-B the app got');
+      },
+    },
+    {
+      id: 'gateway.rack.env-required',
+      level: 'MUST',
+      requirement:
+        'Every request\'s env has REQUEST_METHOD, SCRIPT_NAME, PATH_INFO, QUERY_STRING, SERVER_NAME and SERVER_PORT as strings, rack.version, rack.url_scheme "http", rack.input, rack.errors, and rack.multithread, rack.multiprocess, rack.run_once as booleans.',
+      source: 'Rack SPEC (2.2), "The Environment"',
+      profile: 'rack',
+      async run(t) {
+        const { env, flags } = await echo(await t.shared(), { target: '/echo/x?y=1' });
+        for (const key of ['REQUEST_METHOD', 'SCRIPT_NAME', 'PATH_INFO', 'QUERY_STRING', 'SERVER_NAME', 'SERVER_PORT']) {
+          check(typeof env?.[key] === 'string', `env lacks ${key} as a string`);
+        }
+        checkEqual(env!.REQUEST_METHOD, 'GET', 'REQUEST_METHOD');
+        check(Array.isArray(flags.version), `rack.version is ${JSON.stringify(flags.version)}, not an array`);
+        checkEqual(flags.url_scheme, 'http', 'rack.url_scheme');
+        check(flags.has_errors, 'env lacks rack.errors');
+        for (const flag of ['multithread', 'multiprocess', 'run_once'] as const) check(typeof flags[flag] === 'boolean', `rack.${flag} is not a boolean`);
+      },
+    },
+    {
+      id: 'gateway.rack.path-query-as-sent',
+      level: 'MUST',
+      requirement: 'PATH_INFO and QUERY_STRING are the path and the query of the request target as sent: percent-escapes kept, nothing decoded, and no HTTP_CONTENT_TYPE or HTTP_CONTENT_LENGTH key.',
+      source: 'Rack SPEC (2.2), "The Environment" (PATH_INFO: the remainder of the request URL\'s path; QUERY_STRING: the portion after ?; "must not contain the keys HTTP_CONTENT_TYPE or HTTP_CONTENT_LENGTH")',
+      profile: 'rack',
+      async run(t) {
+        const server = await t.shared();
+        const { env } = await echo(server, { target: '/echo/a%2Fb%20c%C3%A9?x=%20y&z=1+2' });
+        checkEqual(env!.PATH_INFO, '/echo/a%2Fb%20c%C3%A9', 'PATH_INFO');
+        checkEqual(env!.QUERY_STRING, 'x=%20y&z=1+2', 'QUERY_STRING');
+        const post = await echo(server, { method: 'POST', headers: [['Content-Type', 'text/plain'], ['Connection', 'close']], body: 'hello' });
+        checkEqual(post.env!.CONTENT_TYPE, 'text/plain', 'CONTENT_TYPE');
+        checkEqual(post.env!.CONTENT_LENGTH, '5', 'CONTENT_LENGTH');
+        check(!('HTTP_CONTENT_TYPE' in post.env!) && !('HTTP_CONTENT_LENGTH' in post.env!), 'env has HTTP_CONTENT_TYPE or HTTP_CONTENT_LENGTH');
+      },
+    },
+    {
+      id: 'gateway.rack.multiprocess-multithread',
+      level: 'MUST',
+      requirement: 'rack.multiprocess is true with 2 workers (another process may run the app at the same time); rack.multithread is true when a worker runs 2 threads and false in a one-request-at-a-time (sync) worker.',
+      source: 'Rack SPEC (2.2), "The Environment" (rack.multithread, rack.multiprocess: "true if an equivalent application object may be simultaneously invoked by another thread/process")',
+      profile: 'rack',
+      async run(t) {
+        const { flags } = await echo(await t.shared({ workers: 2 }));
+        checkEqual(flags.multiprocess, true, 'rack.multiprocess with 2 workers');
+        if (t.cls === 'sync') checkEqual(flags.multithread, false, 'rack.multithread in a sync worker');
+        if (t.cls === 'gthread') checkEqual(flags.multithread, true, 'rack.multithread in a worker of 2 threads');
+      },
+    },
+    {
+      id: 'gateway.fetch.url-origin',
+      level: 'MUST',
+      requirement:
+        'The Request URL\'s origin is http:// and the Host header, whatever the request target looks like: a target starting with "//" keeps the Host\'s origin and its whole path.',
+      source: 'RFC 9112 section 3.3 (reconstructing the target URI of an origin-form request from Host); WHATWG URL (new URL(target, base) reads "//x" as an authority)',
+      profile: 'fetch',
+      async run(t) {
+        const server = await t.shared();
+        const host = 'good.example';
+        for (const target of ['/echo/x', '//evil.example/echo?probe=echo']) {
+          const answer = await echo(server, { target, headers: [['Host', host], ['Connection', 'close']] });
+          t.evidence(target, answer.url);
+          const url = new URL(answer.url ?? 'about:blank');
+          checkEqual(url.host, host, `the URL's host for ${target} with Host: ${host} (URL ${answer.url})`);
+          checkEqual(url.pathname, target.split('?')[0], `the URL's path for ${target}`);
+        }
+      },
+    },
+    {
+      id: 'gateway.fetch.url-target',
+      level: 'MUST',
+      requirement: 'The Request URL\'s path and query are the request target\'s as sent: percent-escapes kept (%2F stays %2F), the query byte for byte.',
+      source: 'WHATWG URL (path and query percent-encode sets keep existing escapes); RFC 9112 section 3.3',
+      profile: 'fetch',
+      async run(t) {
+        const server = await t.shared();
+        const target = '/echo/a%2Fb%20c%C3%A9?x=%20y&z=1+2';
+        const answer = await echo(server, { target });
+        const url = new URL(answer.url ?? 'about:blank');
+        checkEqual(url.pathname + url.search, target, 'the URL\'s path and query');
+      },
+    },
+    {
       id: 'gateway.input.content-length',
       level: 'MUST',
-      requirement: 'wsgi.input yields exactly Content-Length bytes, never what follows on the connection.',
+      requirement: 'The app\'s input stream (wsgi.input, rack.input, a Request body) yields exactly Content-Length bytes, never what follows on the connection.',
       source: 'PEP 3333 "Input and Error Streams"; gunicorn http/body.py LengthReader',
       async run(t) {
         const server = await t.shared();

@@ -2,6 +2,7 @@
 // on conforming ones (fast; no real server).
 import { afterEach, describe, expect, test } from 'vitest';
 import { ServerFault } from '../spec/harness/fault.ts';
+import { HarnessError } from '../spec/harness/types.ts';
 import { fakeServer, http, runAgainst, type Reply } from './fake-server.ts';
 
 const DATE = 'Date: Mon, 23 Nov 2026 10:00:00 GMT';
@@ -101,9 +102,24 @@ describe('http.hop-by-hop-dropped', () => {
   });
 });
 
+describe('probe answers', () => {
+  test("an answer that does not follow the protocol is the probe's error, naming what is wrong, never the server's fail", async () => {
+    const server = await fakeServer((_r, socket) => {
+      const body = JSON.stringify({ environ: {}, flags: {}, body: null });
+      socket.end(http('200 OK', [`Content-Length: ${body.length}`], body));
+    });
+    close = server.close;
+    await expect(runAgainst('gateway.environ.server-name-port', server)).rejects.toThrow(
+      /the probe app's answer to \/echo does not follow fixtures\/probe\/PROTOCOL.md.*must have required property 'gateway'/,
+    );
+    await expect(runAgainst('gateway.environ.server-name-port', server)).rejects.toBeInstanceOf(HarnessError);
+  });
+});
+
 describe('gateway.environ.server-name-port', () => {
   const echo = (environ: Record<string, string>): Reply => (_r, socket) => {
-    const body = JSON.stringify({ environ, flags: {}, body: null });
+    const request = { method: 'GET', target: '/echo', headers: [], scheme: 'http' };
+    const body = JSON.stringify({ gateway: 'wsgi', request, environ, flags: {}, body: null, pid: 2, ppid: 1 });
     socket.end(http('200 OK', [`Content-Length: ${body.length}`], body));
   };
   test('fails when SERVER_NAME comes from the Host header', async () => {

@@ -37,13 +37,23 @@ function limitViolation(req: http.IncomingMessage, settings: Settings): [number,
   return undefined;
 }
 
+/**
+ * The target URI (RFC 9112 section 3.3): an origin-form target is appended to the Host's origin,
+ * never resolved against it (resolving reads "//evil.example/x" as an authority); an
+ * absolute-form target is its own URI.
+ */
+export function targetUrl(target: string, authority: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return new URL(target).href;
+  return new URL(`http://${authority}${target.startsWith('/') ? target : `/${target}`}`).href;
+}
+
 /** The app's Request: method and url at once, the rest (headers, body) only if the app asks. */
 function toRequest(req: http.IncomingMessage, context: EnvironContext): Request {
   const method = req.method ?? 'GET';
   const urlOf = () => {
     const { host, port } = context.serverOf(req.socket);
     try {
-      return new URL(req.url ?? '/', `http://${req.headers.host ?? `${host}:${port}`}`).href;
+      return targetUrl(req.url ?? '/', req.headers.host ?? `${host}:${port}`);
     } catch {
       return `http://${host}:${port}/`;
     }
