@@ -20,8 +20,8 @@ export interface Manifest {
   extraBind?: string[];
   env?: Record<string, string>;
   app?: string;
-  classes: Partial<Record<SpecClass, string>>;
-  extraClasses?: Record<string, { kind: SpecClass; workerClass: string }>;
+  classes: Partial<Record<SpecClass, string | ClassSpec>>;
+  extraClasses?: Record<string, ClassSpec & { kind: SpecClass }>;
   /** The gateway the probe app speaks: picks the gateway profile's cases. */
   gateway: Gateway;
   /** Profiles besides the gateway the server claims (`gunicorn`: gunicorn's settings and meanings). */
@@ -44,11 +44,26 @@ export interface ContainerSection {
   mounts?: string[];
 }
 
-/** A class as one run sees it: the label reports use, the spec class, the server's name. */
+/** A class in the manifest: the server's name for it ({workerClass}), and arguments or environment it needs. */
+export interface ClassSpec {
+  workerClass?: string;
+  /** Spliced in at the command's {classArgs} element; placeholders as in command. */
+  args?: string[];
+  env?: Record<string, string>;
+}
+
+/** A class as one run sees it: the label reports use, the spec class, the server's name and extras. */
 export interface RunClass {
   label: string;
   kind: SpecClass;
   workerClass: string;
+  args?: string[];
+  env?: Record<string, string>;
+}
+
+function toRunClass(label: string, kind: SpecClass, spec: string | ClassSpec): RunClass {
+  if (typeof spec === 'string') return { label, kind, workerClass: spec };
+  return { label, kind, workerClass: spec.workerClass ?? '', ...(spec.args ? { args: spec.args } : {}), ...(spec.env ? { env: spec.env } : {}) };
 }
 
 /** Everything a driver needs, plain data so it crosses into vitest workers via provide(). */
@@ -83,6 +98,8 @@ const REPLACED_CAPABILITIES: Record<string, string> = {
 
 /** The command element that becomes the extraBind template once per extra address. */
 const EXTRA_BINDS = '{extraBinds}';
+/** The command element that becomes the run class's args. */
+const CLASS_ARGS = '{classArgs}';
 
 function describe(error: ErrorObject): string {
   const where = error.instancePath ? error.instancePath.slice(1).replaceAll('/', '.') : '(top level)';
@@ -109,7 +126,11 @@ export function validateManifest(data: unknown): Manifest {
   }
   const manifest = data as Manifest;
   checkExtraBinds(manifest);
-  const unknown = [manifest.command.filter((part) => part !== EXTRA_BINDS), manifest.extraBind ?? [], Object.values(manifest.env ?? {}), manifest.app ?? '']
+  checkClassArgs(manifest);
+  const classParts = [...Object.values(manifest.classes), ...Object.values(manifest.extraClasses ?? {})].flatMap((c) =>
+    typeof c === 'string' ? [] : [...(c.args ?? []), ...Object.values(c.env ?? {})],
+  );
+  const unknown = [manifest.command.filter((part) => part !== EXTRA_BINDS && part !== CLASS_ARGS), manifest.extraBind ?? [], Object.values(manifest.env ?? {}), manifest.app ?? '', classParts]
     .flat()
     .flatMap((part) => [...part.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))
     .filter((name) => !(PLACEHOLDERS as readonly string[]).includes(name));
@@ -135,6 +156,21 @@ export function validateManifest(data: unknown): Manifest {
     }
   }
   return manifest;
+}
+
+/** {classArgs} is a command element of its own, present when some class has args. */
+function checkClassArgs(manifest: Manifest): void {
+  if (manifest.command.some((part) => part.includes(CLASS_ARGS) && part !== CLASS_ARGS)) {
+    throw new ManifestError(`invalid manifest: ${CLASS_ARGS} must be a command element of its own (it becomes the class's args)`);
+  }
+  const withArgs = Object.entries({ ...manifest.classes, ...manifest.extraClasses }).filter(([, c]) => typeof c !== 'string' && c?.args?.length);
+  if (withArgs.length > 0 && !manifest.command.includes(CLASS_ARGS)) {
+    throw new ManifestError(`invalid manifest: classes ${withArgs.map(([k]) => k).join(', ')} have "args" but command has no "${CLASS_ARGS}" element to put them in`);
+  }
+  const bare = Object.entries({ ...manifest.classes, ...manifest.extraClasses }).filter(([, c]) => typeof c !== 'string' && !c?.workerClass);
+  if (bare.length > 0 && manifest.command.some((part) => part.includes('{workerClass}'))) {
+    throw new ManifestError(`invalid manifest: command uses {workerClass} but classes ${bare.map(([k]) => k).join(', ')} name none ("workerClass")`);
+  }
 }
 
 function usesPlaceholder(manifest: Manifest, name: string): boolean {
@@ -227,12 +263,8 @@ export function checkSpecVersion(target: Target, accept: boolean): void {
 
 /** The classes a run covers: the main ones by default, any declared label when named. */
 export function runClasses(manifest: Manifest, wanted?: string[]): RunClass[] {
-  const main: RunClass[] = (Object.entries(manifest.classes) as Array<[SpecClass, string]>).map(([kind, workerClass]) => ({
-    label: kind,
-    kind,
-    workerClass,
-  }));
-  const extra: RunClass[] = Object.entries(manifest.extraClasses ?? {}).map(([label, c]) => ({ label, ...c }));
+  const main: RunClass[] = (Object.entries(manifest.classes) as Array<[SpecClass, string | ClassSpec]>).map(([kind, spec]) => toRunClass(kind, kind, spec));
+  const extra: RunClass[] = Object.entries(manifest.extraClasses ?? {}).map(([label, { kind, ...spec }]) => toRunClass(label, kind, spec));
   if (!wanted || wanted.length === 0) return main;
   const all = [...main, ...extra];
   return wanted.map((label) => {
@@ -275,6 +307,9 @@ export function expand(target: Target, config: ServerConfig, runClass: RunClass,
   const env = Object.fromEntries(Object.entries(target.manifest.env ?? {}).map(([k, v]) => [k, fill(v)]));
   const extraBind = (extraPort: number) =>
     (target.manifest.extraBind ?? []).map((part) => fill(part.replaceAll('{port}', String(extraPort))));
-  const argv = target.manifest.command.flatMap((part) => (part === EXTRA_BINDS ? extraPorts.flatMap(extraBind) : [fill(part)]));
-  return { argv, env: { ...env, ...config.env } };
+  const argv = target.manifest.command.flatMap((part) =>
+    part === EXTRA_BINDS ? extraPorts.flatMap(extraBind) : part === CLASS_ARGS ? (runClass.args ?? []).map(fill) : [fill(part)],
+  );
+  const classEnv = Object.fromEntries(Object.entries(runClass.env ?? {}).map(([k, v]) => [k, fill(v)]));
+  return { argv, env: { ...env, ...classEnv, ...config.env } };
 }

@@ -133,7 +133,7 @@ export default defineGroup({
     {
       id: 'gateway.environ.headers',
       level: 'MUST',
-      requirement: 'Each request header appears as HTTP_<NAME> (upper case, "-" as "_"); repeated headers are joined with "," in order.',
+      requirement: 'Each request header appears as HTTP_<NAME> (upper case, "-" as "_"); repeated headers are joined with "," or ", " in order.',
       source: 'PEP 3333 "environ Variables"; CGI RFC 3875 section 4.1.18; gunicorn http/wsgi.py',
       profile: 'wsgi',
       async run(t) {
@@ -152,7 +152,8 @@ export default defineGroup({
               expected.set(key, [...(expected.get(key) ?? []), v]);
             }
             for (const [key, values] of expected) {
-              if (environ[key] !== values.join(',')) throw new Violation(`${key}: ${JSON.stringify(environ[key])}, expected ${JSON.stringify(values.join(','))}`);
+              // RFC 9110 5.3: "a,b" and "a, b" are the same field value.
+              if (environ[key] !== values.join(',') && environ[key] !== values.join(', ')) throw new Violation(`${key}: ${JSON.stringify(environ[key])}, expected ${JSON.stringify(values.join(','))} (or with ", ")`);
             }
             if (environ.HTTP_HOST !== hostHeader(server)) throw new Violation(`HTTP_HOST: ${environ.HTTP_HOST}`);
           }),
@@ -191,13 +192,15 @@ export default defineGroup({
     {
       id: 'gateway.environ.server-name-port',
       level: 'MUST',
-      requirement: 'SERVER_NAME and SERVER_PORT are the bound address and port (strings), never taken from the Host header.',
-      source: 'PEP 3333 "environ Variables"; gunicorn http/wsgi.py create()',
+      requirement: 'SERVER_NAME is a non-empty string and SERVER_PORT the port that accepted the request, neither taken from the Host header (gunicorn: the bound address; uWSGI: the host name).',
+      source: 'PEP 3333 "environ Variables"; CGI RFC 3875 section 4.1.14-15 (the server\'s name and port); gunicorn http/wsgi.py create()',
       profile: 'wsgi',
       async run(t) {
         const server = await t.shared();
         const { environ } = await echo(server, { headers: [['Host', 'example.test:9999'], ['Connection', 'close']] });
-        checkEqual(environ.SERVER_NAME, server.host, 'SERVER_NAME');
+        t.evidence('SERVER_NAME', environ.SERVER_NAME);
+        check(typeof environ.SERVER_NAME === 'string' && environ.SERVER_NAME !== '', `SERVER_NAME is ${JSON.stringify(environ.SERVER_NAME)}`);
+        check(environ.SERVER_NAME !== 'example.test', 'SERVER_NAME was taken from the Host header (example.test:9999)');
         checkEqual(environ.SERVER_PORT, String(server.port), 'SERVER_PORT');
       },
     },

@@ -168,10 +168,9 @@ export default defineGroup({
       id: 'lifecycle.sync-request-timeout',
       level: 'MUST',
       requirement: 'A sync request that blocks longer than `timeout` ends (EOF, reset or a 5xx) within timeout + 1.5 s, and its worker is replaced.',
-      source: 'gunicorn workers/sync.py: no heartbeat while the app runs, so murder_workers() kills it',
-      profile: 'gunicorn',
+      source: 'gunicorn workers/sync.py: no heartbeat while the app runs, so murder_workers() kills it; uWSGI docs: harakiri',
       classes: ['sync'],
-      needs: ['heartbeat'],
+      needs: ['request-timeout'],
       async run(t) {
         const timeout = 2;
         const server = await t.start({ workers: 1, timeout });

@@ -44,6 +44,10 @@ describe('manifest validation', () => {
     [{ ...good, limits: { requestLine: 4094 }, command: [...good.command, '--limit-request-line', '{limitRequestLine}'] }, /limits.requestLine is fixed at 4094 but the command also sets it with \{limitRequestLine\}/],
     [{ ...good, limits: { requestLines: 4094 } }, /limits: unknown field "requestLines"/],
     [{ ...good, profiles: ['unicorn'] }, /profiles.0: must be equal to one of the allowed values: gunicorn/],
+    [{ ...good, classes: { sync: { args: ['--x'] } }, command: ['x'] }, /classes sync have "args" but command has no "\{classArgs\}" element/],
+    [{ ...good, classes: { sync: { args: ['--x'] } }, command: ['x', '--a={classArgs}'] }, /\{classArgs\} must be a command element of its own/],
+    [{ ...good, classes: { sync: { args: ['--x'] } }, command: ['x', '{classArgs}', '-k', '{workerClass}'] }, /command uses \{workerClass\} but classes sync name none/],
+    [{ ...good, classes: { sync: { args: ['{prot}'] } }, command: ['x', '{classArgs}'] }, /unknown placeholder\(s\) \{prot\}/],
   ])('rejects %# with a message naming the field', (data, message) => {
     expect(() => validateManifest(data)).toThrow(message);
   });
@@ -52,6 +56,21 @@ describe('manifest validation', () => {
     expect(() => loadTarget(dir)).toThrow(/no conform.json in/);
     fs.writeFileSync(path.join(dir, 'conform.json'), '{ nope');
     expect(() => loadTarget(dir)).toThrow(/conform.json is not valid JSON/);
+  });
+});
+
+describe('per-class arguments and environment', () => {
+  test('{classArgs} becomes the run class\'s args, filled; class env joins the target env', () => {
+    const manifest = validateManifest({
+      ...good,
+      command: ['/bin/s', '{classArgs}', '-w', '{workers}'],
+      classes: { sync: { args: ['--http-socket', '{host}:{port}'] }, gthread: { workerClass: 't', args: ['--http11-socket', '{host}:{port}', '--threads', '{threads}'], env: { MODE: '{workerClass}' } } },
+    });
+    const [sync, gthread] = runClasses(manifest);
+    expect(expand({ dir: '/t', manifest }, defaultConfig('sync'), sync, '127.0.0.1', 9).argv).toEqual(['/bin/s', '--http-socket', '127.0.0.1:9', '-w', '2']);
+    const threaded = expand({ dir: '/t', manifest }, defaultConfig('gthread'), gthread, '127.0.0.1', 9);
+    expect(threaded.argv).toEqual(['/bin/s', '--http11-socket', '127.0.0.1:9', '--threads', '2', '-w', '2']);
+    expect(threaded.env).toEqual({ MODE: 't' });
   });
 });
 

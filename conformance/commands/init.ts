@@ -43,7 +43,7 @@ export const STARTERS: Record<string, Starter> = {
     classes: { sync: 'sync', gthread: 'gthread', async: 'gevent' },
     gateway: 'wsgi',
     profiles: ['gunicorn'],
-    capabilities: ['heartbeat', 'max-requests', 'forwarded-allow-ips', 'multi-bind'],
+    capabilities: ['heartbeat', 'request-timeout', 'max-requests', 'forwarded-allow-ips', 'multi-bind'],
     limits: { requestLine: 4094, headerFieldSize: 8190, headerFields: 100 },
     edit: 'command: your WSGI server in place of gunicorn (its flags for each placeholder); classes: its names for sync, threaded and evented workers',
   },
@@ -59,7 +59,7 @@ export const STARTERS: Record<string, Starter> = {
     classes: { sync: 'sync', gthread: 'gthread', async: 'async' },
     gateway: 'fetch',
     profiles: ['gunicorn'],
-    capabilities: ['heartbeat', 'max-requests', 'forwarded-allow-ips', 'multi-bind'],
+    capabilities: ['heartbeat', 'request-timeout', 'max-requests', 'forwarded-allow-ips', 'multi-bind'],
     edit: "command: your Node server in place of the kit's prefork (its flags for each placeholder); app: how it loads probe.ts",
   },
 };

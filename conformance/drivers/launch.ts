@@ -2,7 +2,7 @@
 // command line from the manifest; and retry when the port was taken meanwhile.
 import net from 'node:net';
 import { HarnessError, type ServerConfig } from '../../spec/harness/types.ts';
-import { expand, type RunClass, type Target } from '../manifest.ts';
+import { expand, runClasses, type RunClass, type Target } from '../manifest.ts';
 
 export const HOST = '127.0.0.1';
 
@@ -28,11 +28,8 @@ export interface Launch {
 
 /** The command for `config`; a case may ask for another spec class than the run's (by kind). */
 export async function launchFor(target: Target, runClass: RunClass, config: ServerConfig): Promise<Launch> {
-  const cls =
-    config.workerClass === runClass.kind
-      ? runClass
-      : { label: config.workerClass, kind: config.workerClass, workerClass: target.manifest.classes[config.workerClass] ?? '' };
-  if (!cls.workerClass) throw new HarnessError(`the target has no ${config.workerClass} class`);
+  const cls = config.workerClass === runClass.kind ? runClass : runClasses(target.manifest).find((c) => c.kind === config.workerClass);
+  if (!cls) throw new HarnessError(`the target has no ${config.workerClass} class`);
   const port = await freePort(HOST);
   // Distinct ports: two probes in a row may be handed the same one.
   const extraPorts: number[] = [];

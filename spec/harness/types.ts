@@ -44,7 +44,8 @@ export interface TargetTraits {
  * `unsupported`, never failed.
  */
 export type Capability =
-  | 'heartbeat' // a stalled worker is killed after `timeout`
+  | 'heartbeat' // a stalled worker (stopped, looping, never loaded) is killed after `timeout`
+  | 'request-timeout' // a request running longer than `timeout` is ended and its worker replaced (gunicorn sync, uWSGI harakiri)
   | 'max-requests' // workers recycle after max_requests (+ jitter)
   | 'forwarded-allow-ips' // the url scheme follows trusted forwarded headers
   | 'multi-bind'; // several bind addresses at once (the manifest's extraBind template)
