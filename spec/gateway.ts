@@ -301,7 +301,7 @@ export default defineGroup({
       id: 'gateway.fetch.url-origin',
       level: 'MUST',
       requirement:
-        'The Request URL\'s origin is http:// and the Host header, whatever the request target looks like: a target starting with "//" keeps the Host\'s origin and its whole path.',
+        'The Request URL\'s origin is the http scheme with the Host header\'s authority, whatever the request target looks like: a target starting with "//" keeps the Host\'s origin and its whole path.',
       source: 'RFC 9112 section 3.3 (reconstructing the target URI of an origin-form request from Host); WHATWG URL (new URL(target, base) reads "//x" as an authority)',
       profile: 'fetch',
       async run(t) {
