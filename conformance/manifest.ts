@@ -31,6 +31,8 @@ export interface Manifest {
   operations?: Partial<Record<Operation, string | string[]>> & { gracefulExit?: { code?: number; signal?: string } };
   /** Fixed limits of the server (a limit the command sets through a placeholder is not listed). */
   limits?: Partial<Record<Limit, number>>;
+  /** Bounds the server puts on its settings: a case's value outside them is moved inside (0, "off", is kept). */
+  settings?: Partial<Record<BoundedSetting, { min?: number; max?: number }>>;
   readiness?: { timeoutMs?: number; logLine?: string };
   expectations?: string;
   container?: ContainerSection;
@@ -81,6 +83,24 @@ const PLACEHOLDERS = [
   'keepalive', 'maxRequests', 'maxRequestsJitter', 'limitRequestLine', 'limitRequestFieldSize', 'limitRequestFields',
   'app', 'targetDir', 'kitDir',
 ] as const;
+
+/** Settings a manifest may bound (Unicorn refuses a timeout under 3 s). */
+export type BoundedSetting = 'workers' | 'threads' | 'connections' | 'timeout' | 'gracefulTimeout' | 'keepalive' | 'maxRequests';
+
+/**
+ * A case's configuration within the target's declared bounds. 0 stays 0 (the kit's "off"); a
+ * case reads its timing windows from server.config, so a raised timeout moves them with it.
+ */
+export function withinBounds(manifest: Manifest, config: ServerConfig): ServerConfig {
+  const bounded = { ...config };
+  for (const [name, { min, max } = {}] of Object.entries(manifest.settings ?? {}) as Array<[BoundedSetting, { min?: number; max?: number }]>) {
+    const value = bounded[name];
+    if (value === 0) continue;
+    if (min !== undefined && value < min) bounded[name] = min;
+    if (max !== undefined && value > max) bounded[name] = max;
+  }
+  return bounded;
+}
 
 /** The placeholder through which the kit sets each limit on the command line. */
 type LimitSetting = 'limitRequestLine' | 'limitRequestFieldSize' | 'limitRequestFields';

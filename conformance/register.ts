@@ -6,7 +6,7 @@ import { ServerFault } from '../spec/harness/fault.ts';
 import { defaultConfig, type CaseContext, type SpecCase, type SpecGroup } from '../spec/harness/case.ts';
 import { HarnessError, type Driver, type Server, type ServerConfig, type TargetTraits } from '../spec/harness/types.ts';
 import { driverKind } from './drivers/registry.ts';
-import { targetTraits, type RunClass } from './manifest.ts';
+import { targetTraits, withinBounds, type Manifest, type RunClass } from './manifest.ts';
 import type { CaseMeta, Outcome } from './outcome.ts';
 import type { PlannedRun } from './plan.ts';
 
@@ -67,7 +67,7 @@ function registerClass(group: SpecGroup, runClass: RunClass, planned: PlannedRun
         skip(meta.message);
         return;
       }
-      await runCase(spec, runClass, driver, sharedServers, meta, traits);
+      await runCase(spec, runClass, driver, sharedServers, meta, traits, context.target.manifest);
     });
   }
 }
@@ -79,12 +79,13 @@ async function runCase(
   sharedServers: Map<string, Promise<Server>>,
   meta: CaseMeta,
   traits: TargetTraits,
+  manifest: Manifest,
 ): Promise<void> {
   const owned: Server[] = [];
   // Shared servers this case used, with where their log stood when it got them: a failure shows
   // the part of a shared server's log that belongs to this case (and a little before it).
   const borrowed = new Map<Server, number>();
-  const configFor = (overrides: Partial<ServerConfig> = {}): ServerConfig => ({ ...defaultConfig(runClass.kind), ...overrides });
+  const configFor = (overrides: Partial<ServerConfig> = {}): ServerConfig => withinBounds(manifest, { ...defaultConfig(runClass.kind), ...overrides });
   const t: CaseContext = {
     id: spec.id,
     cls: runClass.kind,

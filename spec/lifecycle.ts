@@ -62,8 +62,8 @@ export default defineGroup({
       source: 'gunicorn arbiter.py murder_workers(); workers/base.py notify()',
       needs: ['heartbeat'],
       async run(t) {
-        const timeout = 2;
-        const server = await t.start({ workers: 2, timeout });
+        const server = await t.start({ workers: 2, timeout: 2 });
+        const { timeout } = server.config; // a target may raise it to its minimum (manifest settings)
         const [victim] = await settledWorkers(server, 2);
         const stoppedAt = Date.now();
         await server.signal(victim, 'SIGSTOP');
@@ -81,8 +81,8 @@ export default defineGroup({
       source: 'gunicorn arbiter.py murder_workers(): a worker\'s heartbeat file is made before fork, so its clock runs from its spawn, app loading included',
       needs: ['heartbeat'],
       async run(t) {
-        const timeout = 2;
-        const server = await t.start({ workers: 1, timeout, env: { CONFORM_PROBE_IMPORT_DELAY_MS: '60000' } }, { waitReady: false });
+        const server = await t.start({ workers: 1, timeout: 2, env: { CONFORM_PROBE_IMPORT_DELAY_MS: '60000' } }, { waitReady: false });
+        const { timeout } = server.config; // a target may raise it to its minimum (manifest settings)
         const [first] = await eventually(async () => {
           const workers = await server.workers();
           return workers.length > 0 ? workers : undefined;
@@ -105,8 +105,8 @@ export default defineGroup({
       source: 'gunicorn arbiter.py murder_workers(): only heartbeats older than timeout count',
       needs: ['heartbeat'],
       async run(t) {
-        const timeout = 4;
-        const server = await t.start({ workers: 1, timeout });
+        const server = await t.start({ workers: 1, timeout: 4 });
+        const { timeout } = server.config; // a target may raise it to its minimum (manifest settings)
         const [worker] = await settledWorkers(server, 1);
         await server.signal(worker, 'SIGSTOP');
         await waitUntil(Date.now() + (timeout / 4) * 1000); // the stall window
@@ -124,8 +124,8 @@ export default defineGroup({
       source: 'gunicorn workers/sync.py run_for_one(): notify() before every accept(); gthread.py and ggevent.py beat from their main loops',
       needs: ['heartbeat'],
       async run(t) {
-        const timeout = 2;
-        const server = await t.start({ workers: 1, timeout });
+        const server = await t.start({ workers: 1, timeout: 2 });
+        const { timeout } = server.config; // a target may raise it to its minimum (manifest settings)
         const [worker] = await settledWorkers(server, 1);
         // Six clients in a loop over 50 ms requests: five connections always wait while one is
         // served, so a sync worker never finds its backlog empty (never idle) for the whole window.
@@ -172,8 +172,8 @@ export default defineGroup({
       classes: ['sync'],
       needs: ['request-timeout'],
       async run(t) {
-        const timeout = 2;
-        const server = await t.start({ workers: 1, timeout });
+        const server = await t.start({ workers: 1, timeout: 2 });
+        const { timeout } = server.config; // a target may raise it to its minimum (manifest settings)
         const [worker] = await settledWorkers(server, 1);
         const sentAt = Date.now();
         const connection = await send(server, { target: '/sleep?ms=8000' });
@@ -202,13 +202,14 @@ export default defineGroup({
       classes: ['gthread'],
       needs: ['heartbeat'],
       async run(t) {
-        const timeout = 2;
-        const server = await t.start({ workers: 1, threads: 2, timeout });
+        const server = await t.start({ workers: 1, threads: 2, timeout: 2 });
+        const { timeout } = server.config; // a target may raise it to its minimum (manifest settings)
         const [worker] = await settledWorkers(server, 1);
-        // 6 s: past a heartbeat kill's SIGABRT and its SIGKILL a second later.
+        // 3 x timeout (6 s): past a heartbeat kill's SIGABRT and its SIGKILL a second later.
+        const long = timeout * 3000;
         const [slept, spun] = await Promise.all([
-          getJson<{ pid: number }>(server, '/sleep?ms=6000', {}, { timeoutMs: 15_000 }),
-          getJson<{ pid: number }>(server, '/busy?ms=6000', {}, { timeoutMs: 15_000 }),
+          getJson<{ pid: number }>(server, `/sleep?ms=${long}`, {}, { timeoutMs: long + 9000 }),
+          getJson<{ pid: number }>(server, `/busy?ms=${long}`, {}, { timeoutMs: long + 9000 }),
         ]);
         check(slept.pid === worker && spun.pid === worker, 'the long requests were not both served by the original worker');
         // A worker aborted meanwhile may still finish its threads' work, then exit: it must serve on.
@@ -225,10 +226,10 @@ export default defineGroup({
       classes: ['async'],
       needs: ['heartbeat'],
       async run(t) {
-        const timeout = 2;
-        const server = await t.start({ workers: 1, timeout });
+        const server = await t.start({ workers: 1, timeout: 2 });
+        const { timeout } = server.config; // a target may raise it to its minimum (manifest settings)
         const [worker] = await settledWorkers(server, 1);
-        const answer = await getJson<{ pid: number }>(server, '/sleep?ms=6000', {}, { timeoutMs: 15_000 });
+        const answer = await getJson<{ pid: number }>(server, `/sleep?ms=${timeout * 3000}`, {}, { timeoutMs: timeout * 3000 + 9000 });
         const after = await getJson<{ pid: number }>(server, '/pid');
         check(answer.pid === worker && after.pid === worker && (await server.alive(worker)), `worker ${worker} did not survive the wait`);
       },
@@ -243,8 +244,8 @@ export default defineGroup({
       classes: ['async'],
       needs: ['heartbeat'],
       async run(t) {
-        const timeout = 2;
-        const server = await t.start({ workers: 1, timeout });
+        const server = await t.start({ workers: 1, timeout: 2 });
+        const { timeout } = server.config; // a target may raise it to its minimum (manifest settings)
         const [worker] = await settledWorkers(server, 1);
         const sentAt = Date.now();
         const connection = await send(server, { target: '/busy?ms=10000' });
@@ -262,8 +263,8 @@ export default defineGroup({
       source: 'gunicorn workers/base.py and sync.py: "Parent changed, shutting down" when getppid() changes',
       budgetMs: 20_000,
       async run(t) {
-        const timeout = 4;
-        const server = await t.start({ workers: 2, timeout });
+        const server = await t.start({ workers: 2, timeout: 4 });
+        const { timeout } = server.config; // a target may raise it to its minimum (manifest settings)
         const workers = await settledWorkers(server, 2);
         const killedAt = Date.now();
         await server.signal(server.masterPid, 'SIGKILL');

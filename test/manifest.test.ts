@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { expand, GUNICORN_OPERATIONS, loadTarget, runClasses, targetTraits, validateManifest } from '../conformance/manifest.ts';
+import { expand, GUNICORN_OPERATIONS, loadTarget, runClasses, targetTraits, validateManifest, withinBounds } from '../conformance/manifest.ts';
 import { defaultConfig } from '../spec/harness/case.ts';
 import { selected } from '../conformance/select.ts';
 
@@ -71,6 +71,17 @@ describe('per-class arguments and environment', () => {
     const threaded = expand({ dir: '/t', manifest }, defaultConfig('gthread'), gthread, '127.0.0.1', 9);
     expect(threaded.argv).toEqual(['/bin/s', '--http11-socket', '127.0.0.1:9', '--threads', '2', '-w', '2']);
     expect(threaded.env).toEqual({ MODE: 't' });
+  });
+});
+
+describe('settings bounds', () => {
+  test("a case's value below a declared minimum is raised to it, above a maximum lowered; 0 (off) is kept", () => {
+    const manifest = validateManifest({ ...good, settings: { timeout: { min: 3 }, workers: { max: 4 } } });
+    const config = { ...defaultConfig('sync'), timeout: 2, workers: 6 };
+    expect(withinBounds(manifest, config)).toMatchObject({ timeout: 3, workers: 4 });
+    expect(withinBounds(manifest, { ...config, timeout: 0 }).timeout).toBe(0);
+    expect(withinBounds(manifest, { ...config, timeout: 30 }).timeout).toBe(30);
+    expect(() => validateManifest({ ...good, settings: { timeout: { minimum: 3 } } })).toThrow(/settings.timeout: unknown field "minimum"/);
   });
 });
 
