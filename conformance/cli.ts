@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { SPEC_VERSION } from '../spec/version.ts';
 import { HarnessError } from '../spec/harness/types.ts';
 import { caseCatalog, caseInfo, groupCatalog, SPEC_CLASSES } from './catalog.ts';
+import { checkTarget } from './commands/check.ts';
 import { diffReports } from './commands/diff.ts';
 import { updateExpectationsFile } from './commands/expectations.ts';
 import { initTarget, STARTERS } from './commands/init.ts';
@@ -175,6 +176,11 @@ export async function main(argv: string[]): Promise<number> {
     .description('what got worse, fixed, changed, added or removed between two reports; exit 1 when something got worse')
     .exitOverride()
     .action((oldFile: string, newFile: string) => void (work = () => diffReports(oldFile, newFile)));
+  program
+    .command('check [dir]')
+    .description('validate a target (dir: default .) without starting anything: its layers, operations, limits, and what of the plan is unsupported and why')
+    .exitOverride()
+    .action((dir: string | undefined) => void (work = () => checkTarget(dir ?? '.')));
   program
     .command('init [dir]')
     .description('start a target: conform.json, a copy of the probe app for the gateway, an empty expectations.json (dir: default .)')

@@ -54,6 +54,16 @@ describe('conform CLI', () => {
     expect(code).toBe(2);
     expect(err).toMatch(/command: must NOT have fewer than 1 items/);
   });
+  test('check validates without starting anything and says what is unsupported and why', async () => {
+    const good = await conform('check', 'fixtures/targets/uwsgi');
+    expect(good.code, good.err).toBe(0);
+    expect(good.out).toMatch(/conform\.json is valid \(spec version 2\)/);
+    expect(good.out).toMatch(/operations: +gracefulStop SIGTERM, quickStop SIGINT\/SIGQUIT, reload SIGHUP; a graceful stop exits with 0/);
+    expect(good.out).toMatch(/\d+ x the target has no signal for operations\.addWorker, operations\.removeWorker/);
+    const bad = await conform('check', targetDir({ ...manifest, capabilities: ['signals'], command: ['x'] }));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/capability "signals" is gone in spec version 2/);
+  });
   test('a mismatched spec version is refused unless accepted', async () => {
     const { code, err } = await conform('--target', targetDir({ ...manifest, specVersion: '0', command: ['/bin/false'] }));
     expect(code).toBe(2);
