@@ -52,7 +52,7 @@ function caseRow(c: CaseInfo, cols: Column[], lookup: Map<string, number>, cells
   return (
     `<tr class="case" data-id="${esc(c.id)}" data-group="${esc(c.group)}" data-level="${esc(c.level)}" data-statuses="${[...statuses].join(' ')}">` +
     `<th class="id" scope="row"><code>${esc(c.id)}</code><div class="req">${esc(c.requirement)}</div></th>` +
-    `<td class="level l-${esc(c.level)}">${esc(c.level)}</td>${tds.join('')}</tr>`
+    `<td class="level l-${esc(c.level)}">${esc(c.level)}<div class="layer" title="layer: model, or the profile a target must claim">${esc(c.layer ?? 'model')}</div></td>${tds.join('')}</tr>`
   );
 }
 
@@ -153,6 +153,7 @@ th.id { text-align: left; font-weight: 400; min-width: 260px; max-width: 340px; 
 th.id code { font-weight: 600; }
 .req { color: #5a6472; font-size: 12px; }
 td.level { font-size: 11px; text-align: center; } .l-MUST { font-weight: 700; }
+.layer { font-weight: 400; color: #666; }
 .cell { text-align: center; font-size: 12px; min-width: 46px; width: 56px; cursor: pointer; border-radius: 2px; }
 .cell.none { color: #b5bcc6; cursor: default; }
 .s-pass { background: #dcf3e1; color: #14532d; }
