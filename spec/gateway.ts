@@ -66,10 +66,12 @@ export default defineGroup({
   summary:
     'In any gateway, the app reads exactly the request body, de-chunked; an app error before the ' +
     'headers is a 500, after the headers the connection is closed so the client can tell; a ' +
-    'streamed body reaches the client as it is produced. The wsgi profile: the app sees a ' +
-    'WSGI/CGI environ (PEP 3333) with gunicorn\'s rules: PATH_INFO percent-decoded and read as ' +
-    'latin-1, QUERY_STRING raw, headers as HTTP_* joined with ",", SERVER_NAME and SERVER_PORT ' +
-    'from the bound socket, the url scheme from trusted forwarded headers only.',
+    'streamed body reaches the client as it is produced; every header reaches it. The wsgi ' +
+    'profile: a WSGI/CGI environ (PEP 3333) with gunicorn\'s rules: PATH_INFO percent-decoded and ' +
+    'read as latin-1, QUERY_STRING raw, headers as HTTP_* joined with a comma, SERVER_NAME and ' +
+    'SERVER_PORT never from Host, the url scheme from trusted forwarded headers only. The rack ' +
+    'profile: the Rack SPEC\'s env, PATH_INFO and QUERY_STRING as sent. The fetch profile: a ' +
+    'Request URL with the Host\'s origin and the target\'s path and query as sent.',
   cases: [
     {
       id: 'gateway.environ.required',
