@@ -5,7 +5,7 @@ import { caseCatalog, type CaseInfo } from './catalog.ts';
 import { LIMIT_PLACEHOLDERS, runClasses, targetTraits, type RunClass, type Target } from './manifest.ts';
 import { selected } from './select.ts';
 import { defaultConfig } from '../spec/harness/case.ts';
-import { GATEWAYS, HarnessError, type Gateway } from '../spec/harness/types.ts';
+import { GATEWAYS, HarnessError, type Gateway, type TargetTraits } from '../spec/harness/types.ts';
 
 export interface Shard {
   index: number; // 1-based
@@ -46,16 +46,15 @@ const applies = (c: CaseInfo, rc: RunClass) => c.classes.includes(rc.kind);
 
 export function makePlan(target: Target, selection: Selection): Plan {
   const classes = runClasses(target.manifest, selection.classes);
+  const traits = targetTraits(target.manifest, defaultConfig('sync'));
   const all: PlannedRun[] = caseCatalog()
     .filter((c) => selected(c.id, selection.only, selection.skip))
-    .flatMap((c) =>
-      classes
+    .flatMap((c) => {
+      const because = unsupportedBecause(target, c, traits);
+      return classes
         .filter((rc) => applies(c, rc))
-        .map((rc) => {
-          const because = unsupportedBecause(target, c);
-          return { id: c.id, group: c.group, label: rc.label, level: c.level, ...(because ? { unsupported: because } : {}) };
-        }),
-    );
+        .map((rc) => ({ id: c.id, group: c.group, label: rc.label, level: c.level, ...(because ? { unsupported: because } : {}) }));
+    });
   if (all.length === 0) throw new HarnessError(`no case matches --only/--skip/--class${nearest(selection.only)}`);
   // Shards deal the plan out like cards, in spec order: each gets a share of every group (the
   // slow lifecycle cases included), and the same selection always gives the same shards.
@@ -64,7 +63,11 @@ export function makePlan(target: Target, selection: Selection): Plan {
 }
 
 /** Why a case does not apply to a target, in words that name the manifest field to change; undefined when it applies. */
-export function unsupportedBecause(target: Target, c: Pick<CaseInfo, 'layer' | 'needs' | 'operations' | 'limits'>): string | undefined {
+export function unsupportedBecause(
+  target: Target,
+  c: Pick<CaseInfo, 'layer' | 'needs' | 'operations' | 'limits'>,
+  traits: TargetTraits = targetTraits(target.manifest, defaultConfig('sync')),
+): string | undefined {
   const manifest = target.manifest;
   if (isGateway(c.layer) && manifest.gateway !== c.layer) {
     return `a case of the ${c.layer} gateway profile; the target's gateway is ${manifest.gateway}`;
@@ -75,7 +78,6 @@ export function unsupportedBecause(target: Target, c: Pick<CaseInfo, 'layer' | '
   const declared = new Set<string>(manifest.capabilities ?? []);
   const capabilities = c.needs.filter((n) => !declared.has(n));
   if (capabilities.length > 0) return `the target does not declare ${capabilities.join(', ')}`;
-  const traits = targetTraits(manifest, defaultConfig('sync'));
   const operations = c.operations.filter((o) => !traits.operations[o]);
   if (operations.length > 0) return `the target has no signal for ${operations.map((o) => `operations.${o}`).join(', ')}`;
   const limits = c.limits.filter((l) => traits.limits[l] === undefined);
