@@ -147,11 +147,8 @@ export function validateManifest(data: unknown): Manifest {
   const manifest = data as Manifest;
   checkExtraBinds(manifest);
   checkClassArgs(manifest);
-  const classParts = [...Object.values(manifest.classes), ...Object.values(manifest.extraClasses ?? {})].flatMap((c) =>
-    typeof c === 'string' ? [] : [...(c.args ?? []), ...Object.values(c.env ?? {})],
-  );
-  const unknown = [manifest.command.filter((part) => part !== EXTRA_BINDS && part !== CLASS_ARGS), manifest.extraBind ?? [], Object.values(manifest.env ?? {}), manifest.app ?? '', classParts]
-    .flat()
+  const unknown = templateParts(manifest)
+    .filter((part) => part !== EXTRA_BINDS && part !== CLASS_ARGS)
     .flatMap((part) => [...part.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))
     .filter((name) => !(PLACEHOLDERS as readonly string[]).includes(name));
   if (unknown.length > 0) {
@@ -183,18 +180,27 @@ function checkClassArgs(manifest: Manifest): void {
   if (manifest.command.some((part) => part.includes(CLASS_ARGS) && part !== CLASS_ARGS)) {
     throw new ManifestError(`invalid manifest: ${CLASS_ARGS} must be a command element of its own (it becomes the class's args)`);
   }
-  const withArgs = Object.entries({ ...manifest.classes, ...manifest.extraClasses }).filter(([, c]) => typeof c !== 'string' && c?.args?.length);
+  const objects = Object.entries({ ...manifest.classes, ...manifest.extraClasses }).filter((entry): entry is [string, ClassSpec] => typeof entry[1] === 'object');
+  const withArgs = objects.filter(([, c]) => c.args?.length);
   if (withArgs.length > 0 && !manifest.command.includes(CLASS_ARGS)) {
     throw new ManifestError(`invalid manifest: classes ${withArgs.map(([k]) => k).join(', ')} have "args" but command has no "${CLASS_ARGS}" element to put them in`);
   }
-  const bare = Object.entries({ ...manifest.classes, ...manifest.extraClasses }).filter(([, c]) => typeof c !== 'string' && !c?.workerClass);
+  const bare = objects.filter(([, c]) => !c.workerClass);
   if (bare.length > 0 && manifest.command.some((part) => part.includes('{workerClass}'))) {
     throw new ManifestError(`invalid manifest: command uses {workerClass} but classes ${bare.map(([k]) => k).join(', ')} name none ("workerClass")`);
   }
 }
 
+/** Every string of the manifest that takes placeholders: command, extraBind, env, app, and the classes' args and env. */
+function templateParts(manifest: Manifest): string[] {
+  const classes = [...Object.values(manifest.classes), ...Object.values(manifest.extraClasses ?? {})].flatMap((c) =>
+    typeof c === 'string' ? [] : [...(c.args ?? []), ...Object.values(c.env ?? {})],
+  );
+  return [...manifest.command, ...(manifest.extraBind ?? []), ...Object.values(manifest.env ?? {}), manifest.app ?? '', ...classes];
+}
+
 function usesPlaceholder(manifest: Manifest, name: string): boolean {
-  return [...manifest.command, ...(manifest.extraBind ?? []), ...Object.values(manifest.env ?? {})].some((part) => part.includes(`{${name}}`));
+  return templateParts(manifest).some((part) => part.includes(`{${name}}`));
 }
 
 /** Signal names must exist on this system: a typo would otherwise surface as a kit error mid-run. */

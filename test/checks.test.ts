@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { ServerFault } from '../spec/harness/fault.ts';
 import { HarnessError } from '../spec/harness/types.ts';
+import { actionOf } from '../spec/harness/probe-answers.ts';
 import { fakeServer, http, runAgainst, type Reply } from './fake-server.ts';
 
 const DATE = 'Date: Mon, 23 Nov 2026 10:00:00 GMT';
@@ -103,6 +104,11 @@ describe('http.hop-by-hop-dropped', () => {
 });
 
 describe('probe answers', () => {
+  test('the action a request names: ?probe= wins over the first path segment, as in PROTOCOL.md', () => {
+    expect(actionOf('/echo/a/b?x=1')).toBe('echo');
+    expect(actionOf('//evil.example/echo?probe=echo')).toBe('echo');
+    expect(actionOf('/pid')).toBe('pid');
+  });
   test("an answer that does not follow the protocol is the probe's error, naming what is wrong, never the server's fail", async () => {
     const server = await fakeServer((_r, socket) => {
       const body = JSON.stringify({ environ: {}, flags: {}, body: null });

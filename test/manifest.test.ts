@@ -99,6 +99,9 @@ describe('target traits: operations, graceful exit, limits', () => {
     const manifest = validateManifest({ ...good, limits: { headerFields: 32 }, command: [...good.command, '--limit-request-line={limitRequestLine}'] });
     expect(targetTraits(manifest, { ...config, limitRequestLine: 2000 }).limits).toEqual({ requestLine: 2000, headerFields: 32 });
     expect(expand({ dir: '/t', manifest }, { ...config, limitRequestLine: 2000 }, runClasses(manifest)[0], '127.0.0.1', 1).argv.at(-1)).toBe('--limit-request-line=2000');
+    // A placeholder in a class's args sets the limit too.
+    const perClass = validateManifest({ ...good, command: ['x', '{classArgs}'], classes: { sync: { args: ['--fields', '{limitRequestFields}'] } } });
+    expect(targetTraits(perClass, config).limits).toEqual({ headerFields: 100 });
   });
 });
 

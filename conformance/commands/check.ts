@@ -13,6 +13,7 @@ export function checkTarget(dir: string): number {
   const plan = makePlan(target, { only: [], skip: [] });
   const unsupported = new Map<string, number>();
   for (const run of plan.runs) if (run.unsupported) unsupported.set(run.unsupported, (unsupported.get(run.unsupported) ?? 0) + 1);
+  const skipped = plan.runs.filter((run) => run.unsupported).length;
   const operations = Object.entries(traits.operations).map(([op, signals]) => `${op} ${signals!.join('/')}`);
   console.log(
     [
@@ -23,7 +24,7 @@ export function checkTarget(dir: string): number {
       `  capabilities: ${(manifest.capabilities ?? []).join(', ') || 'none'}`,
       `  operations:   ${operations.join(', ') || 'none'}${manifest.operations ? '' : " (gunicorn's, by default)"}; a graceful stop exits ${traits.gracefulExit.signal ? `by ${traits.gracefulExit.signal}` : `with ${traits.gracefulExit.code}`}`,
       `  limits:       ${Object.entries(traits.limits).map(([l, v]) => `${l} ${v}`).join(', ') || 'none'}`,
-      `  plan:         ${plan.runs.length} runs, ${plan.runs.length - [...unsupported.values()].reduce((a, b) => a + b, 0)} to run, ${[...unsupported.values()].reduce((a, b) => a + b, 0)} unsupported:`,
+      `  plan:         ${plan.runs.length} runs, ${plan.runs.length - skipped} to run, ${skipped} unsupported:`,
       ...[...unsupported].map(([why, n]) => `    ${String(n).padStart(3)} x ${why}`),
     ].join('\n'),
   );

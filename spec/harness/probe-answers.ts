@@ -23,9 +23,10 @@ function validatorFor(action: string): ValidateFunction | null {
   return validators.get(action)!;
 }
 
-/** The action a probe request names: the first path segment (PROTOCOL.md, "Rules"). */
+/** The action a probe request names: its `probe` parameter, else the first path segment (PROTOCOL.md, "Rules"). */
 export function actionOf(target: string): string {
-  return target.replace(/^\/+/, '').split(/[/?]/)[0];
+  const [path, query = ''] = target.split('?', 2);
+  return new URLSearchParams(query).get('probe') ?? path.replace(/^\/+/, '').split('/')[0];
 }
 
 /** Throws a HarnessError when a JSON answer to `target` does not fit the protocol. */
