@@ -14,6 +14,7 @@ import { buildReport } from './commands/report.ts';
 import { KIT_DIR, loadTarget, ManifestError } from './manifest.ts';
 import { planText } from './plan.ts';
 import { KIT, mergeRuns, prepareOutput, readRuns, ReportError } from './report/document.ts';
+import { DEFAULT_JOBS } from './run.ts';
 import { runSession, sessionPlan } from './session.ts';
 import { DRIVERS, driverNames } from './drivers/registry.ts';
 
@@ -84,7 +85,7 @@ function runOptions(command: Command): Command {
     .option('--timeout-multiplier <n>', 'scale every time bound (slow machines: 2)', positiveNumber, Number(process.env.CONFORM_TIMEOUT_MULTIPLIER ?? 1))
     .option('--seed <n>', 'seed for property tests (printed on every run; reuse it to replay)', integer)
     .option('--repeat <n>', 'run everything n times and report verdicts that changed', positiveInteger, 1)
-    .option('--jobs <n>', 'groups run in parallel', positiveInteger, 2)
+    .option('--jobs <n>', 'cases run at once (a case that needs a quiet machine takes several slots or all)', positiveInteger, DEFAULT_JOBS)
     .option('--strict', 'a missed SHOULD (warn) also fails the run')
     .option('--accept-spec-version', "run even if the manifest's specVersion differs from the kit's");
 }

@@ -1,24 +1,36 @@
-// One conformance run: vitest's programmatic API runs the suite files for the selected groups,
-// a reporter collects each case's meta as it finishes, and verdicts are computed here.
-import path from 'node:path';
-import { createVitest } from 'vitest/node';
-import type { TestCase, TestModule } from 'vitest/node';
-import type { Reporter } from 'vitest/reporters';
+// One conformance run: every (case, class) of the plan runs in this process, within --jobs slots
+// (scheduler.ts). Each class has one driver and one pool of shared servers (shared-servers.ts);
+// each case is run by case-run.ts and judged here as it finishes.
+import { setTimeoutMultiplier } from '../spec/harness/eventually.ts';
+import type { SpecCase } from '../spec/harness/case.ts';
+import { defaultConfig } from '../spec/harness/case.ts';
+import { HarnessError } from '../spec/harness/types.ts';
+import { GROUPS } from '../spec/index.ts';
+import { runCase, type ClassLane } from './case-run.ts';
+import { driverKind } from './drivers/registry.ts';
 import { loadExpectations, type Expectation } from './expectations.ts';
-import { KIT_DIR, type RunClass, type Target } from './manifest.ts';
-import type { RunContext } from './outcome.ts';
-import { makePlan, planGroups, type Plan } from './plan.ts';
+import { targetTraits, type RunClass, type Target } from './manifest.ts';
+import type { CaseMeta } from './outcome.ts';
+import { makePlan, type Plan } from './plan.ts';
+import { schedule, type Task } from './scheduler.ts';
+import { SharedServers } from './shared-servers.ts';
 import { judge, staleExpectations, summarize, type CaseResult, type Summary } from './verdict.ts';
+
+/** Cases at once unless --jobs says otherwise: most of a case's time is waiting on its servers. */
+export const DEFAULT_JOBS = 4;
 
 export interface RunOptions {
   target: Target;
   plan: Plan;
   seed: number;
   timeoutMultiplier: number;
+  /** Slots: how many cases run at once (a case may take several, see SpecCase.slots). */
   jobs: number;
   driver: string;
   driverContext?: unknown;
   onResult?: (result: CaseResult) => void;
+  /** Ctrl-C: no case starts any more, every server is stopped, the report is incomplete. */
+  signal?: AbortSignal;
 }
 
 export interface RunReport {
@@ -28,7 +40,7 @@ export interface RunReport {
   classes: RunClass[];
   wallMs: number;
   driver: string;
-  /** Problems vitest itself reported (a suite file that failed to load, an unhandled error). */
+  /** Problems of the kit outside any case (a promise that failed with nobody waiting for it). */
   harnessErrors: string[];
 }
 
@@ -38,68 +50,83 @@ function knownPairs(target: Target): Array<{ id: string; label: string }> {
   return makePlan(target, { classes: every, only: [], skip: [] }).runs.map((r) => ({ id: r.id, label: r.label }));
 }
 
+const SPEC_CASES = new Map(GROUPS.flatMap((g) => g.cases).map((c) => [c.id, c]));
+
+/** Slots a case takes out of `jobs`. */
+export function slotsOf(spec: Pick<SpecCase, 'slots'>, jobs: number): number {
+  return spec.slots === 'all' ? jobs : Math.min(jobs, spec.slots ?? 1);
+}
+
 export async function run(options: RunOptions): Promise<RunReport> {
   const started = Date.now();
-  const { plan } = options;
-  const { entries: expectations } = loadExpectations(options.target);
-  const results: CaseResult[] = [];
+  const { plan, target } = options;
+  setTimeoutMultiplier(options.timeoutMultiplier);
+  const { entries: expectations } = loadExpectations(target);
   const harnessErrors: string[] = [];
-  const collector: Reporter = {
-    onTestCaseResult(testCase: TestCase) {
-      const meta = testCase.meta().conform;
-      if (!meta) return;
-      const diagnostic = testCase.diagnostic();
-      const result = judge(meta, diagnostic?.duration ?? 0, expectations);
-      if (diagnostic) result.startedAt = Math.round(diagnostic.startTime);
-      if (testCase.result().state === 'failed' && meta.outcome === 'pass') {
-        // vitest failed the test outside the case body (its own timeout): that is a harness miss.
-        result.status = 'error';
-        result.message = testCase.result().errors?.map((e) => e.message).join('; ') ?? 'failed outside the case';
-      }
-      results.push(result);
-      options.onResult?.(result);
-    },
-    onTestRunEnd(modules: ReadonlyArray<TestModule>, errors) {
-      for (const m of modules) {
-        for (const e of m.errors()) harnessErrors.push(`${path.relative(KIT_DIR, m.moduleId)}: ${e.message}`);
-      }
-      for (const e of errors) harnessErrors.push(e.message ?? String(e));
-    },
-  };
-  const provided: RunContext = {
-    target: options.target,
-    plan,
-    seed: options.seed,
-    timeoutMultiplier: options.timeoutMultiplier,
-    driver: options.driver,
-    driverContext: options.driverContext,
-  };
-  const files = planGroups(plan).map((g) => `conformance/suite/${g}.test.ts`);
-  const ours = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
-  const vitest = await createVitest('test', {
-    root: KIT_DIR,
-    config: false,
-    watch: false,
-    reporters: [collector],
-    include: ['conformance/suite/*.test.ts'],
-    provide: { conform: provided },
-    pool: 'forks',
-    maxWorkers: options.jobs,
-    fileParallelism: options.jobs > 1,
-    passWithNoTests: true,
-  });
-  // vitest exits the process 1 ms after SIGINT/SIGTERM; the runner must first stop every server
-  // (cli.ts sweepOnInterrupt), so vitest's own signal handlers are taken off.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    for (const listener of process.listeners(signal)) if (!ours[signal].includes(listener)) process.off(signal, listener);
+  // A promise of the kit that failed with nobody waiting (a case that overran its budget and
+  // failed later, a bug): said in the report (exit 2), never a crash that loses the run.
+  const stray = (error: unknown) => harnessErrors.push(`outside any case: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.on('unhandledRejection', stray);
+
+  const lanes = new Map<string, ClassLane>();
+  for (const runClass of plan.classes) {
+    const driver = driverKind(options.driver).create(target, runClass, options.driverContext);
+    const traits = targetTraits(target.manifest, defaultConfig(runClass.kind));
+    lanes.set(runClass.label, { runClass, driver, shared: new SharedServers(driver), traits, manifest: target.manifest, seed: options.seed });
   }
-  await vitest.start(files);
-  await vitest.close();
-  process.exitCode = undefined; // vitest sets it; the kit computes its own exit code
+  const stopAll = async () => {
+    for (const lane of lanes.values()) await lane.shared.stopAll();
+    await Promise.all([...lanes.values()].map((lane) => lane.driver.dispose()));
+  };
+  // Ctrl-C: the servers go first, so the cases still running fail fast and nothing outlives the run.
+  const onAbort = () => void stopAll();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const results: CaseResult[] = [];
+  const finish = (meta: CaseMeta, durationMs: number, startedAt?: number) => {
+    const result: CaseResult = { ...judge(meta, durationMs, expectations), ...(startedAt === undefined ? {} : { startedAt }) };
+    results.push(result);
+    if (!options.signal?.aborted) options.onResult?.(result);
+  };
+  const tasks: Array<Task<void>> = [];
+  for (const entry of plan.runs) {
+    const spec = SPEC_CASES.get(entry.id);
+    if (!spec) throw new HarnessError(`the plan names ${entry.id}, which no group of the spec defines`);
+    const meta = (outcome: CaseMeta['outcome'], message: string): CaseMeta => ({ id: entry.id, label: entry.label, level: spec.level, outcome, message, evidence: {}, seed: options.seed });
+    if (entry.unsupported) {
+      finish(meta('unsupported', entry.unsupported), 0);
+      continue;
+    }
+    tasks.push({
+      slots: slotsOf(spec, options.jobs),
+      run: async () => {
+        const startedAt = Date.now();
+        try {
+          const done = await runCase(spec, lanes.get(entry.label)!);
+          finish(done.meta, done.durationMs, done.startedAt);
+        } catch (error) {
+          // runCase judges what the case threw; this is the kit failing around it.
+          const failed = meta('error', `the kit failed running the case: ${(error as Error)?.message ?? String(error)}`);
+          failed.evidence.stack = (error as Error)?.stack ?? '';
+          finish(failed, Date.now() - startedAt, startedAt);
+        }
+      },
+    });
+  }
+  try {
+    await schedule(tasks, options.jobs, options.signal);
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    await stopAll();
+    process.off('unhandledRejection', stray);
+  }
+  // Reports list results in plan order, whatever order they finished in.
+  const order = new Map(plan.runs.map((r, i) => [`${r.id} [${r.label}]`, i]));
+  results.sort((a, b) => order.get(`${a.id} [${a.class}]`)! - order.get(`${b.id} [${b.class}]`)!);
   return {
     results,
     summary: summarize(results),
-    stale: staleExpectations(expectations, knownPairs(options.target)),
+    stale: staleExpectations(expectations, knownPairs(target)),
     classes: plan.classes,
     wallMs: Date.now() - started,
     driver: options.driver,

@@ -5,8 +5,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chooseDriver, type DriverChoice } from './drivers/registry.ts';
-import { isAlive, liveChildren } from './drivers/proc.ts';
-import { eventually } from '../spec/harness/eventually.ts';
 import { checkSpecVersion, loadTarget, type Target } from './manifest.ts';
 import { diffRuns, diffText } from './report/diff.ts';
 import { displayPath, replayCommand, ReportError, runDocument, writeJson, type ResultDoc, type RunDoc } from './report/document.ts';
@@ -54,12 +52,14 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
   const driver = await chooseDriver(opts.driver, target);
   console.log(`conform: ${target.manifest.name} ${target.manifest.version} (${target.dir}), driver ${driver.name} (${driver.because}), seed ${seed}`);
   const interruption = new Interruption(driver);
+  let interrupted: number | undefined;
   try {
     const result = await rounds(opts, target, plan, seed, driver, interruption);
-    return interruption.stopping ? { code: await interruption.stopping, interrupted: true } : result;
+    interrupted = await interruption.finish();
+    return interrupted !== undefined ? { code: interrupted, interrupted: true } : result;
   } finally {
     interruption.dispose();
-    if (!interruption.stopping) {
+    if (interrupted === undefined) {
       const left = await driver.sweep();
       if (left.length > 0) console.log(`conform: removed ${left.length} container(s) the cases left behind: ${left.join(' ')}`);
     }
@@ -67,22 +67,19 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
 }
 
 /**
- * Ctrl-C (or a CI timeout's TERM) must leave nothing running: the vitest workers are told to stop
- * their servers (a terminal sends them SIGINT too, a parent process does not), then whatever
- * container is still labelled with this run is removed. The run then ends with 130 (143 for TERM)
- * and no summary: its results are incomplete.
+ * Ctrl-C (or a CI timeout's TERM) must leave nothing running: the run is aborted (no case starts,
+ * every server it started is stopped), then whatever container is still labelled with this run is
+ * removed. The session then ends with 130 (143 for TERM) and no summary: its results are
+ * incomplete.
  */
 class Interruption {
-  stopping: Promise<number> | undefined;
+  private readonly abort = new AbortController();
+  private signalName: NodeJS.Signals | undefined;
   private readonly handler = (signal: NodeJS.Signals) => {
-    if (this.stopping) return;
+    if (this.signalName) return;
+    this.signalName = signal;
     console.error(`\nconform: ${signal}: stopping every server of this run (driver ${this.driver.name})`);
-    this.stopping = stopWorkers()
-      .then(() => this.driver.sweep())
-      .then(
-        () => (signal === 'SIGINT' ? 130 : 143),
-        () => 2,
-      );
+    this.abort.abort();
   };
 
   constructor(private readonly driver: DriverChoice) {
@@ -90,26 +87,23 @@ class Interruption {
     process.on('SIGTERM', this.handler);
   }
 
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  /** Once interrupted, the exit code after the sweep; undefined while not. */
+  async finish(): Promise<number | undefined> {
+    if (!this.signalName) return undefined;
+    return this.driver.sweep().then(
+      () => (this.signalName === 'SIGINT' ? 130 : 143),
+      () => 2,
+    );
+  }
+
   dispose(): void {
     process.off('SIGINT', this.handler);
     process.off('SIGTERM', this.handler);
   }
-}
-
-/** TERM to every child of the runner (vitest's workers), then wait for them to finish cleaning up. */
-async function stopWorkers(): Promise<void> {
-  const children = await liveChildren(process.pid);
-  for (const pid of children) {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  }
-  await eventually(async () => (await Promise.all(children.map((pid) => isAlive(pid)))).every((alive) => !alive), {
-    within: 15_000,
-    what: "vitest's workers to stop their servers",
-  }).catch(() => undefined);
 }
 
 /** The one plan of a session, from the same options `conform --list --target` prints it with. */
@@ -123,7 +117,7 @@ async function rounds(opts: SessionOptions, target: Target, plan: Plan, seed: nu
   const startedAt = new Date();
   const where = { dir: displayPath(target.dir), driver: driver.name };
   for (let round = 1; round <= opts.repeat; round++) {
-    if (interruption.stopping) return { code: 130, interrupted: true };
+    if (interruption.signal.aborted) return { code: 130, interrupted: true };
     if (opts.repeat > 1) console.log(`\n-- round ${round} of ${opts.repeat}`);
     let done = 0;
     reports.push(
@@ -135,11 +129,12 @@ async function rounds(opts: SessionOptions, target: Target, plan: Plan, seed: nu
         jobs: opts.jobs,
         driver: driver.name,
         driverContext: driver.context,
+        signal: interruption.signal,
         onResult: (r) => console.log(`${String(++done).padStart(4)} ${resultLine({ ...r, replay: replayCommand(where, r.id, r.class, seed) }, colour)}`),
       }),
     );
   }
-  if (interruption.stopping) return { code: 130, interrupted: true }; // incomplete: no summary, no reports
+  if (interruption.signal.aborted) return { code: 130, interrupted: true }; // incomplete: no summary, no reports
   const last = reports[reports.length - 1];
   const changes = verdictChanges(reports);
   const doc = runDocument(last, target, { seed, strict: opts.strict, startedAt, repeat: opts.repeat, verdictChanges: changes, shard: plan.shard });

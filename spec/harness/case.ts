@@ -48,6 +48,12 @@ export interface SpecCase {
   limits?: Limit[];
   /** Upper bound of the case's running time in ms (before scaling); default 30 s. */
   budgetMs?: number;
+  /**
+   * How much of the run's concurrency (--jobs slots) the case holds: 1 by default, as most cases
+   * wait on their own servers; more for a case whose load or timing window other cases beside
+   * it would disturb; 'all' runs it alone.
+   */
+  slots?: number | 'all';
   run(t: CaseContext): Promise<void>;
 }
 

@@ -1,0 +1,59 @@
+// The servers read-only cases share (`t.shared()`), one pool per class: a server is lent to one
+// case at a time, so cases that run at once never see each other's requests on it, and when
+// every server of a configuration is lent a new one starts. A case that asks twice for the same
+// configuration gets the same server. A server that died (a case broke it) is replaced.
+import type { Driver, Server, ServerConfig } from '../spec/harness/types.ts';
+
+interface Entry {
+  server: Promise<Server>;
+  lent: boolean;
+}
+
+export class SharedServers {
+  private readonly pools = new Map<string, Entry[]>();
+
+  constructor(private readonly driver: Driver) {}
+
+  /** A lender for one case: its `lend` is the case's `t.shared`, `release` returns its servers. */
+  forCase(): { lend(config: ServerConfig): Promise<Server>; release(): void } {
+    const mine = new Map<string, Entry>();
+    return {
+      lend: async (config) => {
+        const key = JSON.stringify(config);
+        let entry = mine.get(key);
+        if (!entry) {
+          entry = await this.take(key, config);
+          mine.set(key, entry);
+        }
+        return entry.server;
+      },
+      release: () => {
+        for (const entry of mine.values()) entry.lent = false;
+        mine.clear();
+      },
+    };
+  }
+
+  private async take(key: string, config: ServerConfig): Promise<Entry> {
+    const pool = this.pools.get(key) ?? [];
+    this.pools.set(key, pool);
+    for (const entry of pool.filter((e) => !e.lent)) {
+      entry.lent = true; // before the await: no other case takes it meanwhile
+      const server = await entry.server.catch(() => undefined);
+      if (server && server.exitStatus() === null) return entry;
+      pool.splice(pool.indexOf(entry), 1);
+      await server?.stop().catch(() => undefined);
+    }
+    const entry: Entry = { server: this.driver.start(config), lent: true };
+    pool.push(entry);
+    // A start that failed is not kept: the next case tries again (and says why, if it fails too).
+    entry.server.catch(() => pool.includes(entry) && pool.splice(pool.indexOf(entry), 1));
+    return entry;
+  }
+
+  async stopAll(): Promise<void> {
+    const entries = [...this.pools.values()].flat();
+    this.pools.clear();
+    await Promise.all(entries.map(async (e) => (await e.server.catch(() => undefined))?.stop()));
+  }
+}

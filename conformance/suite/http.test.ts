@@ -1,4 +1,0 @@
-import group from '../../spec/http.ts';
-import { registerGroup } from '../register.ts';
-
-registerGroup(group);

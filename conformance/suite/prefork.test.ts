@@ -1,4 +1,0 @@
-import group from '../../spec/prefork.ts';
-import { registerGroup } from '../register.ts';
-
-registerGroup(group);

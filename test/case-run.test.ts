@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { caseBudgetMs, runCase, type ClassLane } from '../conformance/case-run.ts';
+import { GUNICORN_OPERATIONS } from '../conformance/manifest.ts';
+import { SharedServers } from '../conformance/shared-servers.ts';
+import { Violation } from '../spec/harness/assert.ts';
+import type { SpecCase } from '../spec/harness/case.ts';
+import { setTimeoutMultiplier } from '../spec/harness/eventually.ts';
+import type { Driver, Server, ServerConfig } from '../spec/harness/types.ts';
+
+function lane() {
+  const servers: Array<Server & { stopped: boolean }> = [];
+  const driver: Driver = {
+    name: 'fake',
+    async start(config: ServerConfig) {
+      const server = {
+        host: '127.0.0.1', port: 1, extraPorts: [], config, masterPid: 1, stopped: false,
+        workers: async () => [], alive: async () => true, signal: async () => undefined,
+        exitStatus: () => null, logs: () => 'the log of a server', stop: async () => void (server.stopped = true),
+      };
+      servers.push(server);
+      return server;
+    },
+    dispose: async () => undefined,
+  };
+  const it: ClassLane = {
+    runClass: { label: 'sync', kind: 'sync', workerClass: 'sync' },
+    driver,
+    shared: new SharedServers(driver),
+    traits: { operations: GUNICORN_OPERATIONS, gracefulExit: { code: 0, signal: null }, limits: {} },
+    manifest: { name: 'fake', classes: { sync: 'sync' } } as unknown as ClassLane['manifest'],
+    seed: 1,
+  };
+  return { lane: it, servers };
+}
+
+const spec = (run: SpecCase['run'], extra: Partial<SpecCase> = {}): SpecCase => ({ id: 'lifecycle.fake', level: 'MUST', requirement: 'r', source: 's', run, ...extra });
+
+afterEach(() => setTimeoutMultiplier(1));
+
+describe('runCase: who is at fault, and nothing left running', () => {
+  test('a Violation is the server\'s; its servers are stopped and their logs kept as evidence', async () => {
+    const { lane: l, servers } = lane();
+    const done = await runCase(spec(async (t) => { await t.start(); throw new Violation('the server did wrong'); }), l);
+    expect(done.meta).toMatchObject({ outcome: 'violation', message: 'the server did wrong' });
+    expect(done.meta.evidence['server0.logs']).toBe('the log of a server');
+    expect(servers.every((s) => s.stopped)).toBe(true);
+  });
+
+  test('anything else thrown is the kit\'s: error, with its stack', async () => {
+    const { lane: l } = lane();
+    const done = await runCase(spec(async () => { (undefined as unknown as { x: number }).x; }), l);
+    expect(done.meta.outcome).toBe('error');
+    expect(String(done.meta.evidence.stack)).toMatch(/TypeError/);
+  });
+
+  test('a case that overruns its budget is an error; what it starts afterwards is refused', async () => {
+    setTimeoutMultiplier(0.001); // the budget: 100 ms + 20 s of slack, scaled to ~20 ms
+    const { lane: l, servers } = lane();
+    let late: unknown;
+    let resume!: () => void;
+    const resumed = new Promise<void>((r) => (resume = r));
+    const done = await runCase(
+      spec(async (t) => {
+        await t.start();
+        await resumed; // hangs past the budget
+        late = await t.start().catch((e: Error) => e.message);
+      }, { budgetMs: 100 }),
+      l,
+    );
+    expect(caseBudgetMs({ budgetMs: 100 })).toBeCloseTo(20.1);
+    expect(done.meta.outcome).toBe('error');
+    expect(done.meta.message).toMatch(/did not finish within its budget/);
+    expect(servers[0].stopped).toBe(true);
+    resume();
+    await new Promise((r) => setImmediate(r));
+    expect(late).toMatch(/after it ended/);
+    expect(servers).toHaveLength(1);
+  });
+
+  test('a shared server goes back to the pool when the case ends, and is not stopped', async () => {
+    const { lane: l, servers } = lane();
+    await runCase(spec(async (t) => void (await t.shared())), l);
+    await runCase(spec(async (t) => void (await t.shared())), l);
+    expect(servers).toHaveLength(1);
+    expect(servers[0].stopped).toBe(false);
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, test } from 'vitest';
+import { schedule, type Task } from '../conformance/scheduler.ts';
+
+/** A task that records when it ran and holds its slots until released by the test. */
+function recorder(limit: number) {
+  let running = 0;
+  let peak = 0;
+  const started: string[] = [];
+  const gates = new Map<string, () => void>();
+  const task = (name: string, slots = 1): Task<string> => ({
+    slots,
+    async run() {
+      running += Math.min(slots, limit);
+      peak = Math.max(peak, running);
+      expect(running).toBeLessThanOrEqual(limit);
+      started.push(name);
+      await new Promise<void>((resolve) => gates.set(name, resolve));
+      running -= Math.min(slots, limit);
+      return name;
+    },
+  });
+  const running_ = async (name: string) => {
+    for (let i = 0; i < 50 && !gates.has(name); i++) await new Promise((r) => setImmediate(r));
+    expect(gates.has(name), `${name} started`).toBe(true);
+  };
+  const release = async (name: string) => {
+    await running_(name);
+    gates.get(name)!();
+  };
+  return { task, started, release, running: running_, peak: () => peak };
+}
+
+describe('schedule: tasks share a budget of slots', () => {
+  test('never more slots at once than the limit, and every task runs once, results in task order', async () => {
+    const r = recorder(3);
+    const tasks = ['a', 'b', 'c', 'd', 'e'].map((n) => r.task(n));
+    const done = schedule(tasks, 3);
+    for (const n of ['b', 'a', 'c', 'e', 'd']) await r.release(n);
+    const results = await done;
+    expect(results.map((x) => x.status === 'done' && x.value)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(r.peak()).toBe(3);
+    expect(r.started.slice(0, 3)).toEqual(['a', 'b', 'c']);
+  });
+
+  test('a task that needs every slot runs alone, and the tasks behind it wait (no overtaking)', async () => {
+    const r = recorder(2);
+    const done = schedule([r.task('a'), r.task('alone', Infinity), r.task('b')], 2);
+    await r.running('a');
+    expect(r.started).toEqual(['a']);
+    await r.release('a');
+    await r.running('alone');
+    expect(r.started).toEqual(['a', 'alone']);
+    await r.release('alone');
+    await r.release('b');
+    await done;
+    expect(r.started).toEqual(['a', 'alone', 'b']);
+  });
+
+  test('a task that throws is reported as such and does not stop the others', async () => {
+    const results = await schedule(
+      [
+        { slots: 1, run: async () => { throw new Error('boom'); } },
+        { slots: 1, run: async () => 'ok' },
+      ],
+      1,
+    );
+    expect(results[0]).toMatchObject({ status: 'threw' });
+    expect((results[0] as { error: Error }).error.message).toBe('boom');
+    expect(results[1]).toEqual({ status: 'done', value: 'ok' });
+  });
+
+  test('once aborted, no task starts and the pending ones are reported not run', async () => {
+    const r = recorder(1);
+    const abort = new AbortController();
+    const done = schedule([r.task('a'), r.task('b'), r.task('c')], 1, abort.signal);
+    abort.abort();
+    await r.release('a');
+    const results = await done;
+    expect(r.started).toEqual(['a']);
+    expect(results.map((x) => x.status)).toEqual(['done', 'not-run', 'not-run']);
+  });
+});

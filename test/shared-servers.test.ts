@@ -1,0 +1,77 @@
+import { describe, expect, test } from 'vitest';
+import { SharedServers } from '../conformance/shared-servers.ts';
+import { defaultConfig } from '../spec/harness/case.ts';
+import type { Driver, Server, ServerConfig } from '../spec/harness/types.ts';
+
+/** A driver whose servers are numbered and can be killed by the test. */
+function countingDriver() {
+  const started: Array<Server & { dead: boolean; stopped: boolean }> = [];
+  const driver: Driver = {
+    name: 'counting',
+    async start(config: ServerConfig) {
+      const server = {
+        host: '127.0.0.1', port: 1000 + started.length, extraPorts: [], config, masterPid: started.length,
+        dead: false, stopped: false,
+        workers: async () => [], alive: async () => true, signal: async () => undefined,
+        exitStatus: () => (server.dead ? { code: 1, signal: null } : null),
+        logs: () => '',
+        stop: async () => void (server.stopped = true),
+      };
+      started.push(server);
+      return server;
+    },
+    dispose: async () => undefined,
+  };
+  return { driver, started };
+}
+
+const config = defaultConfig('sync');
+
+describe('shared servers: lent to one case at a time', () => {
+  test('two cases at once get two servers; a case that asks twice gets the same one; a released server is lent again', async () => {
+    const { driver, started } = countingDriver();
+    const shared = new SharedServers(driver);
+    const [a, b] = [shared.forCase(), shared.forCase()];
+    const [sa, sb] = await Promise.all([a.lend(config), b.lend(config)]);
+    expect(sa).not.toBe(sb);
+    expect(await a.lend(config)).toBe(sa);
+    a.release();
+    const c = shared.forCase();
+    expect(await c.lend(config)).toBe(sa);
+    expect(started).toHaveLength(2);
+  });
+
+  test('another configuration is another server', async () => {
+    const { driver, started } = countingDriver();
+    const a = new SharedServers(driver).forCase();
+    const one = await a.lend(config);
+    const two = await a.lend({ ...config, workers: 1 });
+    expect(one).not.toBe(two);
+    expect(started).toHaveLength(2);
+  });
+
+  test('a server that died is stopped and replaced, not lent', async () => {
+    const { driver, started } = countingDriver();
+    const shared = new SharedServers(driver);
+    const a = shared.forCase();
+    await a.lend(config);
+    a.release();
+    started[0].dead = true;
+    const next = await shared.forCase().lend(config);
+    expect(next).toBe(started[1]);
+    expect(started[0].stopped).toBe(true);
+  });
+
+  test('a start that failed is tried again by the next case; stopAll stops every server', async () => {
+    const { driver, started } = countingDriver();
+    let fail = true;
+    const flaky: Driver = { ...driver, start: (c) => (fail ? ((fail = false), Promise.reject(new Error('never ready'))) : driver.start(c)) };
+    const shared = new SharedServers(flaky);
+    const first = shared.forCase();
+    await expect(first.lend(config)).rejects.toThrow('never ready');
+    first.release();
+    await shared.forCase().lend(config);
+    await shared.stopAll();
+    expect(started.map((s) => s.stopped)).toEqual([true]);
+  });
+});
