@@ -68,7 +68,7 @@ function toRunClass(label: string, kind: SpecClass, spec: string | ClassSpec): R
   return { label, kind, workerClass: spec.workerClass ?? '', ...(spec.args ? { args: spec.args } : {}), ...(spec.env ? { env: spec.env } : {}) };
 }
 
-/** Everything a driver needs, plain data so it crosses into vitest workers via provide(). */
+/** Everything a driver needs, as plain data (a report records it). */
 export interface Target {
   dir: string;
   manifest: Manifest;

@@ -1,6 +1,7 @@
 // The plan: the (case, class) pairs a run executes, computed once from the target, the classes,
-// --only/--skip and --shard. The runner loads the groups it names, every vitest worker registers
-// exactly its entries (it never selects again), and `--list --target` prints it.
+// --only/--skip and --shard. Everything reads it and nothing selects again: the run schedules its
+// entries (run.ts), `--list --target` prints it, `--repeat` runs it again, the reports record its
+// shard.
 import { caseCatalog, type CaseInfo } from './catalog.ts';
 import { LIMIT_PLACEHOLDERS, runClasses, targetTraits, type RunClass, type Target } from './manifest.ts';
 import { selected } from './select.ts';

@@ -1,5 +1,5 @@
 // --repeat: the same suite several times; any (case, class) whose status differs is reported.
-import type { RunReport } from './run.ts';
+import type { Expectation } from './expectations.ts';
 
 export interface VerdictChange {
   id: string;
@@ -7,7 +7,10 @@ export interface VerdictChange {
   statuses: string[];
 }
 
-export function verdictChanges(reports: RunReport[]): VerdictChange[] {
+/** Runs of one plan (a RunReport, or the results of a saved report). */
+type Round = { results: ReadonlyArray<{ id: string; class: string; status: string; expectation?: Pick<Expectation, 'intermittent'> }> };
+
+export function verdictChanges(reports: ReadonlyArray<Round>): VerdictChange[] {
   const seen = new Map<string, VerdictChange>();
   reports.forEach((report, round) => {
     for (const r of report.results) {

@@ -1,6 +1,6 @@
 // `conform matrix`: several targets in one go, each with its own manifest and expectations, into
 // one JSON (a MatrixDoc) and one HTML page. Targets run one after another: each run already
-// spreads its own groups over --jobs, and two servers' timing cases must not compete.
+// spreads its own cases over --jobs, and two targets' timing cases must not compete.
 import fs from 'node:fs';
 import path from 'node:path';
 import { matrixDocument, writeJson, type RunDoc } from '../report/document.ts';

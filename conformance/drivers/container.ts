@@ -125,7 +125,7 @@ class ContainerServer implements Server {
   }
 }
 
-/** What the runner hands every vitest worker for this driver: the image and mounts, the run's label. */
+/** What prepare() hands create() for every class: the image and mounts, the run's label. */
 export interface ContainerRunContext {
   plan: ContainerPlan;
   runId: string;

@@ -3,11 +3,11 @@
 //
 // The contract, in the order a run uses it:
 //   available()  in the runner, for `auto`: can this machine run it now? (kinds are tried in order)
-//   prepare()    in the runner, once per run: whatever every server start shares (an image, a run
-//                label); returns plain data for the vitest workers, why this driver, and a sweep
-//                that removes whatever the run leaves behind (also on Ctrl-C)
-//   create()     in a vitest worker, once per class: the Driver that starts servers (see
-//                driver-base.ts for what every driver shares)
+//   prepare()    once per run: whatever every server start shares (an image, a run label);
+//                returns the context create() receives, why this driver, and a sweep that
+//                removes whatever the run leaves behind (also on Ctrl-C)
+//   create()     once per class of a run: the Driver that starts servers (see driver-base.ts for
+//                what every driver shares); disposed when the run ends or is interrupted
 import type { Driver } from '../../spec/harness/types.ts';
 import { HarnessError } from '../../spec/harness/types.ts';
 import type { RunClass, Target } from '../manifest.ts';
@@ -17,7 +17,7 @@ import { processDriver } from './process.ts';
 export interface Prepared {
   /** Why this driver and with what, for the run's first line. */
   because: string;
-  /** Plain data every vitest worker receives (through vitest's provide) for create(). */
+  /** What create() receives, for every class of the run. */
   context?: unknown;
   /** Removes whatever this run left behind; returns what it removed, for a message. */
   sweep(): Promise<string[]>;

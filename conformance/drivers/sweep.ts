@@ -1,6 +1,6 @@
 // The last line of defence against leaked containers: after a run, and on Ctrl-C, the runner
 // removes every container that carries this run's label. Cases remove their own containers; a
-// container found here means a case (or a killed vitest worker) did not.
+// container found here means a case (or an interrupted run) did not.
 import { RUN_LABEL, type RuntimeClient } from './engine.ts';
 
 /** How long the engine must show no container of the run before the sweep ends, and its bound. */
