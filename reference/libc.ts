@@ -1,21 +1,37 @@
-// The libc calls Node does not offer: dup() (a worker stops accepting by closing its own copy
-// of the listening socket and resumes on a fresh copy), accept4() (a worker takes one waiting
+// The libc calls Node does not offer: fcntl() for close-on-exec copies of a descriptor (a worker
+// stops accepting by closing its own copy of the listening socket and resumes on a fresh copy;
+// no copy may leak into a subprocess the app starts), accept4() (a worker takes one waiting
 // connection without a listener) and prctl(PR_SET_PDEATHSIG) (the kernel kills a worker when its
 // master dies, even if the worker's event loop is blocked).
 import koffi from 'koffi';
 
 const libc = koffi.load('libc.so.6');
-const dupCall = libc.func('int dup(int)');
+const fcntlCall = libc.func('int fcntl(int, int, ...)');
 const accept4Call = libc.func('int accept4(int, void *, void *, int)');
 const prctlCall = libc.func('int prctl(int, unsigned long, unsigned long, unsigned long, unsigned long)');
 
 const PR_SET_PDEATHSIG = 1;
 const SIGKILL = 9;
 
+const F_DUPFD_CLOEXEC = 1030;
+const F_GETFD = 1;
+const F_SETFD = 2;
+const FD_CLOEXEC = 1;
+
+/** A copy of `fd` that a subprocess does not inherit (dup() would hand it to every exec). */
 export function dup(fd: number): number {
-  const copy = dupCall(fd) as number;
-  if (copy < 0) throw new Error(`dup(${fd}) failed`);
+  const copy = fcntlCall(fd, F_DUPFD_CLOEXEC, 'int', 0) as number;
+  if (copy < 0) throw new Error(`fcntl(${fd}, F_DUPFD_CLOEXEC) failed`);
   return copy;
+}
+
+/**
+ * Marks an inherited descriptor close-on-exec: what a process receives through spawn's stdio
+ * never has the flag (the copy into the child's slot clears it).
+ */
+export function closeOnExec(fd: number): void {
+  const flags = fcntlCall(fd, F_GETFD, 'int', 0) as number;
+  if (flags < 0 || (fcntlCall(fd, F_SETFD, 'int', flags | FD_CLOEXEC) as number) < 0) throw new Error(`fcntl(${fd}, F_SETFD, FD_CLOEXEC) failed`);
 }
 
 const SOCK_NONBLOCK = 0o4000;
