@@ -1,6 +1,7 @@
 // One HTTP server per worker on Node's own parser (llhttp). Connections are fed to it by the
 // worker's accept gate; limits gunicorn applies per line are checked on the parsed request.
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { lazyEnviron, type EnvironContext } from '../gateway/environ.ts';
 import { lazyRequest, NativeRequest } from '../gateway/lazy-request.ts';
@@ -21,6 +22,37 @@ export interface HttpHooks {
   accessLog?: AccessLog;
 }
 
+// uri-host [ ":" port ] (RFC 9110 4.2.3, RFC 3986 3.2.2): an IP literal, or a reg-name of
+// unreserved, sub-delims and percent-encoded octets (an IPv4 address is one); empty is allowed.
+const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(?::[0-9]*)?$/;
+
+/** RFC 9112 3.2: no Host in an HTTP/1.1 request, several, or an invalid one is answered 400. */
+export function hostViolation(rawHeaders: string[], httpVersion: string): string | undefined {
+  const hosts: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i].length === 4 && rawHeaders[i].toLowerCase() === 'host') hosts.push(rawHeaders[i + 1]);
+  if (hosts.length > 1) return `${hosts.length} Host header fields`;
+  if (hosts.length === 0) return httpVersion === '1.0' ? undefined : 'Missing Host header';
+  return HOST.test(hosts[0]) ? undefined : `Invalid Host header: ${hosts[0].slice(0, 100)}`;
+}
+
+/**
+ * llhttp reads a request line without a version (HTTP/0.9, "GET /x") as the start of a head and
+ * waits for a blank line that never comes: the client waits for ever, and so does a sync worker.
+ * gunicorn answers 400 at once; so does this watch on the first line of a connection.
+ */
+export function refuseVersionlessLine(socket: Socket): void {
+  let seen = '';
+  const onData = (chunk: Buffer) => {
+    seen = (seen + chunk.toString('latin1', 0, Math.min(chunk.length, 8192))).replace(/^(?:\r?\n)+/, '');
+    const end = seen.indexOf('\n');
+    if (end < 0 && seen.length < 8192) return;
+    socket.off('data', onData);
+    const line = end < 0 ? '' : seen.slice(0, end).replace(/\r$/, '');
+    if (line && !/ HTTP\/\d+\.\d+$/.test(line)) sendError(socket, 400, `Invalid HTTP request line: ${line.slice(0, 100)}`);
+  };
+  socket.on('data', onData);
+}
+
 /** gunicorn's per-line limits, checked after llhttp parsed the head (it only bounds the total). */
 function limitViolation(req: http.IncomingMessage, settings: Settings): [number, string] | undefined {
   // llhttp lets a version-less request line through as HTTP/0.9; gunicorn refuses it.
@@ -29,6 +61,8 @@ function limitViolation(req: http.IncomingMessage, settings: Settings): [number,
   const lineLength = (req.method?.length ?? 0) + (req.url?.length ?? 0) + req.httpVersion.length + 7;
   if (settings.limitRequestLine && lineLength > settings.limitRequestLine) return [400, `Request Line is too large (${lineLength} > ${settings.limitRequestLine})`];
   const raw = req.rawHeaders;
+  const host = hostViolation(raw, req.httpVersion);
+  if (host) return [400, host];
   if (settings.limitRequestFields && raw.length / 2 > settings.limitRequestFields) return [431, 'Too many header fields'];
   for (let i = 0; i < raw.length; i += 2) {
     const size = raw[i].length + 2 + raw[i + 1].length + 2;
@@ -89,45 +123,47 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
 
 export function createHttpServer(settings: Settings, handler: Handler, context: EnvironContext, hooks: HttpHooks): http.Server {
   const maxHeaderSize = Math.min(settings.limitRequestLine + settings.limitRequestFields * settings.limitRequestFieldSize + 1024, 1 << 23) || 1 << 23;
-  const server = http.createServer(
-    { maxHeaderSize, requestTimeout: 0, noDelay: true },
-    (req, res) => {
-      const violation = limitViolation(req, settings);
-      if (violation) return sendError(req.socket, violation[0], violation[1]);
-      hooks.onRequest();
-      const close = hooks.closeEachResponse || hooks.stopping() || settings.keepalive === 0;
-      const failed = (error: unknown) => {
-        log('error', `Error handling request ${req.url}: ${(error as Error).stack ?? error}`);
-        sendError(req.socket, 500, 'Internal Server Error');
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const violation = limitViolation(req, settings);
+    if (violation) return sendError(req.socket, violation[0], violation[1]);
+    hooks.onRequest();
+    const close = hooks.closeEachResponse || hooks.stopping() || settings.keepalive === 0;
+    const failed = (error: unknown) => {
+      log('error', `Error handling request ${req.url}: ${(error as Error).stack ?? error}`);
+      sendError(req.socket, 500, 'Internal Server Error');
+    };
+    const answer = (result: AppResult) => {
+      const logSent = (sent: number) => hooks.accessLog?.write(accessLine(req, res.statusCode, sent));
+      const cut = (error: Error) => {
+        // After the headers: close without ending the body, so the client sees it is cut.
+        log('error', `Error writing the response to ${req.url}: ${error.message}`);
+        req.socket.destroy();
       };
-      const answer = (result: AppResult) => {
-        const logSent = (sent: number) => hooks.accessLog?.write(accessLine(req, res.statusCode, sent));
-        const cut = (error: Error) => {
-          // After the headers: close without ending the body, so the client sees it is cut.
-          log('error', `Error writing the response to ${req.url}: ${error.message}`);
-          req.socket.destroy();
-        };
-        try {
-          const sent = respond(res, result, { close });
-          if (typeof sent === 'number') logSent(sent);
-          else sent.then(logSent, cut);
-        } catch (error) {
-          // Thrown before anything was sent (a header the fetch classes refuse): the app's fault.
-          if (res.headersSent) cut(error as Error);
-          else failed(error);
-        }
-      };
-      // Most apps answer synchronously: no promise, no extra turn of the microtask queue.
-      let result;
       try {
-        result = handler(toRequest(req, context), lazyEnviron(req, context));
+        const sent = respond(res, result, { close });
+        if (typeof sent === 'number') logSent(sent);
+        else sent.then(logSent, cut);
       } catch (error) {
-        return failed(error);
+        // Thrown before anything was sent (a header the fetch classes refuse): the app's fault.
+        if (res.headersSent) cut(error as Error);
+        else failed(error);
       }
-      if (isPromise(result)) result.then(answer, failed);
-      else answer(result);
-    },
-  );
+    };
+    // Most apps answer synchronously: no promise, no extra turn of the microtask queue.
+    let result;
+    try {
+      result = handler(toRequest(req, context), lazyEnviron(req, context));
+    } catch (error) {
+      return failed(error);
+    }
+    if (isPromise(result)) result.then(answer, failed);
+    else answer(result);
+  };
+  const server = http.createServer({ maxHeaderSize, requestTimeout: 0, noDelay: true }, onRequest);
+  // An Expect other than 100-continue: Node would answer 417 itself, outside the worker's
+  // bookkeeping (the connection then never idled out and held a sync worker for good). Served
+  // like any request instead, as gunicorn does (RFC 9110 10.1.1: 417 is a MAY).
+  server.on('checkExpectation', onRequest);
   // Idle keep-alive connections are closed by the worker's own timer (workers/base.ts): Node
   // 20's keepAliveTimeout overshoots by a second or more.
   server.keepAliveTimeout = 0;

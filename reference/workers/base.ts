@@ -5,7 +5,7 @@ import type { WorkerBoot } from '../arbiter.ts';
 import type { ServerAddress } from '../gateway/environ.ts';
 import type { Handler } from '../gateway/types.ts';
 import { AccessLog } from '../http/access-log.ts';
-import { createHttpServer } from '../http/server.ts';
+import { createHttpServer, refuseVersionlessLine } from '../http/server.ts';
 import { log } from '../log.ts';
 import { AcceptGate } from './gate.ts';
 import { heartbeatEvery, notify } from './heartbeat.ts';
@@ -63,7 +63,7 @@ export abstract class Worker {
         accessLog: this.accessLog,
       },
     );
-    this.http.on('request', (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+    const track = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
       const socket = req.socket;
       const held = this.held.get(socket)!; // every socket comes through admit()
       held.inFlight++;
@@ -95,7 +95,10 @@ export abstract class Worker {
           }
         }
       });
-    });
+    };
+    // A request with an unknown Expect comes as 'checkExpectation' (server.ts serves it): counted alike.
+    this.http.on('request', track);
+    this.http.on('checkExpectation', track);
     this.gates = boot.listeners.map((l) => new AcceptGate(l.fd, settings.backlog, (socket) => this.accepted(socket, l)));
   }
 
@@ -185,6 +188,7 @@ export abstract class Worker {
       if (!this.alive && !this.draining && this.connections.size === 0) process.exit(0);
     });
     this.http.emit('connection', socket);
+    refuseVersionlessLine(socket);
   }
 
   private requestStarted(): void {
