@@ -164,6 +164,9 @@ export function createHttpServer(settings: Settings, handler: Handler, context: 
   // bookkeeping (the connection then never idled out and held a sync worker for good). Served
   // like any request instead, as gunicorn does (RFC 9110 10.1.1: 417 is a MAY).
   server.on('checkExpectation', onRequest);
+  // A client that half-closes after its request (FIN: nothing more to send) still gets its answer,
+  // then the close, as from gunicorn: Node otherwise aborts the request in flight on the FIN.
+  (server as unknown as { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   // Idle keep-alive connections are closed by the worker's own timer (workers/base.ts): Node
   // 20's keepAliveTimeout overshoots by a second or more.
   server.keepAliveTimeout = 0;

@@ -23,7 +23,8 @@ export class AcceptGate {
 
   open(): void {
     if (this.server) return;
-    const server = net.createServer({ noDelay: true }, this.onConnection);
+    // allowHalfOpen: a client's FIN after its request must not close our side before the answer.
+    const server = net.createServer({ noDelay: true, allowHalfOpen: true }, this.onConnection);
     server.on('error', () => undefined);
     // The backlog is passed again because listen() on the copy re-applies it to the socket.
     server.listen({ fd: dup(this.fd), backlog: this.backlog });
@@ -41,7 +42,7 @@ export class AcceptGate {
     if (this.server || !this.primed) return undefined;
     const fd = acceptOne(this.fd);
     if (fd < 0) return undefined;
-    const socket = new net.Socket({ fd, readable: true, writable: true });
+    const socket = new net.Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
     socket.setNoDelay(true);
     return socket;
   }

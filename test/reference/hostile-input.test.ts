@@ -64,4 +64,15 @@ describe.each(CLASSES)('%s', (cls) => {
   test('an HTTP/0.9 request line is answered 400 and closed', async () => {
     expect(await exchange(ports.get(cls)!, 'GET /pid\r\n')).toEqual({ head: '400', closed: 'fin' });
   });
+
+  test('a client that half-closes after its request still gets the answer, also when the app answers later', async () => {
+    for (const target of ['/pid', '/sleep?ms=200']) {
+      const connection = await Connection.open('127.0.0.1', ports.get(cls)!);
+      await connection.write(`GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      connection.end(); // FIN after the request: "I have nothing more to send"
+      const response = await connection.readResponse({ timeoutMs: 3000 });
+      expect(response.status, target).toBe(200);
+      expect(await connection.waitClosed(3000), target).toBe('fin');
+    }
+  });
 });
