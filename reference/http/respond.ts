@@ -104,9 +104,21 @@ async function respondStreaming(res: ServerResponse, result: AppResult, options:
       if (bytes.length > remaining) bytes = bytes.subarray(0, remaining);
       remaining -= bytes.length;
       sent += bytes.length;
-      if (!res.write(bytes)) await new Promise((resolve) => res.once('drain', resolve));
+      // A client that went away never drains: stop reading the body (a gthread thread waits on it).
+      if (!res.write(bytes) && (await drainedOrClosed(res)) === 'closed') break;
     }
   }
+  if (res.destroyed) return sent;
   await new Promise<void>((resolve) => res.end(resolve));
   return carriesBody(res, status) ? sent : 0;
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<'drained' | 'closed'> {
+  if (res.destroyed) return Promise.resolve('closed');
+  return new Promise((resolve) => {
+    const drained = () => (res.off('close', closed), resolve('drained'));
+    const closed = () => (res.off('drain', drained), resolve('closed'));
+    res.once('drain', drained);
+    res.once('close', closed);
+  });
 }

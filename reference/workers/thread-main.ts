@@ -5,7 +5,7 @@ import { loadApp } from '../gateway/load.ts';
 import { lazyRequest, NativeRequest } from '../gateway/lazy-request.ts';
 import { simpleParts } from '../gateway/light-response.ts';
 import { normalise } from '../http/respond.ts';
-import type { BodyMessage, Job, JobMessage } from './thread-pool.ts';
+import { RESPONSE_WINDOW, type BodyMessage, type FlowMessage, type Job, type JobMessage } from './thread-pool.ts';
 
 installFetchGlobals(); // before the app loads: it may capture Response
 const handler = await loadApp(workerData.appSpec as string);
@@ -36,9 +36,26 @@ function pulledBody(job: number): ReadableStream<Uint8Array> {
   });
 }
 
-parentPort!.on('message', async (message: Job | BodyMessage) => {
+/** The current job's streamed answer: chunks it may still send before the connection takes one. */
+let flow: { job: number; credit: number; stopped: boolean; wake?: () => void } | undefined;
+
+/** Until the connection took enough of the answer for one more chunk; false once it never will. */
+async function mayPost(): Promise<boolean> {
+  while (flow && flow.credit === 0 && !flow.stopped) await new Promise<void>((resolve) => (flow!.wake = resolve));
+  if (!flow || flow.stopped) return false;
+  flow.credit--;
+  return true;
+}
+
+parentPort!.on('message', async (message: Job | BodyMessage | FlowMessage) => {
   if ('type' in message) {
-    if (waiting?.job === message.job) waiting.deliver(message);
+    const control: BodyMessage | FlowMessage = message;
+    if (control.type === 'taken' || control.type === 'stop') {
+      if (flow?.job !== control.job) return;
+      if (control.type === 'taken') flow.credit++;
+      else flow.stopped = true;
+      flow.wake?.();
+    } else if (waiting?.job === control.job) waiting.deliver(control);
     return;
   }
   const job = message;
@@ -67,7 +84,9 @@ parentPort!.on('message', async (message: Job | BodyMessage) => {
     post({ type: 'head', status, statusText, headers, hasBody: body !== null });
     headSent = true;
     if (!body) return;
+    flow = { job: job.id, credit: RESPONSE_WINDOW, stopped: false };
     for await (const piece of body) {
+      if (!(await mayPost())) break; // the client went away: the app's body is ended (return())
       const bytes = typeof piece === 'string' ? Buffer.from(piece, 'latin1') : piece;
       const copy = new Uint8Array(bytes); // transferable, detached from any pool
       post({ type: 'chunk', bytes: copy }, [copy.buffer]);

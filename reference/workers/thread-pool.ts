@@ -30,6 +30,16 @@ export type JobMessage =
  */
 export type BodyMessage = { job: number } & ({ type: 'body'; bytes: Uint8Array } | { type: 'body-end' } | { type: 'body-error'; message: string });
 
+/**
+ * Backpressure on a streamed answer: `taken` when the connection took a chunk of job `job` (the
+ * thread sends at most RESPONSE_WINDOW chunks ahead), `stop` when nobody will take more (the
+ * client went away): the thread ends the app's body and the job.
+ */
+export type FlowMessage = { job: number; type: 'taken' } | { job: number; type: 'stop' };
+
+/** Chunks of an answer a thread may send before the connection took them. */
+export const RESPONSE_WINDOW = 4;
+
 /** Bodies up to this size (by Content-Length) travel with the job; others are streamed. */
 const INLINE_BODY = 64 * 1024;
 
@@ -44,21 +54,32 @@ export interface Job {
   environ: Environ;
 }
 
-/** A pushable async iterable: chunks from a thread become the response body. */
+/**
+ * A pushable async iterable: chunks from a thread become the response body. The reader says when
+ * it took a chunk (the thread may send another) and when it stopped before the end.
+ */
 class Channel implements AsyncIterable<Uint8Array> {
   private items: Array<Uint8Array | Error | null> = [];
   private wake?: () => void;
+  constructor(private readonly flow: (type: FlowMessage['type']) => void) {}
   push(item: Uint8Array | Error | null) {
     this.items.push(item);
     this.wake?.();
   }
   async *[Symbol.asyncIterator]() {
-    for (;;) {
-      while (this.items.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
-      const item = this.items.shift()!;
-      if (item === null) return;
-      if (item instanceof Error) throw item;
-      yield item;
+    let ended = false;
+    try {
+      for (;;) {
+        while (this.items.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
+        const item = this.items.shift()!;
+        ended = item === null || item instanceof Error;
+        if (item === null) return;
+        if (item instanceof Error) throw item;
+        yield item;
+        this.flow('taken'); // the reader asked for the next one: this one is on its way
+      }
+    } finally {
+      if (!ended) this.flow('stop');
     }
   }
 }
@@ -113,8 +134,8 @@ export function threadPool(appSpec: string, size: number): ThreadPool {
     const reader = hasBody && !inline ? request.body?.getReader() : undefined;
     const thread = await acquire();
     const id = ++jobs;
-    const channel = new Channel();
     return new Promise<RawResponse>((resolve, reject) => {
+      const channel = new Channel((type) => send({ job: id, type }));
       const onMessage = (message: JobMessage) => {
         switch (message.type) {
           case 'whole':
@@ -154,7 +175,7 @@ export function threadPool(appSpec: string, size: number): ThreadPool {
       };
       // A piece read after the job ended must not reach the thread's next job.
       let finished = false;
-      const send = (message: BodyMessage, transfer: ArrayBuffer[] = []) => {
+      const send = (message: BodyMessage | FlowMessage, transfer: ArrayBuffer[] = []) => {
         if (!finished) thread.postMessage(message, transfer);
       };
       const finish = () => {
