@@ -1,20 +1,22 @@
 // The master: binds, forks workers, keeps N of them alive, kills the silent ones, and answers
 // signals. It never accepts a connection (see listener.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { APP_LOAD_ERROR, END_OF_REPLY, FIRST_LISTENER_FD, HEARTBEAT_FD, STACK_REQUEST, WORKER_BOOT_ERROR, type WorkerBoot } from './boot-contract.ts';
 import { loadApp } from './gateway/load.ts';
 import { bind, type Listener } from './listener.ts';
 import { log } from './log.ts';
 import { effectiveWorkerClass, type Settings } from './settings.ts';
 
-export const WORKER_BOOT_ERROR = 3;
-export const APP_LOAD_ERROR = 4;
 // Run compiled (dist/): the master loads no TypeScript tooling, so its only children are workers.
 const WORKER_BOOT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workers', 'boot.js');
 const MURDER_EVERY_MS = 100;
+/** How long a timed-out worker has to say where it is stuck before it is killed anyway. */
+const STACK_WAIT_MS = 1500;
 
 /** Whether the kernel has the process stopped (SIGSTOP, SIGTSTP, a tracer): state T or t. */
 function isStopped(pid: number): boolean {
@@ -32,16 +34,11 @@ interface WorkerHandle {
   age: number;
   heartbeat: number; // fd of an unlinked temp file whose mtime the worker touches
   spawnedAt: number;
+  /** The control channel's master end (boot-contract.ts). */
+  control: Socket | null;
+  /** When it was found timed out (its stack asked for), and when SIGABRT went out. */
+  timedOutAt?: number;
   abortedAt?: number;
-}
-
-/** What a worker learns at spawn, through its environment. */
-export interface WorkerBoot {
-  settings: Settings;
-  app: string;
-  listeners: Array<{ fd: number; host: string; port: number }>;
-  heartbeatFd: number;
-  ppid: number;
 }
 
 export class Arbiter {
@@ -117,16 +114,17 @@ export class Arbiter {
     fs.unlinkSync(heartbeatPath);
     // mtime 0 until the worker's first heartbeat: "never booted" is then observable.
     fs.futimesSync(heartbeat, 0, 0);
-    // stdio: 0 closed, 1-2 shared, 3 the heartbeat file, 4.. the listening sockets.
+    // The descriptors of boot-contract.ts: heartbeat, listening sockets, control channel.
     const boot: WorkerBoot = {
       settings: this.settings,
       app: this.app,
-      listeners: this.listeners.map((l, i) => ({ fd: 4 + i, host: l.host, port: l.port })),
-      heartbeatFd: 3,
+      listeners: this.listeners.map((l, i) => ({ fd: FIRST_LISTENER_FD + i, host: l.host, port: l.port })),
+      heartbeatFd: HEARTBEAT_FD,
+      controlFd: FIRST_LISTENER_FD + this.listeners.length,
       ppid: process.pid,
     };
     const child = spawn(process.execPath, [WORKER_BOOT], {
-      stdio: ['ignore', 'inherit', 'inherit', heartbeat, ...this.listeners.map((l) => l.fd)],
+      stdio: ['ignore', 'inherit', 'inherit', heartbeat, ...this.listeners.map((l) => l.fd), 'pipe'],
       env: { ...process.env, PREFORK_WORKER: JSON.stringify(boot), PREFORK_MASTER_PID: String(process.pid) },
     });
     if (child.pid === undefined) {
@@ -134,7 +132,9 @@ export class Arbiter {
       log('error', 'could not spawn a worker');
       return;
     }
-    const handle: WorkerHandle = { child, pid: child.pid, age: this.age, heartbeat, spawnedAt: Date.now() };
+    const control = child.stdio[boot.controlFd] as Socket | null;
+    control?.on('error', () => undefined); // a worker that died meanwhile: its stack is not coming
+    const handle: WorkerHandle = { child, pid: child.pid, age: this.age, heartbeat, control, spawnedAt: Date.now() };
     this.workers.set(child.pid, handle);
     log('info', `Booting worker with pid: ${child.pid}`);
     child.once('exit', (code, signal) => this.reap(handle, code, signal));
@@ -172,17 +172,47 @@ export class Arbiter {
     for (const worker of this.workers.values()) {
       const lastBeat = Math.max(this.lastBeat(worker), worker.spawnedAt);
       if (now - lastBeat <= this.settings.timeout * 1000) continue;
-      if (worker.abortedAt === undefined) {
+      if (worker.timedOutAt === undefined) {
         log('critical', `WORKER TIMEOUT (pid:${worker.pid})`);
-        worker.abortedAt = now;
-        // A stopped worker cannot act on SIGABRT (gunicorn's chance to log a traceback): waiting a
-        // murder round for it only delays the replacement.
-        this.kill(worker.pid, isStopped(worker.pid) ? 'SIGKILL' : 'SIGABRT');
-      } else if (now - worker.abortedAt >= MURDER_EVERY_MS) {
+        worker.timedOutAt = now;
+        // A stopped worker can neither say where it is nor act on SIGABRT (gunicorn's chance to
+        // log a traceback): waiting for it only delays the replacement.
+        if (isStopped(worker.pid)) {
+          this.kill(worker.pid, 'SIGKILL');
+          continue;
+        }
+        void this.stackOf(worker).then((stack) => {
+          log('error', `Worker (pid:${worker.pid}) timed out; its main thread was in:\n${stack}`);
+          worker.abortedAt = Date.now();
+          this.kill(worker.pid, 'SIGABRT');
+        });
+      } else if (worker.abortedAt !== undefined && now - worker.abortedAt >= MURDER_EVERY_MS) {
         // SIGABRT ends a running Node worker at once; one still here is stopped or wedged.
         this.kill(worker.pid, 'SIGKILL');
       }
     }
+  }
+
+  /** The frames of a timed-out worker's main thread (stack-helper.ts answers), or why there are none. */
+  private stackOf(worker: WorkerHandle): Promise<string> {
+    const { control } = worker;
+    if (!control || control.destroyed) return Promise.resolve('    (no control channel to ask)');
+    return new Promise((resolve) => {
+      let reply = '';
+      const done = (text: string) => {
+        clearTimeout(timer);
+        control.off('data', onData);
+        resolve(text);
+      };
+      const onData = (chunk: Buffer) => {
+        reply += chunk.toString();
+        const end = reply.indexOf(END_OF_REPLY);
+        if (end >= 0) done(reply.slice(0, end));
+      };
+      const timer = setTimeout(() => done(`    (no answer within ${STACK_WAIT_MS} ms)`), STACK_WAIT_MS);
+      control.on('data', onData);
+      control.write(STACK_REQUEST);
+    });
   }
 
   private lastBeat(worker: WorkerHandle): number {

@@ -1,7 +1,7 @@
 // What every worker class shares: heartbeat, accept gates, signals, max_requests, shutdown.
 import fs from 'node:fs';
 import type net from 'node:net';
-import type { WorkerBoot } from '../arbiter.ts';
+import type { WorkerBoot } from '../boot-contract.ts';
 import type { ServerAddress } from '../gateway/environ.ts';
 import type { Handler } from '../gateway/types.ts';
 import { AccessLog } from '../http/access-log.ts';

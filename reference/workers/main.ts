@@ -1,5 +1,5 @@
 // A worker process (after boot.js): loads the app, runs its class.
-import { APP_LOAD_ERROR, type WorkerBoot } from '../arbiter.ts';
+import { APP_LOAD_ERROR, workerBoot } from '../boot-contract.ts';
 import { installFetchGlobals } from '../gateway/fetch-globals.ts';
 import { loadApp } from '../gateway/load.ts';
 import { log, setLogLevel } from '../log.ts';
@@ -9,12 +9,15 @@ import { GthreadWorker } from './gthread.ts';
 import { heartbeatEvery, notify } from './heartbeat.ts';
 import { threadPool } from './thread-pool.ts';
 import { SyncWorker } from './sync.ts';
+import { startStackHelper } from './stack-watch.ts';
 
 installFetchGlobals(); // before the app loads: it may capture Response
-const boot: WorkerBoot = JSON.parse(process.env.PREFORK_WORKER ?? 'null');
+const boot = workerBoot();
 setLogLevel(boot.settings.logLevel);
 // boot.js armed the parent-death signal and checked the parent before this module loaded.
 
+// Before the app loads: a worker stuck loading it can say where, too.
+startStackHelper(boot.controlFd);
 let handler;
 try {
   handler = await loadApp(boot.app);

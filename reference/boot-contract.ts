@@ -1,0 +1,36 @@
+// What the master and a worker agree on, in one place both import: what a worker is handed at
+// spawn, how it says it could not start, and how the master asks it where it is stuck.
+//
+//   descriptors  0 closed, 1-2 the master's stdout/stderr, 3 the heartbeat file (the worker
+//                touches its mtime; the master reads it), 4.. the listening sockets in bind order,
+//                then the control channel (a socket pair; see stack-helper.ts)
+//   environment  PREFORK_WORKER: the WorkerBoot below, as JSON; PREFORK_MASTER_PID
+//   exit codes   WORKER_BOOT_ERROR: the worker itself could not start; APP_LOAD_ERROR: the app
+//                failed to load. Either halts the master (a respawn would only loop), as in
+//                gunicorn. Any other exit is replaced.
+import type { Settings } from './settings.ts';
+
+export const WORKER_BOOT_ERROR = 3;
+export const APP_LOAD_ERROR = 4;
+
+/** What a worker learns at spawn, through its environment. */
+export interface WorkerBoot {
+  settings: Settings;
+  app: string;
+  listeners: Array<{ fd: number; host: string; port: number }>;
+  heartbeatFd: number;
+  /** The master writes STACK_REQUEST here; the worker answers its main thread's frames, then END_OF_REPLY. */
+  controlFd: number;
+  ppid: number;
+}
+
+export const HEARTBEAT_FD = 3;
+export const FIRST_LISTENER_FD = 4;
+export const STACK_REQUEST = 'stack\n';
+/** Ends a reply on the control channel (a stack has newlines of its own). */
+export const END_OF_REPLY = '\0';
+
+/** The worker's side: its boot, from the environment the master set. */
+export function workerBoot(): WorkerBoot {
+  return JSON.parse(process.env.PREFORK_WORKER ?? 'null');
+}

@@ -1,0 +1,27 @@
+// A worker killed for a missed heartbeat leaves, in the master's log, the stack its JavaScript was
+// stuck in: function names, files, lines (what gunicorn's users ask for on "WORKER TIMEOUT").
+import { describe, expect, test } from 'vitest';
+import { freePort } from '../../conformance/drivers/launch.ts';
+import { eventually } from '../../spec/harness/eventually.ts';
+import { preforkLauncher } from './prefork-process.ts';
+
+describe('a timed-out worker says where it was stuck', () => {
+  const prefork = preforkLauncher();
+
+  test.each(['sync', 'async'])('%s: a CPU-bound loop in the app', async (cls) => {
+    const port = await freePort();
+    const child = prefork(['-b', `127.0.0.1:${port}`, '-w', '1', '-k', cls, '--timeout', '2', 'dist/fixtures/probe/reference/probe.js'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    child.stdout!.on('data', (d) => (log += d));
+    child.stderr!.on('data', (d) => (log += d));
+    await eventually(() => fetch(`http://127.0.0.1:${port}/pid`).then((r) => r.ok), { within: 15_000, what: 'the server to answer' });
+    void fetch(`http://127.0.0.1:${port}/busy?ms=20000`).catch(() => undefined);
+    await eventually(() => /WORKER TIMEOUT/.test(log) && /Booting worker/g.test(log.slice(log.indexOf('WORKER TIMEOUT'))), { within: 15_000, what: 'a timeout and a replacement', seen: () => log.slice(-2000) });
+    const after = log.slice(log.indexOf('WORKER TIMEOUT'));
+    // The probe's /busy loop: its file and a line number, inside the handler that called it.
+    expect(after, after).toMatch(/at \S+ \(file:\/\/\S*fixtures\/probe\/reference\/probe\.js:\d+:\d+\)/);
+    expect(after).toMatch(/main thread/i);
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }, 40_000);
+});
