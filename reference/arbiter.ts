@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APP_LOAD_ERROR, END_OF_REPLY, FIRST_LISTENER_FD, HEARTBEAT_FD, STACK_REQUEST, WORKER_BOOT_ERROR, type WorkerBoot } from './boot-contract.ts';
+import { APP_LOAD_ERROR, END_OF_MESSAGE, FIRST_LISTENER_FD, HEARTBEAT_FD, READY, STACK_REPLY, STACK_REQUEST, WORKER_BOOT_ERROR, type WorkerBoot } from './boot-contract.ts';
 import { loadApp } from './gateway/load.ts';
 import { bind, type Listener } from './listener.ts';
 import { log } from './log.ts';
@@ -36,6 +36,12 @@ interface WorkerHandle {
   spawnedAt: number;
   /** The control channel's master end (boot-contract.ts). */
   control: Socket | null;
+  /** It said READY: the app is loaded (in every thread) and it serves. */
+  ready: boolean;
+  /** Told the frames of its main thread, when asked (stackOf). */
+  onStack?: (frames: string) => void;
+  /** Asked to leave (SIGTERM): no longer counted among the N. */
+  retiring: boolean;
   /** When it was found timed out (its stack asked for), and when SIGABRT went out. */
   timedOutAt?: number;
   abortedAt?: number;
@@ -133,8 +139,18 @@ export class Arbiter {
       return;
     }
     const control = child.stdio[boot.controlFd] as Socket | null;
+    const handle: WorkerHandle = { child, pid: child.pid, age: this.age, heartbeat, control, spawnedAt: Date.now(), ready: false, retiring: false };
     control?.on('error', () => undefined); // a worker that died meanwhile: its stack is not coming
-    const handle: WorkerHandle = { child, pid: child.pid, age: this.age, heartbeat, control, spawnedAt: Date.now() };
+    let received = '';
+    control?.on('data', (chunk: Buffer) => {
+      received += chunk.toString();
+      for (let end = received.indexOf(END_OF_MESSAGE); end >= 0; end = received.indexOf(END_OF_MESSAGE)) {
+        const message = received.slice(0, end);
+        received = received.slice(end + 1);
+        if (message === READY) this.readied(handle);
+        else if (message.startsWith(STACK_REPLY)) handle.onStack?.(message.slice(STACK_REPLY.length));
+      }
+    });
     this.workers.set(child.pid, handle);
     log('info', `Booting worker with pid: ${child.pid}`);
     child.once('exit', (code, signal) => this.reap(handle, code, signal));
@@ -158,12 +174,32 @@ export class Arbiter {
     this.manageWorkers();
   }
 
-  /** Keeps exactly numWorkers: spawns the missing, stops the oldest extra ones. */
+  /**
+   * Keeps numWorkers: spawns the missing, and asks the oldest extra ones to leave, but a ready
+   * worker only once the others ready are enough without it. A reload or a TTOU thus never drops
+   * the serving capacity below N while new workers load the app (gunicorn stops the old ones at
+   * once); a new worker that never gets ready is killed at `timeout` and the old ones stay.
+   */
   private manageWorkers(): void {
     if (this.stopping) return;
-    for (let i = this.workers.size; i < this.numWorkers; i++) this.spawnWorker();
-    const byAge = [...this.workers.values()].sort((a, b) => a.age - b.age);
-    while (byAge.length > this.numWorkers) this.kill(byAge.shift()!.pid, 'SIGTERM');
+    const staying = [...this.workers.values()].filter((w) => !w.retiring).sort((a, b) => a.age - b.age);
+    for (let i = staying.length; i < this.numWorkers; i++) this.spawnWorker();
+    let ready = staying.filter((w) => w.ready).length;
+    while (staying.length > this.numWorkers) {
+      const oldest = staying[0];
+      if (oldest.ready && ready - 1 < this.numWorkers) break; // until a new one is ready
+      staying.shift();
+      if (oldest.ready) ready--;
+      oldest.retiring = true;
+      this.kill(oldest.pid, 'SIGTERM');
+    }
+  }
+
+  /** A worker serves: an extra old one may now leave. */
+  private readied(worker: WorkerHandle): void {
+    if (worker.ready || !this.workers.has(worker.pid)) return;
+    worker.ready = true;
+    this.manageWorkers();
   }
 
   private murderWorkers(): void {
@@ -198,19 +234,13 @@ export class Arbiter {
     const { control } = worker;
     if (!control || control.destroyed) return Promise.resolve('    (no control channel to ask)');
     return new Promise((resolve) => {
-      let reply = '';
       const done = (text: string) => {
         clearTimeout(timer);
-        control.off('data', onData);
+        worker.onStack = undefined;
         resolve(text);
       };
-      const onData = (chunk: Buffer) => {
-        reply += chunk.toString();
-        const end = reply.indexOf(END_OF_REPLY);
-        if (end >= 0) done(reply.slice(0, end));
-      };
       const timer = setTimeout(() => done(`    (no answer within ${STACK_WAIT_MS} ms)`), STACK_WAIT_MS);
-      control.on('data', onData);
+      worker.onStack = done;
       control.write(STACK_REQUEST);
     });
   }
@@ -223,14 +253,13 @@ export class Arbiter {
     }
   }
 
-  /** HUP: new workers first, then the old ones leave gracefully. */
+  /** HUP: new workers first; each old one leaves gracefully once a new one is ready (manageWorkers). */
   private reload(): void {
     if (this.stopping) return;
     // A reload is a fresh configuration: TTIN/TTOU adjustments end, as in gunicorn.
     this.numWorkers = this.settings.workers;
-    const old = [...this.workers.keys()];
     for (let i = 0; i < this.numWorkers; i++) this.spawnWorker();
-    for (const pid of old) this.kill(pid, 'SIGTERM');
+    this.manageWorkers();
   }
 
   private kill(pid: number, signal: NodeJS.Signals): void {

@@ -19,16 +19,20 @@ export interface WorkerBoot {
   app: string;
   listeners: Array<{ fd: number; host: string; port: number }>;
   heartbeatFd: number;
-  /** The master writes STACK_REQUEST here; the worker answers its main thread's frames, then END_OF_REPLY. */
+  /** The control channel: see the messages below. */
   controlFd: number;
   ppid: number;
 }
 
 export const HEARTBEAT_FD = 3;
 export const FIRST_LISTENER_FD = 4;
+// On the control channel, the master writes STACK_REQUEST; the worker writes messages, each ended
+// by END_OF_MESSAGE (a stack has newlines of its own): READY once it serves (app loaded in every
+// thread: the master retires an old worker only then), and `${STACK_REPLY}<frames>` when asked.
 export const STACK_REQUEST = 'stack\n';
-/** Ends a reply on the control channel (a stack has newlines of its own). */
-export const END_OF_REPLY = '\0';
+export const END_OF_MESSAGE = '\0';
+export const READY = 'ready';
+export const STACK_REPLY = 'stack ';
 
 /** The worker's side: its boot, from the environment the master set. */
 export function workerBoot(): WorkerBoot {

@@ -1,10 +1,10 @@
 // Operations on the master, by the target's signals (gunicorn's: TERM graceful, INT/QUIT quick,
 // HUP reload, TTIN/TTOU resize): what each does is the model; which signal does it is the target's.
 import net from 'node:net';
-import { check, checkEqual, checkTiming } from './harness/assert.ts';
+import { check, checkBetween, checkEqual, checkTiming } from './harness/assert.ts';
 import { defineGroup } from './harness/case.ts';
 import { getJson, send } from './harness/client.ts';
-import { deadlineIn, eventually, holds } from './harness/eventually.ts';
+import { deadlineIn, eventually, holds, scaled } from './harness/eventually.ts';
 import { bytesWords, exitWords, settledWorkers, workerWords } from './harness/observe.ts';
 import { perform, signalsFor } from './harness/operations.ts';
 import type { Server } from './harness/types.ts';
@@ -192,6 +192,50 @@ export default defineGroup({
           check(!deadline.passed(), `the reload did not finish within ${deadline.ms} ms`);
         }
         t.evidence('servedDuringReload', served);
+      },
+    },
+    {
+      id: 'signals.hup-keeps-capacity',
+      level: 'SHOULD',
+      requirement:
+        'A reload keeps every old worker serving until a new one is ready to take its place: with an app that takes 2 s to load, no request sent one after another during the reload waits 1 s or more.',
+      source:
+        'gunicorn docs: signals (HUP: "start the new worker processes with a new configuration and gracefully shutdown older workers"); Puma docs: restart (phased restart); uWSGI docs: The Art of Graceful Reloading (chain reload)',
+      operations: ['reload'],
+      budgetMs: 40_000,
+      async run(t) {
+        // Loading takes LOAD_MS: a new worker is ready that long after it starts. A server that
+        // stops its old workers at once leaves the requests of those seconds waiting. Scaled like
+        // every bound, so that the check keeps its meaning under --timeout-multiplier.
+        const LOAD_MS = scaled(2000);
+        const server = await t.start({ workers: 2, timeout: 30, env: { CONFORM_PROBE_IMPORT_DELAY_MS: String(LOAD_MS) } });
+        const before = await settledWorkers(server, 2);
+        // Serving before the reload: both workers loaded the app (rounds of concurrent requests
+        // until each has answered one).
+        const answered = new Set<number>();
+        await eventually(
+          async () => {
+            const round = await Promise.all([0, 1, 2, 3].map(() => getJson<{ pid: number }>(server, '/sleep?ms=100', {}, { timeoutMs: 10_000 })));
+            for (const { pid } of round) answered.add(pid);
+            return before.every((pid) => answered.has(pid));
+          },
+          { within: 20_000, what: 'both workers to answer before the reload', seen: () => `answers from ${[...answered].join(', ') || 'none'}; workers ${before.join(', ')}` },
+        );
+        await perform(t, server, 'reload');
+        const waits: number[] = [];
+        const deadline = deadlineIn(20_000);
+        for (;;) {
+          const sent = Date.now();
+          await getJson(server, '/pid', {}, { timeoutMs: 10_000 });
+          waits.push(Date.now() - sent);
+          const now = await server.workers();
+          if (now.length === 2 && now.every((p) => !before.includes(p))) break;
+          check(!deadline.passed(), `the reload did not finish within ${deadline.ms} ms`);
+        }
+        const longest = Math.max(...waits);
+        t.evidence('requestsDuringReload', waits.length);
+        t.evidence('longestWaitMs', longest);
+        checkBetween(longest, 0, LOAD_MS / 2, `ms the longest request of the reload waited (the app takes ${LOAD_MS} ms to load)`);
       },
     },
     {

@@ -1,7 +1,7 @@
 // What every worker class shares: heartbeat, accept gates, signals, max_requests, shutdown.
 import fs from 'node:fs';
 import type net from 'node:net';
-import type { WorkerBoot } from '../boot-contract.ts';
+import { END_OF_MESSAGE, READY, type WorkerBoot } from '../boot-contract.ts';
 import type { ServerAddress } from '../gateway/environ.ts';
 import type { Handler } from '../gateway/types.ts';
 import { AccessLog } from '../http/access-log.ts';
@@ -116,6 +116,12 @@ export abstract class Worker {
     process.on('SIGUSR1', () => this.accessLog?.reopen());
     this.notify();
     this.updateGates();
+    // Serving from now on: the master may retire an old worker in this one's place.
+    try {
+      fs.writeSync(this.boot.controlFd, `${READY}${END_OF_MESSAGE}`);
+    } catch {
+      // the master is gone (the parent-death signal follows) or busy: it finds out by the heartbeat
+    }
   }
 
   /** The heartbeat: the master reads this file's mtime. */

@@ -5,8 +5,8 @@
 // the main thread still listens: an enable sent to a stuck thread is never handled, a pause is.
 import inspector from 'node:inspector';
 import net from 'node:net';
-import { workerData } from 'node:worker_threads';
-import { END_OF_REPLY, STACK_REQUEST } from '../boot-contract.ts';
+import { parentPort, workerData } from 'node:worker_threads';
+import { END_OF_MESSAGE, STACK_REPLY, STACK_REQUEST } from '../boot-contract.ts';
 
 const PAUSE_WAIT_MS = 1000;
 
@@ -35,7 +35,7 @@ const control = new net.Socket({ fd: workerData.controlFd as number, readable: t
 control.on('error', () => undefined); // the master went away: nobody to answer
 control.on('data', (request) => {
   if (!request.toString().includes(STACK_REQUEST.trim())) return;
-  const reply = (text: string) => control.write(`${text}${END_OF_REPLY}`);
+  const reply = (text: string) => control.write(`${STACK_REPLY}${text}${END_OF_MESSAGE}`);
   // Blocked outside JavaScript (a native call), the thread pauses only once it returns.
   const timer = setTimeout(() => reply(`    (no JavaScript frame within ${PAUSE_WAIT_MS} ms: blocked in a native call)`), PAUSE_WAIT_MS);
   session.once('Debugger.paused', ({ params }: { params: { callFrames: Frame[] } }) => {
@@ -44,4 +44,11 @@ control.on('data', (request) => {
     session.post('Debugger.resume');
   });
   session.post('Debugger.pause');
+});
+
+// The worker is exiting (stack-watch.ts waits for this).
+parentPort!.once('message', () => {
+  session.disconnect();
+  Atomics.store(workerData.disconnected as Int32Array, 0, 1);
+  Atomics.notify(workerData.disconnected as Int32Array, 0);
 });
