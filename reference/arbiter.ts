@@ -8,7 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APP_LOAD_ERROR, END_OF_MESSAGE, FIRST_LISTENER_FD, HEARTBEAT_FD, READY, STACK_REPLY, STACK_REQUEST, WORKER_BOOT_ERROR, type WorkerBoot } from './boot-contract.ts';
 import { loadApp } from './gateway/load.ts';
-import { bind, type Listener } from './listener.ts';
+import { describeAddress, parseAddress, systemdAddresses } from './address.ts';
+import { bind, listenerUrl, type Listener } from './listener.ts';
 import { log } from './log.ts';
 import { effectiveWorkerClass, type Settings } from './settings.ts';
 
@@ -75,11 +76,18 @@ export class Arbiter {
         process.exit(APP_LOAD_ERROR);
       }
     }
-    for (const address of this.settings.bind) {
-      const listener = await bind(address, this.settings.backlog);
+    const addresses = systemdAddresses() ?? this.settings.bind.map(parseAddress);
+    for (const address of addresses) {
+      let listener;
+      try {
+        listener = await bind(address, this.settings.backlog);
+      } catch (error) {
+        log('error', `Cannot bind ${describeAddress(address)}: ${(error as Error).message}`);
+        this.closeListeners();
+        process.exit(1);
+      }
       this.listeners.push(listener);
-      const shown = listener.host.includes(':') ? `[${listener.host}]` : listener.host;
-      log('info', `Listening at: http://${shown}:${listener.port} (${process.pid})`);
+      log('info', `Listening at: ${listenerUrl(listener)} (${process.pid})`);
     }
     log('info', `Using worker: ${effectiveWorkerClass(this.settings)}`);
     if (this.settings.pidfile) fs.writeFileSync(this.settings.pidfile, `${process.pid}\n`);
@@ -271,7 +279,10 @@ export class Arbiter {
   }
 
   private closeListeners(): void {
-    for (const l of this.listeners) fs.closeSync(l.fd);
+    for (const l of this.listeners) {
+      fs.closeSync(l.fd);
+      if (l.unlinkOnClose) fs.rmSync(l.unlinkOnClose, { force: true });
+    }
     this.listeners = [];
   }
 

@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { Arbiter } from './arbiter.ts';
 import { setLogLevel } from './log.ts';
 import { apply, defaults, SETTINGS, SettingError, type Settings } from './settings.ts';
+import { secureContextOf } from './tls.ts';
 
 const VERSION = '0.1.0';
 
@@ -57,6 +58,7 @@ export async function parse(argv: string[]): Promise<{ settings: Settings; app: 
     if (value === undefined) continue;
     for (const v of s.key === 'bind' ? (value as string[]) : [value]) apply(settings, s.key, v, 'option');
   }
+  secureContextOf(settings); // a bad certificate or key exits 2 here, before anything binds
   return { settings, app: program.args[0] };
 }
 

@@ -1,32 +1,61 @@
-// Binding in the master: Node binds and listens, then the master keeps only a dup() of the socket
-// and closes Node's handle in the same tick, before the event loop could accept anything. The
-// master thus owns a listening socket it never accepts on; workers inherit it.
+// Binding in the master: Node binds and listens, then the master keeps only a close-on-exec copy
+// of the socket and closes Node's handle in the same tick, before the event loop could accept
+// anything. The master thus owns listening sockets it never accepts on; workers inherit them.
+import fs from 'node:fs';
 import net from 'node:net';
+import type { Address } from './address.ts';
 import { dup } from './libc.ts';
 
 export interface Listener {
   fd: number;
+  /** What the environ names (SERVER_NAME, SERVER_PORT): the socket's path and 0 for a unix socket. */
   host: string;
   port: number;
+  /** A unix socket this master created: removed when it stops. */
+  unlinkOnClose?: string;
 }
 
-export function parseAddress(address: string): { host: string; port: number } {
-  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address);
-  if (!match) throw new Error(`bad address ${address}`);
-  return { host: match[1], port: Number(match[2]) };
-}
-
-export function bind(address: string, backlog: number): Promise<Listener> {
-  const { host, port } = parseAddress(address);
+export function bind(address: Address, backlog: number): Promise<Listener> {
+  const unixPath = address.kind === 'unix' ? address.path : undefined;
+  if (unixPath) removeStaleSocket(unixPath);
   return new Promise((resolve, reject) => {
     const server = net.createServer();
-    server.once('error', reject);
-    server.listen({ host, port, backlog }, () => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(address.kind === 'fd' ? new Error(`fd://${address.fd}: not a listening socket this process holds (${error.code ?? error.message})`) : error);
+    });
+    const options = address.kind === 'tcp' ? { host: address.host, port: address.port, backlog } : address.kind === 'unix' ? { path: address.path, backlog } : { fd: address.fd, backlog };
+    server.listen(options, () => {
       const handle = (server as unknown as { _handle: { fd: number } })._handle;
       const fd = dup(handle.fd);
-      const bound = server.address() as net.AddressInfo;
-      server.close();
-      resolve({ fd, host: bound.address, port: bound.port });
+      const bound = server.address();
+      // Closing a unix socket server unlinks its path (libuv): a second link keeps the name.
+      const keep = unixPath && `${unixPath}.${process.pid}.bound`;
+      if (unixPath && keep) fs.linkSync(unixPath, keep);
+      server.close(); // closes Node's descriptor (for fd://, the inherited one: the copy remains)
+      if (unixPath && keep) fs.renameSync(keep, unixPath);
+      if (typeof bound === 'string' || bound === null) {
+        resolve({ fd, host: bound ?? '', port: 0, ...(unixPath ? { unlinkOnClose: unixPath } : {}) });
+      } else {
+        resolve({ fd, host: bound.address, port: bound.port });
+      }
     });
   });
+}
+
+/** A socket file left by a server that died is removed (gunicorn does too); any other file is not. */
+function removeStaleSocket(path: string): void {
+  let stat;
+  try {
+    stat = fs.statSync(path);
+  } catch {
+    return;
+  }
+  if (!stat.isSocket()) throw new Error(`unix:${path}: the path exists and is not a socket`);
+  fs.unlinkSync(path);
+}
+
+/** How the log names a listener: gunicorn's "http://HOST:PORT" or "unix:PATH". */
+export function listenerUrl(listener: Listener): string {
+  if (listener.port === 0) return `unix:${listener.host}`;
+  return `http://${listener.host.includes(':') ? `[${listener.host}]` : listener.host}:${listener.port}`;
 }

@@ -1,5 +1,7 @@
 // One table drives flags, config-file keys, defaults, validation and --help (gunicorn's config.py
 // is the model): adding a setting touches this file only.
+import fs from 'node:fs';
+import { parseAddress } from './address.ts';
 
 export type WorkerClass = 'sync' | 'gthread' | 'async';
 
@@ -24,6 +26,8 @@ export interface Settings {
   pidfile: string | null;
   logLevel: 'debug' | 'info' | 'warning' | 'error' | 'critical';
   accessLogfile: string | null;
+  certfile: string | null;
+  keyfile: string | null;
 }
 
 export class SettingError extends Error {
@@ -57,6 +61,15 @@ const text = (raw: unknown): string => {
   if (typeof raw !== 'string' || raw === '') throw new SettingError(`expected a non-empty string, got ${JSON.stringify(raw)}`);
   return raw;
 };
+const readable = (raw: unknown): string => {
+  const file = text(raw);
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+  } catch {
+    throw new SettingError(`${file} does not exist or cannot be read`);
+  }
+  return file;
+};
 const list = (raw: unknown): string[] => (Array.isArray(raw) ? raw.map(text) : text(raw).split(',').map((s) => s.trim()).filter(Boolean));
 
 function define<K extends keyof Settings>(setting: Setting<K>): Setting<K> {
@@ -66,11 +79,15 @@ function define<K extends keyof Settings>(setting: Setting<K>): Setting<K> {
 export const SETTINGS = [
   define({
     key: 'bind', flags: '-b, --bind <address>', default: () => ['127.0.0.1:8000'],
-    doc: 'host:port to bind (repeatable); [::1]:port for IPv6',
+    doc: 'HOST:PORT, [IPv6]:PORT, HOST (port 8000), unix:PATH or fd://N to bind (repeatable); systemd\'s LISTEN_FDS replace it',
     // Repeated flags accumulate, but the first one replaces the default.
     parse: (raw, previous) => {
       const value = text(raw);
-      if (!/^(\[[0-9a-fA-F:.]+\]|[^:[\]]+):\d{1,5}$/.test(value)) throw new SettingError(`expected host:port, got ${JSON.stringify(value)}`);
+      try {
+        parseAddress(value);
+      } catch (error) {
+        throw new SettingError((error as Error).message);
+      }
       return previous === DEFAULT_BIND ? [value] : [...previous, value];
     },
   }),
@@ -108,6 +125,8 @@ export const SETTINGS = [
     default: () => 'info', parse: oneOf('debug', 'info', 'warning', 'error', 'critical'),
   }),
   define({ key: 'accessLogfile', flags: '--access-logfile <file>', doc: 'access log ("-": stdout)', default: () => null, parse: text }),
+  define({ key: 'certfile', flags: '--certfile <file>', doc: 'TLS certificate (PEM); with --keyfile, every bind serves HTTPS', default: () => null, parse: readable }),
+  define({ key: 'keyfile', flags: '--keyfile <file>', doc: 'TLS private key (PEM)', default: () => null, parse: readable }),
 ] as const;
 
 const DEFAULT_BIND: string[] = ['127.0.0.1:8000'];

@@ -63,7 +63,7 @@ export function buildEnviron(req: IncomingMessage, context: EnvironContext): Env
     REMOTE_ADDR: peer,
     REMOTE_PORT: String(req.socket.remotePort ?? ''),
     'wsgi.version': [1, 0],
-    'wsgi.url_scheme': 'http',
+    'wsgi.url_scheme': (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
     'wsgi.multithread': context.multithread,
     'wsgi.multiprocess': context.multiprocess,
     'wsgi.run_once': false,

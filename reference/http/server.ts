@@ -76,9 +76,9 @@ function limitViolation(req: http.IncomingMessage, settings: Settings): [number,
  * never resolved against it (resolving reads "//evil.example/x" as an authority); an
  * absolute-form target is its own URI.
  */
-export function targetUrl(target: string, authority: string): string {
+export function targetUrl(target: string, authority: string, scheme = 'http'): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return new URL(target).href;
-  return new URL(`http://${authority}${target.startsWith('/') ? target : `/${target}`}`).href;
+  return new URL(`${scheme}://${authority}${target.startsWith('/') ? target : `/${target}`}`).href;
 }
 
 /** The app's Request: method and url at once, the rest (headers, body) only if the app asks. */
@@ -86,10 +86,13 @@ function toRequest(req: http.IncomingMessage, context: EnvironContext): Request 
   const method = req.method ?? 'GET';
   const urlOf = () => {
     const { host, port } = context.serverOf(req.socket);
+    // Without a Host (HTTP/1.0), the bound address names the origin; a unix socket has none.
+    const bound = port === 0 ? 'localhost' : `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
     try {
-      return targetUrl(req.url ?? '/', req.headers.host ?? `${host}:${port}`);
+      return targetUrl(req.url ?? '/', req.headers.host ?? bound, scheme);
     } catch {
-      return `http://${host}:${port}/`;
+      return `${scheme}://${bound}/`;
     }
   };
   return lazyRequest(method, urlOf, (url) => {

@@ -7,6 +7,7 @@ import type { Handler } from '../gateway/types.ts';
 import { AccessLog } from '../http/access-log.ts';
 import { createHttpServer, refuseVersionlessLine } from '../http/server.ts';
 import { log } from '../log.ts';
+import { secureContextOf, wrapTls } from '../tls.ts';
 import { AcceptGate } from './gate.ts';
 import { heartbeatEvery, notify } from './heartbeat.ts';
 
@@ -37,6 +38,7 @@ export abstract class Worker {
   /** The listener takeWaiting() tries first, in turn, so one busy listener cannot starve another. */
   private nextGate = 0;
   private readonly http;
+  private readonly secureContext;
 
   constructor(
     protected readonly boot: WorkerBoot,
@@ -44,6 +46,7 @@ export abstract class Worker {
     multithread: boolean,
   ) {
     const { settings } = boot;
+    this.secureContext = secureContextOf(settings);
     this.maxRequests = settings.maxRequests > 0 ? settings.maxRequests + Math.floor(Math.random() * (settings.maxRequestsJitter + 1)) : Infinity;
     if (settings.accessLogfile) this.accessLog = new AccessLog(settings.accessLogfile);
     this.http = createHttpServer(
@@ -179,7 +182,9 @@ export abstract class Worker {
   /** Told of each connection the worker takes, before it reads a byte of it. */
   protected connectionAdmitted(): void {}
 
-  private admit(socket: net.Socket, listener: ServerAddress): void {
+  private admit(raw: net.Socket, listener: ServerAddress): void {
+    // Over TLS the connection is the TLS socket: requests, bookkeeping and close all see it.
+    const socket = this.secureContext ? wrapTls(raw, this.secureContext) : raw;
     this.connectionAdmitted();
     // Busy until its first response, which has not begun.
     const held: Held = { listener, busy: false, inFlight: 0 };

@@ -3,6 +3,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../../spec/harness/eventually.ts';
+import { parseAddress } from '../../reference/address.ts';
 import { bind, type Listener } from '../../reference/listener.ts';
 import { AcceptGate } from '../../reference/workers/gate.ts';
 
@@ -21,7 +22,7 @@ const received = (client: net.Socket) => new Promise<string>((resolve) => client
 
 describe('AcceptGate.takeWaiting', () => {
   it('takes waiting connections one by one from a closed gate, then none, without blocking', async () => {
-    const listener = await bind('127.0.0.1:0', 16);
+    const listener = await bind(parseAddress('127.0.0.1:0'), 16);
     const gate = new AcceptGate(listener.fd, 16, () => undefined);
     gate.open();
     gate.close();
@@ -41,7 +42,7 @@ describe('AcceptGate.takeWaiting', () => {
   });
 
   it('takes nothing while the gate is open (the gate accepts) or before it ever opened', async () => {
-    const listener = await bind('127.0.0.1:0', 16);
+    const listener = await bind(parseAddress('127.0.0.1:0'), 16);
     const accepted: net.Socket[] = [];
     const gate = new AcceptGate(listener.fd, 16, (s) => accepted.push(s));
     await connect(listener);
