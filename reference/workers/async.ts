@@ -1,6 +1,6 @@
 // async: the app runs on the worker's event loop, up to worker_connections connections at once.
 // The heartbeat is a timer: a loop blocked past `timeout` stops it and the master kills the worker.
-import { Worker } from './base.ts';
+import { Worker, type WorkerClassKind } from './base.ts';
 
 export class AsyncWorker extends Worker {
   protected hasCapacity(): boolean {
@@ -16,3 +16,8 @@ export class AsyncWorker extends Worker {
     setInterval(() => this.notify(), this.heartbeatEvery());
   }
 }
+
+export const async: WorkerClassKind = {
+  handler: async (app) => app,
+  create: (boot, handler) => new AsyncWorker(boot, handler, true),
+};

@@ -1,5 +1,22 @@
-// What every worker class shares: heartbeat, accept gates, signals, max_requests, shutdown.
+// The worker base: the lifecycle every class keeps, as gunicorn's workers/base.py. The contract:
+//
+//   run()         installs the signals, beats once, opens the gates and tells the master READY
+//                 (boot-contract.ts): from then on the worker serves.
+//   heartbeat     notify() touches the heartbeat file; a class beats as long as it can serve (a
+//                 timer when its loop is free, between connections for sync). A worker that
+//                 stops beating for `timeout` is killed by the master.
+//   capacity      hasCapacity(): whether the class takes one more connection now. The gates
+//                 (accept-gates.ts) are open exactly while it does, so connections it cannot
+//                 serve wait in the backlog for another worker.
+//   max_requests  after max_requests (+ jitter) requests the worker stops accepting and leaves
+//                 once its last response is sent; the master replaces it.
+//   stop          TERM: graceful (the backlog drained, open connections finish within
+//                 graceful_timeout, responses say Connection: close); QUIT and INT: at once.
+//
+// A class says how it runs requests (the handler it is given: the app itself, or a thread pool)
+// and how many it takes at once; connections are kept by the book (connections.ts).
 import fs from 'node:fs';
+import type http from 'node:http';
 import type net from 'node:net';
 import { END_OF_MESSAGE, READY, type WorkerBoot } from '../boot-contract.ts';
 import type { ServerAddress } from '../gateway/environ.ts';
@@ -8,52 +25,44 @@ import { AccessLog } from '../http/access-log.ts';
 import { createHttpServer, refuseVersionlessLine } from '../http/server.ts';
 import { log } from '../log.ts';
 import { secureContextOf, wrapTls } from '../tls.ts';
-import { AcceptGate } from './gate.ts';
+import { AcceptGates } from './accept-gates.ts';
+import { ConnectionBook } from './connections.ts';
 import { heartbeatEvery, notify } from './heartbeat.ts';
 
-/** What a worker keeps for each connection it took, from accept to close. */
-interface Held {
-  readonly listener: ServerAddress;
-  /** A request in progress or not yet read: not an idle keep-alive connection. */
-  busy: boolean;
-  /** Responses begun and not finished (a next request can begin before the last one's 'finish'). */
-  inFlight: number;
-  idleTimer?: NodeJS.Timeout;
+/** A worker class, as the registry (classes.ts) holds it. */
+export interface WorkerClassKind {
+  /** What requests go to, from the app loaded on the worker's main thread: the app, or a pool. */
+  handler(app: Handler, boot: WorkerBoot): Promise<Handler>;
+  create(boot: WorkerBoot, handler: Handler): Worker;
 }
 
 export abstract class Worker {
-  protected readonly connections = new Set<net.Socket>();
-  /**
-   * One record per connection, set once: a Map of busy sockets that gained and lost an entry per
-   * request reallocated its table so often that it was the largest source of promoted garbage.
-   */
-  private readonly held = new WeakMap<net.Socket, Held>();
-  private busyCount = 0;
+  protected readonly connections: ConnectionBook;
   protected alive = true;
   private draining = false;
   private served = 0;
   private readonly maxRequests: number;
   private readonly accessLog?: AccessLog;
-  private readonly gates: AcceptGate[];
-  /** The listener takeWaiting() tries first, in turn, so one busy listener cannot starve another. */
-  private nextGate = 0;
-  private readonly http;
+  private readonly gates: AcceptGates;
+  private readonly http: http.Server;
   private readonly secureContext;
 
   constructor(
     protected readonly boot: WorkerBoot,
     handler: Handler,
+    /** wsgi.multithread: requests of this worker may run at the same time. */
     multithread: boolean,
   ) {
     const { settings } = boot;
     this.secureContext = secureContextOf(settings);
+    this.connections = new ConnectionBook(settings.keepalive * 1000);
     this.maxRequests = settings.maxRequests > 0 ? settings.maxRequests + Math.floor(Math.random() * (settings.maxRequestsJitter + 1)) : Infinity;
     if (settings.accessLogfile) this.accessLog = new AccessLog(settings.accessLogfile);
     this.http = createHttpServer(
       settings,
       handler,
       {
-        serverOf: (socket) => this.held.get(socket)?.listener ?? boot.listeners[0],
+        serverOf: (socket) => this.connections.listenerOf(socket) ?? boot.listeners[0],
         multiprocess: settings.workers > 1,
         multithread,
         forwardedAllowIps: settings.forwardedAllowIps,
@@ -66,43 +75,14 @@ export abstract class Worker {
         accessLog: this.accessLog,
       },
     );
-    const track = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
-      const socket = req.socket;
-      const held = this.held.get(socket)!; // every socket comes through admit()
-      held.inFlight++;
-      this.markBusy(held, true);
-      // A kept-alive connection turning busy takes capacity (gthread counts busy connections).
-      this.updateGates();
-      res.once('finish', () => {
-        // A body the app left unread is discarded so the connection can go on (gunicorn reads it
-        // away before the next request). Node does this itself only if nobody began reading it;
-        // a reader that stopped midway leaves the socket paused, blind to the client's close.
-        if (!req.complete) {
-          req.removeAllListeners('data');
-          req.resume();
-        }
-        // Busy until its last response: a next request may have started before this 'finish'.
-        if (--held.inFlight === 0) this.markBusy(held, false);
-        // A response that ends its connection frees the slot now: Node closes the socket right
-        // after (as gunicorn's sync worker closes it and goes back to accept()).
-        if (!res.shouldKeepAlive) this.connections.delete(socket);
-        this.updateGates();
-        // keepalive: an idle connection is closed after this many seconds without a request. One
-        // timer per connection, re-armed after each response; it spares a connection that is busy.
-        if (!socket.destroyed && res.shouldKeepAlive) {
-          if (held.idleTimer) held.idleTimer.refresh();
-          else {
-            held.idleTimer = setTimeout(() => {
-              if (!held.busy) socket.end();
-            }, settings.keepalive * 1000);
-          }
-        }
-      });
-    };
     // A request with an unknown Expect comes as 'checkExpectation' (server.ts serves it): counted alike.
-    this.http.on('request', track);
-    this.http.on('checkExpectation', track);
-    this.gates = boot.listeners.map((l) => new AcceptGate(l.fd, settings.backlog, (socket) => this.accepted(socket, l)));
+    this.http.on('request', this.track);
+    this.http.on('checkExpectation', this.track);
+    this.gates = new AcceptGates(boot.listeners, settings.backlog, (socket, listener, byGate) => {
+      this.admit(socket, listener);
+      // Synchronously, before libuv accepts the next pending connection.
+      if (byGate) this.updateGates();
+    });
   }
 
   /** Whether the worker can take one more connection now. */
@@ -136,71 +116,46 @@ export abstract class Worker {
     return heartbeatEvery(this.boot.settings.timeout);
   }
 
-  protected updateGates(): void {
-    if (this.alive && !this.draining && !this.gates.some((gate) => gate.isOpen)) this.takeWaiting();
-    const open = this.draining || (this.alive && this.hasCapacity());
-    for (const gate of this.gates) {
-      if (open) gate.open();
-      else gate.close();
-    }
-  }
-
-  protected busyConnections(): number {
-    return this.busyCount;
-  }
-
-  private markBusy(held: Held, busy: boolean): void {
-    if (held.busy === busy) return;
-    held.busy = busy;
-    this.busyCount += busy ? 1 : -1;
-  }
-
-  /**
-   * A worker that was full and has room again takes the connections already waiting straight from
-   * the backlog (one accept() each, listeners in turn); its gates open only once none waits. Under
-   * load a sync worker so never reopens a listener, which cost more than the rest of a request.
-   */
-  private takeWaiting(): void {
-    for (let missed = 0; missed < this.gates.length && this.hasCapacity(); ) {
-      const index = this.nextGate++ % this.gates.length;
-      const socket = this.gates[index].takeWaiting();
-      if (!socket) {
-        missed++;
-        continue;
-      }
-      missed = 0;
-      this.admit(socket, this.boot.listeners[index]);
-    }
-  }
-
-  private accepted(socket: net.Socket, listener: ServerAddress): void {
-    this.admit(socket, listener);
-    // Synchronously, before libuv accepts the next pending connection.
-    this.updateGates();
-  }
-
   /** Told of each connection the worker takes, before it reads a byte of it. */
   protected connectionAdmitted(): void {}
+
+  protected updateGates(): void {
+    this.gates.update({
+      mayTake: this.alive && !this.draining,
+      hasCapacity: () => this.hasCapacity(),
+      open: () => this.draining || (this.alive && this.hasCapacity()),
+    });
+  }
 
   private admit(raw: net.Socket, listener: ServerAddress): void {
     // Over TLS the connection is the TLS socket: requests, bookkeeping and close all see it.
     const socket = this.secureContext ? wrapTls(raw, this.secureContext) : raw;
     this.connectionAdmitted();
-    // Busy until its first response, which has not begun.
-    const held: Held = { listener, busy: false, inFlight: 0 };
-    this.markBusy(held, true);
-    this.held.set(socket, held);
-    this.connections.add(socket);
-    socket.once('close', () => {
-      this.connections.delete(socket);
-      this.markBusy(held, false);
-      clearTimeout(held.idleTimer);
+    this.connections.admit(socket, listener, () => {
       this.updateGates();
       if (!this.alive && !this.draining && this.connections.size === 0) process.exit(0);
     });
     this.http.emit('connection', socket);
     refuseVersionlessLine(socket);
   }
+
+  private readonly track = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const socket = req.socket;
+    this.connections.requestBegan(socket);
+    // A kept-alive connection turning busy takes capacity (gthread counts busy connections).
+    this.updateGates();
+    res.once('finish', () => {
+      // A body the app left unread is discarded so the connection can go on (gunicorn reads it
+      // away before the next request). Node does this itself only if nobody began reading it;
+      // a reader that stopped midway leaves the socket paused, blind to the client's close.
+      if (!req.complete) {
+        req.removeAllListeners('data');
+        req.resume();
+      }
+      this.connections.responseEnded(socket, res.shouldKeepAlive);
+      this.updateGates();
+    });
+  };
 
   private requestStarted(): void {
     if (++this.served >= this.maxRequests && this.alive) {
@@ -227,7 +182,7 @@ export abstract class Worker {
       for (const listener of this.boot.listeners) fs.closeSync(listener.fd);
       // Idle keep-alive connections would hold the exit up to keepalive seconds: nothing is in
       // flight on them (busy ones end after their response, which says Connection: close).
-      for (const socket of this.connections) if (!this.held.get(socket)?.busy) socket.destroy();
+      this.connections.closeIdle();
       if (this.connections.size === 0) process.exit(0);
       setTimeout(() => process.exit(0), this.boot.settings.gracefulTimeout * 1000).unref();
     };

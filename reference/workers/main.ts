@@ -1,14 +1,10 @@
-// A worker process (after boot.js): loads the app, runs its class.
+// A worker process (after boot.js): loads the app, runs its class (classes.ts).
 import { APP_LOAD_ERROR, workerBoot } from '../boot-contract.ts';
 import { installFetchGlobals } from '../gateway/fetch-globals.ts';
 import { loadApp } from '../gateway/load.ts';
 import { log, setLogLevel } from '../log.ts';
 import { effectiveWorkerClass } from '../settings.ts';
-import { AsyncWorker } from './async.ts';
-import { GthreadWorker } from './gthread.ts';
-import { heartbeatEvery, notify } from './heartbeat.ts';
-import { threadPool } from './thread-pool.ts';
-import { SyncWorker } from './sync.ts';
+import { WORKER_CLASSES } from './classes.ts';
 import { startStackHelper } from './stack-watch.ts';
 
 installFetchGlobals(); // before the app loads: it may capture Response
@@ -18,34 +14,20 @@ setLogLevel(boot.settings.logLevel);
 
 // Before the app loads: a worker stuck loading it can say where, too.
 startStackHelper(boot.controlFd);
-let handler;
+let app;
 try {
-  handler = await loadApp(boot.app);
+  app = await loadApp(boot.app);
 } catch (error) {
   log('error', `Exception while loading the app: ${(error as Error).stack ?? error}`);
   process.exit(APP_LOAD_ERROR);
 }
 
-const cls = effectiveWorkerClass(boot.settings);
-let pool;
-if (cls === 'gthread') {
-  // The app loaded here; while the threads load it too, this (idle) thread keeps beating, so a
-  // slow pool start is not taken for a stuck worker.
-  notify(boot.heartbeatFd);
-  const beating = setInterval(() => notify(boot.heartbeatFd), heartbeatEvery(boot.settings.timeout));
-  pool = threadPool(boot.app, boot.settings.threads);
-  try {
-    await pool.ready;
-  } catch (error) {
-    log('error', `Exception while loading the app in a thread: ${(error as Error).stack ?? error}`);
-    process.exit(APP_LOAD_ERROR);
-  }
-  clearInterval(beating);
+const kind = WORKER_CLASSES[effectiveWorkerClass(boot.settings)];
+let handler;
+try {
+  handler = await kind.handler(app, boot);
+} catch (error) {
+  log('error', `Exception while loading the app in a thread: ${(error as Error).stack ?? error}`);
+  process.exit(APP_LOAD_ERROR);
 }
-const worker =
-  cls === 'sync'
-    ? new SyncWorker(boot, handler, false)
-    : cls === 'gthread'
-      ? new GthreadWorker(boot, pool!.handler, true)
-      : new AsyncWorker(boot, handler, true);
-worker.run();
+kind.create(boot, handler).run();

@@ -1,6 +1,6 @@
 // sync: one connection at a time, Connection: close, and the heartbeat only between requests, so
 // `timeout` bounds each request (gunicorn's semantics).
-import { Worker } from './base.ts';
+import { Worker, type WorkerClassKind } from './base.ts';
 
 export class SyncWorker extends Worker {
   protected hasCapacity(): boolean {
@@ -25,3 +25,8 @@ export class SyncWorker extends Worker {
     }, this.heartbeatEvery());
   }
 }
+
+export const sync: WorkerClassKind = {
+  handler: async (app) => app,
+  create: (boot, handler) => new SyncWorker(boot, handler, false),
+};

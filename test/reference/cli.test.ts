@@ -36,7 +36,7 @@ describe('prefork flags', () => {
     [['-w', '0', 'a.ts'], /--workers: expected a whole number from 1/],
     [['-k', 'eventlet', 'a.ts'], /--worker-class: expected one of sync, gthread, async/],
     [['-t', '-1', 'a.ts'], /--timeout: expected a number of seconds >= 0/],
-    [['-b', 'nope', 'a.ts'], /--bind: expected host:port/],
+    [['-b', 'nope:port', 'a.ts'], /--bind: expected HOST:PORT/],
   ])('refuses %j', async (argv, message) => {
     await expect(parse(argv)).rejects.toThrow(message);
   });

@@ -1,0 +1,91 @@
+// The connections a worker holds, from accept to close: which listener took each, whether it is
+// busy (a request read or being read, or a response not finished) or an idle keep-alive one, and
+// the keep-alive timer that closes it after `keepalive` seconds without a request.
+import type net from 'node:net';
+import type { ServerAddress } from '../gateway/environ.ts';
+
+/** What the book keeps per connection. */
+interface Held {
+  readonly listener: ServerAddress;
+  /** A request in progress or not yet read: not an idle keep-alive connection. */
+  busy: boolean;
+  /** Responses begun and not finished (a next request can begin before the last one's 'finish'). */
+  inFlight: number;
+  idleTimer?: NodeJS.Timeout;
+}
+
+export class ConnectionBook {
+  private readonly open = new Set<net.Socket>();
+  /**
+   * One record per connection, set once: a Map of busy sockets that gained and lost an entry per
+   * request reallocated its table so often that it was the largest source of promoted garbage.
+   */
+  private readonly held = new WeakMap<net.Socket, Held>();
+  private busyCount = 0;
+
+  constructor(private readonly keepaliveMs: number) {}
+
+  /** Connections held (a connection whose last response closes it leaves at that response). */
+  get size(): number {
+    return this.open.size;
+  }
+
+  /** Connections with a request in progress or not yet read. */
+  get busy(): number {
+    return this.busyCount;
+  }
+
+  listenerOf(socket: net.Socket): ServerAddress | undefined {
+    return this.held.get(socket)?.listener;
+  }
+
+  /** A new connection: busy until its first response, which has not begun. `closed` runs once it closes. */
+  admit(socket: net.Socket, listener: ServerAddress, closed: () => void): void {
+    const held: Held = { listener, busy: false, inFlight: 0 };
+    this.mark(held, true);
+    this.held.set(socket, held);
+    this.open.add(socket);
+    socket.once('close', () => {
+      this.open.delete(socket);
+      this.mark(held, false);
+      clearTimeout(held.idleTimer);
+      closed();
+    });
+  }
+
+  requestBegan(socket: net.Socket): void {
+    const held = this.held.get(socket)!; // every socket comes through admit()
+    held.inFlight++;
+    this.mark(held, true);
+  }
+
+  /**
+   * A response finished. Busy until its last response (a next request may have begun); one that
+   * ends its connection frees the slot now (Node closes the socket right after, as gunicorn's sync
+   * worker closes it and goes back to accept()); a kept one is closed after `keepalive` idle
+   * seconds, by one timer per connection re-armed after each response, sparing a busy one.
+   */
+  responseEnded(socket: net.Socket, keepAlive: boolean): void {
+    const held = this.held.get(socket)!;
+    if (--held.inFlight === 0) this.mark(held, false);
+    if (!keepAlive) this.open.delete(socket);
+    if (socket.destroyed || !keepAlive) return;
+    if (held.idleTimer) held.idleTimer.refresh();
+    else {
+      held.idleTimer = setTimeout(() => {
+        if (!held.busy) socket.end();
+      }, this.keepaliveMs);
+    }
+  }
+
+  /** On a stop: idle keep-alive connections are closed (nothing is in flight on them). */
+  closeIdle(): void {
+    for (const socket of this.open) if (!this.held.get(socket)?.busy) socket.destroy();
+  }
+
+  private mark(held: Held, busy: boolean): void {
+    if (held.busy === busy) return;
+    held.busy = busy;
+    this.busyCount += busy ? 1 : -1;
+  }
+}

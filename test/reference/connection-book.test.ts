@@ -1,0 +1,89 @@
+// The worker's connection book: busy vs idle, the keep-alive timer, what a stop closes.
+import { EventEmitter } from 'node:events';
+import type net from 'node:net';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { ConnectionBook } from '../../reference/workers/connections.ts';
+
+class FakeSocket extends EventEmitter {
+  destroyed = false;
+  ended = false;
+  end() {
+    this.ended = true;
+  }
+  destroy() {
+    this.destroyed = true;
+    this.emit('close');
+  }
+}
+const listener = { host: '127.0.0.1', port: 8000 };
+const fake = () => new FakeSocket() as unknown as net.Socket & FakeSocket;
+
+afterEach(() => vi.useRealTimers());
+
+describe('ConnectionBook', () => {
+  test('a new connection is busy until its first response; then idle, and closed after keepalive', () => {
+    vi.useFakeTimers();
+    const book = new ConnectionBook(2000);
+    const socket = fake();
+    book.admit(socket, listener, () => undefined);
+    expect([book.size, book.busy]).toEqual([1, 1]);
+    book.requestBegan(socket);
+    book.responseEnded(socket, true);
+    expect([book.size, book.busy]).toEqual([1, 0]);
+    vi.advanceTimersByTime(1999);
+    expect(socket.ended).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(socket.ended).toBe(true);
+  });
+
+  test('a connection busy again when the keep-alive timer fires is spared', () => {
+    vi.useFakeTimers();
+    const book = new ConnectionBook(1000);
+    const socket = fake();
+    book.admit(socket, listener, () => undefined);
+    book.requestBegan(socket);
+    book.responseEnded(socket, true);
+    book.requestBegan(socket);
+    vi.advanceTimersByTime(1500);
+    expect(socket.ended).toBe(false);
+    expect(book.busy).toBe(1);
+  });
+
+  test('a response that closes its connection frees the slot at once; the close tells the worker', () => {
+    const book = new ConnectionBook(1000);
+    const socket = fake();
+    const closed = vi.fn();
+    book.admit(socket, listener, closed);
+    book.requestBegan(socket);
+    book.responseEnded(socket, false);
+    expect(book.size).toBe(0);
+    socket.destroy();
+    expect(closed).toHaveBeenCalledOnce();
+    expect(book.busy).toBe(0);
+  });
+
+  test('pipelined: busy until the last of its responses ends', () => {
+    const book = new ConnectionBook(1000);
+    const socket = fake();
+    book.admit(socket, listener, () => undefined);
+    book.requestBegan(socket);
+    book.requestBegan(socket);
+    book.responseEnded(socket, true);
+    expect(book.busy).toBe(1);
+    book.responseEnded(socket, true);
+    expect(book.busy).toBe(0);
+  });
+
+  test('closeIdle closes idle connections and spares busy ones; listenerOf names the listener', () => {
+    const book = new ConnectionBook(1000);
+    const [idle, busy] = [fake(), fake()];
+    book.admit(idle, listener, () => undefined);
+    book.admit(busy, { host: '::1', port: 9 }, () => undefined);
+    book.requestBegan(idle);
+    book.responseEnded(idle, true);
+    book.closeIdle();
+    expect([idle.destroyed, busy.destroyed]).toEqual([true, false]);
+    expect(book.listenerOf(busy)).toEqual({ host: '::1', port: 9 });
+    expect(book.size).toBe(1);
+  });
+});
