@@ -63,27 +63,18 @@ class ProcessServer implements Server {
     return this.output;
   }
 
+  /**
+   * The case is done with the server: its whole process group is killed, not asked to stop (a
+   * graceful stop is a case of its own; waiting up to graceful_timeout here only held a slot).
+   */
   async stop(): Promise<void> {
     const group = this.masterPid; // detached: the master leads its own group
-    // Resume anything a case stopped, then ask nicely, then insist.
-    const sweep = async (signal: NodeJS.Signals) => {
-      for (const pid of await groupMembers(group)) await this.signal(pid, signal);
-    };
-    await sweep('SIGCONT');
-    if (this.exit === null) await this.signal(this.masterPid, 'SIGTERM');
-    try {
-      await eventually(async () => this.exit !== null && (await groupMembers(group)).length === 0, {
-        within: 3000,
-        what: 'the server to stop after SIGTERM',
-      });
-    } catch {
-      await sweep('SIGKILL');
-      await this.signal(this.masterPid, 'SIGKILL');
-      await eventually(async () => (await groupMembers(group)).length === 0, {
-        within: 5000,
-        what: 'every process of the server to be gone after SIGKILL',
-      });
-    }
+    for (const pid of await groupMembers(group)) await this.signal(pid, 'SIGKILL');
+    await this.signal(this.masterPid, 'SIGKILL');
+    await eventually(async () => this.exit !== null && (await groupMembers(group)).length === 0, {
+      within: 5000,
+      what: 'every process of the server to be gone after SIGKILL',
+    });
   }
 }
 
