@@ -1,19 +1,11 @@
 // async: the app runs on the worker's event loop, up to worker_connections connections at once.
-// The heartbeat is a timer: a loop blocked past `timeout` stops it and the master kills the worker.
+// The heartbeat is the base's timer: a loop blocked past `timeout` stops it and the master kills
+// the worker.
 import { Worker, type WorkerClassKind } from './base.ts';
 
 export class AsyncWorker extends Worker {
   protected hasCapacity(): boolean {
     return this.connections.size < this.boot.settings.workerConnections;
-  }
-
-  protected closeEachResponse(): boolean {
-    return false;
-  }
-
-  override run(): void {
-    super.run();
-    setInterval(() => this.notify(), this.heartbeatEvery());
   }
 }
 

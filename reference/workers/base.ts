@@ -2,9 +2,9 @@
 //
 //   run()         installs the signals, beats once, opens the gates and tells the master READY
 //                 (boot-contract.ts): from then on the worker serves.
-//   heartbeat     notify() touches the heartbeat file; a class beats as long as it can serve (a
-//                 timer when its loop is free, between connections for sync). A worker that
-//                 stops beating for `timeout` is killed by the master.
+//   heartbeat     notify() touches the heartbeat file; a timer beats every timeout/4 (at most
+//                 1 s) while beatsNow() says so (sync: only between requests, and at each
+//                 connection it takes). A worker silent for `timeout` is killed by the master.
 //   capacity      hasCapacity(): whether the class takes one more connection now. The gates
 //                 (accept-gates.ts) are open exactly while it does, so connections it cannot
 //                 serve wait in the backlog for another worker.
@@ -13,8 +13,10 @@
 //   stop          TERM: graceful (the backlog drained, open connections finish within
 //                 graceful_timeout, responses say Connection: close); QUIT and INT: at once.
 //
-// A class says how it runs requests (the handler it is given: the app itself, or a thread pool)
-// and how many it takes at once; connections are kept by the book (connections.ts).
+// A class says how many connections it takes at once (hasCapacity), and may close each response
+// (closeEachResponse) or beat only when idle (beatsNow); what runs its requests is the handler
+// its WorkerClassKind gives (the app itself, or a thread pool). Connections are kept by the book
+// (connections.ts).
 import fs from 'node:fs';
 import type http from 'node:http';
 import type net from 'node:net';
@@ -87,7 +89,16 @@ export abstract class Worker {
 
   /** Whether the worker can take one more connection now. */
   protected abstract hasCapacity(): boolean;
-  protected abstract closeEachResponse(): boolean;
+
+  /** Whether every response closes its connection (sync: one connection at a time). */
+  protected closeEachResponse(): boolean {
+    return false;
+  }
+
+  /** Whether the heartbeat timer beats now: always, unless the class beats elsewhere too. */
+  protected beatsNow(): boolean {
+    return true;
+  }
 
   run(): void {
     // gunicorn's worker says so on its way out, whatever the reason.
@@ -98,6 +109,9 @@ export abstract class Worker {
     process.on('SIGHUP', () => undefined);
     process.on('SIGUSR1', () => this.accessLog?.reopen());
     this.notify();
+    setInterval(() => {
+      if (this.beatsNow()) this.notify();
+    }, heartbeatEvery(this.boot.settings.timeout));
     this.updateGates();
     // Serving from now on: the master may retire an old worker in this one's place.
     try {
@@ -110,10 +124,6 @@ export abstract class Worker {
   /** The heartbeat: the master reads this file's mtime. */
   protected notify(): void {
     notify(this.boot.heartbeatFd);
-  }
-
-  protected heartbeatEvery(): number {
-    return heartbeatEvery(this.boot.settings.timeout);
   }
 
   /** Told of each connection the worker takes, before it reads a byte of it. */

@@ -15,15 +15,6 @@ export class GthreadWorker extends Worker {
     const { threads, workerConnections } = this.boot.settings;
     return this.connections.busy < threads && this.connections.size < workerConnections;
   }
-
-  protected closeEachResponse(): boolean {
-    return false;
-  }
-
-  override run(): void {
-    super.run();
-    setInterval(() => this.notify(), this.heartbeatEvery());
-  }
 }
 
 export const gthread: WorkerClassKind = {

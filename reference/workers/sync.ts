@@ -7,7 +7,7 @@ export class SyncWorker extends Worker {
     return this.connections.size === 0;
   }
 
-  protected closeEachResponse(): boolean {
+  protected override closeEachResponse(): boolean {
     return true;
   }
 
@@ -18,11 +18,9 @@ export class SyncWorker extends Worker {
     this.notify();
   }
 
-  override run(): void {
-    super.run();
-    setInterval(() => {
-      if (this.connections.size === 0) this.notify();
-    }, this.heartbeatEvery());
+  // While idle, the timer beats too; during a request it must not (the request has `timeout`).
+  protected override beatsNow(): boolean {
+    return this.connections.size === 0;
   }
 }
 
