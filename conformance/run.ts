@@ -19,9 +19,8 @@ import { judge, staleExpectations, summarize, type CaseResult, type Summary } fr
 
 /**
  * Cases at once unless --jobs says otherwise: three per core, as most of a case's time is waiting
- * on its servers (timeouts, graceful periods). Measured on 2 cores: the reference's suite 139 s
- * (one group per vitest worker, 2 at once) -> 58 s with 4, 48 s with 6, verdicts unchanged also
- * with a CPU hog beside it (--repeat 3).
+ * on its servers (timeouts, graceful periods). On 2 cores more than 6 gains nothing: what is left
+ * is server boots, CPU-bound. `npm run bench:suite` measures it against a --jobs 1 run.
  */
 export const DEFAULT_JOBS = Math.max(2, 3 * os.availableParallelism());
 
