@@ -69,8 +69,8 @@ class ProcessServer implements Server {
    */
   async stop(): Promise<void> {
     const group = this.masterPid; // detached: the master leads its own group
-    for (const pid of await groupMembers(group)) await this.signal(pid, 'SIGKILL');
-    await this.signal(this.masterPid, 'SIGKILL');
+    // One kill(-pgid): a member forked after a scan of the group could not escape it.
+    await this.signal(-group, 'SIGKILL');
     await eventually(async () => this.exit !== null && (await groupMembers(group)).length === 0, {
       within: 5000,
       what: 'every process of the server to be gone after SIGKILL',

@@ -39,6 +39,11 @@ const SECURE_SCHEME_HEADERS: Record<string, string> = {
   'x-forwarded-ssl': 'on',
 };
 
+/** The connection's scheme: https over TLS (tls.ts wraps the connection), else http. */
+export function schemeOf(socket: Socket): 'http' | 'https' {
+  return (socket as Socket & { encrypted?: boolean }).encrypted ? 'https' : 'http';
+}
+
 function peerAddress(address: string | undefined): string {
   return (address ?? '').replace(/^::ffff:/, '');
 }
@@ -63,7 +68,7 @@ export function buildEnviron(req: IncomingMessage, context: EnvironContext): Env
     REMOTE_ADDR: peer,
     REMOTE_PORT: String(req.socket.remotePort ?? ''),
     'wsgi.version': [1, 0],
-    'wsgi.url_scheme': (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
+    'wsgi.url_scheme': schemeOf(req.socket),
     'wsgi.multithread': context.multithread,
     'wsgi.multiprocess': context.multiprocess,
     'wsgi.run_once': false,

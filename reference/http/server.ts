@@ -3,7 +3,7 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
-import { lazyEnviron, type EnvironContext } from '../gateway/environ.ts';
+import { lazyEnviron, schemeOf, type EnvironContext } from '../gateway/environ.ts';
 import { lazyRequest, NativeRequest } from '../gateway/lazy-request.ts';
 import type { AppResult, Handler } from '../gateway/types.ts';
 import { log } from '../log.ts';
@@ -88,7 +88,7 @@ function toRequest(req: http.IncomingMessage, context: EnvironContext): Request 
     const { host, port } = context.serverOf(req.socket);
     // Without a Host (HTTP/1.0), the bound address names the origin; a unix socket has none.
     const bound = port === 0 ? 'localhost' : `${host.includes(':') ? `[${host}]` : host}:${port}`;
-    const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+    const scheme = schemeOf(req.socket);
     try {
       return targetUrl(req.url ?? '/', req.headers.host ?? bound, scheme);
     } catch {
