@@ -13,6 +13,7 @@ import { defaultConfig } from '../spec/harness/case.ts';
 import { eventually } from '../spec/harness/eventually.ts';
 import { allGoneAfter, goneAfter, settledWorkers } from '../spec/harness/observe.ts';
 import type { SpecClass } from '../spec/harness/types.ts';
+import { bootBench, type BootContender } from './boot.ts';
 import { threadHop } from './thread-hop.ts';
 import { wrk } from './wrk.ts';
 
@@ -50,10 +51,38 @@ const ALL_GROUPS: Array<[string, Contender, Contender]> = [
   // How far a Node server that closes each connection can go at all: sync's ceiling.
   ['floor', bareClose, gunicorn('sync')],
 ];
-// BENCH_GROUPS=sync,floor runs only those (and 'lifecycle' only if named); unset: everything.
+// BENCH_GROUPS=sync,floor runs only those (and 'lifecycle' or 'boot' only if named); unset: everything.
 const ONLY = process.env.BENCH_GROUPS?.split(',').map((g) => g.trim());
 const GROUPS = ALL_GROUPS.filter(([group]) => !ONLY || ONLY.includes(group));
 const LIFECYCLE = !ONLY || ONLY.includes('lifecycle');
+const BOOT = !ONLY || ONLY.includes('boot');
+
+// Boot: each class with the probe the kit runs (compiled, as the reference target loads it) and
+// with its TypeScript source (tsx in every worker), gunicorn's class with its probe, and the
+// node:cluster floor (a hello app: the least N+1 Node processes cost).
+const probeBoot = (cls: SpecClass, app: string, label: string): BootContender => ({
+  name: `reference ${cls} (${label})`,
+  argv: (port) => [process.execPath, 'reference/bin/prefork.js', '-b', `127.0.0.1:${port}`, '-w', `${WORKERS}`, '-k', cls, ...threadFlags(cls), '--log-level', 'warning', app],
+});
+const gunicornBoot = (workerClass: string): BootContender => ({
+  name: `gunicorn ${workerClass}`,
+  argv: (port) => ['/usr/bin/python3', '-m', 'gunicorn', '--chdir', 'fixtures/probe/wsgi', '-b', `127.0.0.1:${port}`, '-w', `${WORKERS}`, '-k', workerClass, ...threadFlags(workerClass), '--log-level', 'warning', 'probe_app:app'],
+});
+const BOOT_GROUPS = (
+  [
+    ['sync', 'sync'],
+    ['gthread', 'gthread'],
+    ['async', 'gevent'],
+  ] as Array<[SpecClass, string]>
+).map(([cls, theirs]) => ({
+  group: cls,
+  contenders: [
+    probeBoot(cls, 'dist/fixtures/probe/reference/probe.js', 'probe.js'),
+    gunicornBoot(theirs),
+    probeBoot(cls, 'fixtures/probe/reference/probe.ts', 'probe.ts'),
+    { name: 'node cluster (hello)', argv: cluster.argv },
+  ],
+}));
 
 interface Running {
   contender: Contender;
@@ -202,6 +231,7 @@ if (GROUPS.some(([group]) => group === 'gthread' || group === 'floor')) {
       `a thread hop (postMessage round trip to a worker_thread, as gthread makes per request) costs ${hop.cpuUs.toFixed(1)} us CPU, ${hop.wallUs.toFixed(1)} us wall.`,
   );
 }
+if (BOOT) console.log((await bootBench(BOOT_GROUPS)).join('\n'));
 if (LIFECYCLE) {
   console.log('\nLifecycle latencies (timeout 2 s; an idle sync worker of gunicorn heartbeats every timeout/2):\n');
   console.log((await lifecycle()).join('\n'));
