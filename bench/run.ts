@@ -47,10 +47,35 @@ const ALL_GROUPS: Array<[string, Contender, Contender]> = [
   ['sync', reference('sync'), gunicorn('sync')],
   ['gthread', reference('gthread'), gunicorn('gthread')],
   ['async', reference('async'), gunicorn('gevent')],
+  // The Node floors, side by side with the class they bound: a server that closes each connection
+  // (what sync must do) and Node's own keep-alive cluster (async; gthread adds a thread hop).
   ['raw', reference('async'), cluster],
-  // How far a Node server that closes each connection can go at all: sync's ceiling.
-  ['floor', bareClose, gunicorn('sync')],
+  ['raw-gthread', reference('gthread'), cluster],
+  ['floor', reference('sync'), bareClose],
 ];
+
+/** What a group measured of each contender, for the goals. */
+interface Measured {
+  rps: number;
+  cpuUs: number;
+  rssMb: number;
+}
+
+/**
+ * The goals of the cost (issue 14), each read from one group's side-by-side figures. gthread's
+ * floor is Node's cluster plus the thread hop its design makes per request (the app runs in a
+ * worker_thread), measured in the same run.
+ */
+const GOALS: Array<{ group: string; text: string; check: (ours: Measured, floor: Measured, hopCpuUs: number) => [value: string, met: boolean] }> = [
+  { group: 'floor', text: 'sync CPU per request / a bare Node server closing each connection <= 1.2x', check: (o, f) => ratio(o.cpuUs / f.cpuUs, (r) => r <= 1.2) },
+  { group: 'raw-gthread', text: 'gthread CPU per request / (Node cluster + one thread hop) <= 1.2x', check: (o, f, hop) => ratio(o.cpuUs / (f.cpuUs + hop), (r) => r <= 1.2) },
+  { group: 'raw', text: 'async req/s / Node cluster >= 1.0x', check: (o, f) => ratio(o.rps / f.rps, (r) => r >= 1.0) },
+  { group: 'floor', text: 'sync worker RSS - a bare Node http server <= +10 MB', check: (o, f) => megabytes(o.rssMb - f.rssMb) },
+  { group: 'raw-gthread', text: 'gthread worker RSS - a bare Node http server (cluster worker) <= +10 MB', check: (o, f) => megabytes(o.rssMb - f.rssMb) },
+  { group: 'raw', text: 'async worker RSS - a bare Node http server (cluster worker) <= +10 MB', check: (o, f) => megabytes(o.rssMb - f.rssMb) },
+];
+const ratio = (r: number, ok: (r: number) => boolean): [string, boolean] => [`${r.toFixed(2)}x`, ok(r)];
+const megabytes = (mb: number): [string, boolean] => [`${mb >= 0 ? '+' : ''}${mb.toFixed(1)} MB`, mb <= 10];
 // BENCH_GROUPS=sync,floor runs only those (and 'lifecycle' or 'boot' only if named); unset: everything.
 const ONLY = process.env.BENCH_GROUPS?.split(',').map((g) => g.trim());
 const GROUPS = ALL_GROUPS.filter(([group]) => !ONLY || ONLY.includes(group));
@@ -139,9 +164,10 @@ function rssPerWorkerMb(masterPid: number): Promise<number> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function throughput(): Promise<string[]> {
+async function throughput(hopCpuUs: number): Promise<string[]> {
   const lines = ['| group | server | req/s (median) | p99 ms | CPU us/request | RSS/worker MB | failed requests |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |'];
   const ratios: string[] = [];
+  const measured = new Map<string, [Measured, Measured]>();
   for (const [group, a, b] of GROUPS) {
     const running = [await startContender(a), await startContender(b)];
     const samples = new Map<string, Sample[]>();
@@ -152,23 +178,27 @@ async function throughput(): Promise<string[]> {
           samples.set(r.contender.name, [...(samples.get(r.contender.name) ?? []), await load(r)]);
         }
       }
-      const rps: number[] = [];
-      const cpu: number[] = [];
+      const pair: Measured[] = [];
       for (const r of running) {
         const s = samples.get(r.contender.name)!;
-        rps.push(median(s.map((x) => x.rps)));
-        cpu.push(median(s.map((x) => x.cpuUs)));
+        const m = { rps: median(s.map((x) => x.rps)), cpuUs: median(s.map((x) => x.cpuUs)), rssMb: await rssPerWorkerMb(r.child.pid!) };
+        pair.push(m);
         lines.push(
-          `| ${group} | ${r.contender.name} | ${rps[rps.length - 1].toFixed(0)} | ${median(s.map((x) => x.p99)).toFixed(1)} | ${cpu[cpu.length - 1].toFixed(1)} | ${(await rssPerWorkerMb(r.child.pid!)).toFixed(1)} | ${s.reduce((sum, x) => sum + x.failures, 0)} |`,
+          `| ${group} | ${r.contender.name} | ${m.rps.toFixed(0)} | ${median(s.map((x) => x.p99)).toFixed(1)} | ${m.cpuUs.toFixed(1)} | ${m.rssMb.toFixed(1)} | ${s.reduce((sum, x) => sum + x.failures, 0)} |`,
         );
       }
-      ratios.push(`${a.name} / ${b.name} = ${(rps[0] / rps[1]).toFixed(2)}x req/s, ${(cpu[1] / cpu[0]).toFixed(2)}x CPU efficiency (their CPU per request / ours)`);
+      measured.set(group, [pair[0], pair[1]]);
+      ratios.push(`${a.name} / ${b.name} = ${(pair[0].rps / pair[1].rps).toFixed(2)}x req/s, ${(pair[1].cpuUs / pair[0].cpuUs).toFixed(2)}x CPU efficiency (their CPU per request / ours)`);
     } finally {
       for (const r of running) r.child.kill('SIGTERM');
       await Promise.all(running.map((r) => new Promise((resolve) => (r.child.exitCode !== null ? resolve(null) : r.child.once('exit', resolve)))));
     }
   }
-  return [...lines, '', ...ratios.map((r) => `- ${r}`)];
+  const goals = GOALS.filter((g) => measured.has(g.group)).map((g) => {
+    const [value, met] = g.check(...measured.get(g.group)!, hopCpuUs);
+    return `- ${g.text}: ${value} (${met ? 'met' : 'missed'})`;
+  });
+  return [...lines, '', ...ratios.map((r) => `- ${r}`), ...(goals.length ? ['', 'Cost goals, each from one group measured side by side:', ...goals] : [])];
 }
 
 /** Respawn after SIGKILL, worker exit after the master's SIGKILL, heartbeat kill minus timeout. */
@@ -223,9 +253,9 @@ async function lifecycle(): Promise<string[]> {
 
 const started = Date.now();
 console.log(`# bench: ${WORKERS} workers each, wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} alternating rounds\n`);
-if (GROUPS.length) console.log((await throughput()).join('\n'));
-if (GROUPS.some(([group]) => group === 'gthread' || group === 'floor')) {
+if (GROUPS.length) {
   const hop = await threadHop();
+  console.log((await throughput(hop.cpuUs)).join('\n'));
   console.log(
     `\nFloors: the 'floor' group's CPU per request is the least any Node server closing each connection pays (fixtures/apps/bare-close.cjs); ` +
       `a thread hop (postMessage round trip to a worker_thread, as gthread makes per request) costs ${hop.cpuUs.toFixed(1)} us CPU, ${hop.wallUs.toFixed(1)} us wall.`,

@@ -1,14 +1,17 @@
 // gthread: the app runs on a pool of `threads` worker_threads (see thread-pool.ts); the main
 // thread accepts, parses, keeps keep-alive connections and heartbeats, so long or CPU-bound
-// requests never time the worker out, draining included (unlike gunicorn #1493).
+// requests never time the worker out, draining included (unlike gunicorn #1493). A request that
+// runs longer than the timeout is logged once, with where its thread is (no kill, as gunicorn).
 // It accepts while fewer than `threads` connections are busy (idle keep-alive ones do not count)
 // and it holds fewer than worker_connections: no connection waits on a worker that has no free
 // thread while another worker idles (unlike gunicorn #908).
 import type { WorkerBoot } from '../boot-contract.ts';
 import type { Handler } from '../gateway/types.ts';
 import { Worker, type WorkerClassKind } from './base.ts';
+import { log } from '../log.ts';
 import { heartbeatEvery, notify } from './heartbeat.ts';
-import { threadPool } from './thread-pool.ts';
+import { threadPool, type Overdue } from './thread-pool.ts';
+import { threadStack } from './thread-stack.ts';
 
 export class GthreadWorker extends Worker {
   protected hasCapacity(): boolean {
@@ -17,13 +20,19 @@ export class GthreadWorker extends Worker {
   }
 }
 
+async function reportOverdue({ threadId, method, url, runningMs }: Overdue, timeout: number): Promise<void> {
+  const stack = await threadStack(threadId);
+  log('warning', `Request ${method} ${url} has run for ${(runningMs / 1000).toFixed(1)} s in thread ${threadId}, longer than the timeout (${timeout} s); a gthread worker is not killed for it. The thread is at:\n${stack}`);
+}
+
 export const gthread: WorkerClassKind = {
   /** The pool: every thread loads the app; meanwhile this (idle) thread beats, so a slow pool start is not taken for a stuck worker. */
   async handler(_app: Handler, boot: WorkerBoot): Promise<Handler> {
     notify(boot.heartbeatFd);
     const beating = setInterval(() => notify(boot.heartbeatFd), heartbeatEvery(boot.settings.timeout));
     try {
-      const pool = threadPool(boot.app, boot.settings.threads);
+      const { timeout } = boot.settings;
+      const pool = threadPool(boot.app, boot.settings.threads, { overdueMs: timeout * 1000, onOverdue: (overdue) => void reportOverdue(overdue, timeout) });
       await pool.ready;
       return pool.handler;
     } finally {

@@ -90,8 +90,35 @@ export interface ThreadPool {
   ready: Promise<void>;
 }
 
-export function threadPool(appSpec: string, size: number): ThreadPool {
+/** A request that has run longer than the pool's watch allows, said once. */
+export interface Overdue {
+  threadId: number;
+  method: string;
+  url: string;
+  runningMs: number;
+}
+
+export interface PoolWatch {
+  /** A request running longer than this is reported (0: never). */
+  overdueMs: number;
+  onOverdue(overdue: Overdue): void;
+}
+
+export function threadPool(appSpec: string, size: number, watch?: PoolWatch): ThreadPool {
   const idle: Thread[] = [];
+  /** The requests the threads run now, by job: what the watch looks at. */
+  const running = new Map<number, { threadId: number; method: string; url: string; since: number; reported: boolean }>();
+  if (watch && watch.overdueMs > 0) {
+    const check = () => {
+      const now = Date.now();
+      for (const job of running.values()) {
+        if (job.reported || now - job.since <= watch.overdueMs) continue;
+        job.reported = true;
+        watch.onOverdue({ threadId: job.threadId, method: job.method, url: job.url, runningMs: now - job.since });
+      }
+    };
+    setInterval(check, Math.min(1000, watch.overdueMs / 4)).unref();
+  }
   const waiting: Array<(thread: Thread) => void> = [];
   const loaded: Array<Promise<void>> = [];
   for (let i = 0; i < size; i++) {
@@ -180,6 +207,7 @@ export function threadPool(appSpec: string, size: number): ThreadPool {
       };
       const finish = () => {
         finished = true;
+        running.delete(id);
         thread.off('message', onMessage);
         // Whatever the app left unread is Node's to discard (or to close the connection over).
         try {
@@ -191,6 +219,7 @@ export function threadPool(appSpec: string, size: number): ThreadPool {
       };
       thread.on('message', onMessage);
       const job: Job = { id, url: request.url, method: request.method, headers, body, streamed: reader !== undefined, environ: plainEnviron(environ) };
+      running.set(id, { threadId: thread.threadId, method: request.method, url: String(job.environ.RAW_URI ?? request.url), since: Date.now(), reported: false });
       thread.postMessage(job, body ? [body.buffer as ArrayBuffer] : []);
     });
   };

@@ -24,4 +24,32 @@ describe('a timed-out worker says where it was stuck', () => {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
   }, 40_000);
+
+  // gthread's main thread keeps beating while the app runs in a pool thread, so (as in gunicorn)
+  // nothing is killed; the worker logs, once per request, the stack of a thread whose request has
+  // run longer than the timeout, and goes on serving.
+  test('gthread: a request that outlives the timeout in a pool thread', async () => {
+    const port = await freePort();
+    const child = prefork(['-b', `127.0.0.1:${port}`, '-w', '1', '-k', 'gthread', '--threads', '2', '--timeout', '1', 'dist/fixtures/probe/reference/probe.js'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    child.stdout!.on('data', (d) => (log += d));
+    child.stderr!.on('data', (d) => (log += d));
+    try {
+      await eventually(() => fetch(`http://127.0.0.1:${port}/pid`).then((r) => r.ok), { within: 15_000, what: 'the server to answer' });
+      const pid = await (await fetch(`http://127.0.0.1:${port}/pid`)).text();
+      const busy = fetch(`http://127.0.0.1:${port}/busy?ms=4000`).then((r) => r.status);
+      await eventually(() => /has run for/.test(log), { within: 10_000, what: 'the long request to be reported', seen: () => log.slice(-2000) });
+      const report = log.slice(log.indexOf('Request GET'));
+      expect(report, report).toMatch(/^Request GET \/busy\?ms=4000 has run for/);
+      expect(report, report).toMatch(/at \S+ \(file:\/\/\S*fixtures\/probe\/reference\/probe\.js:\d+:\d+\)/);
+      // The other thread serves meanwhile, the request ends, the worker stays, and it was said once.
+      expect(await (await fetch(`http://127.0.0.1:${port}/pid`)).text()).toBe(pid);
+      expect(await busy).toBe(200);
+      expect(log.match(/has run for/g)).toHaveLength(1);
+      expect(log).not.toMatch(/WORKER TIMEOUT/);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  }, 40_000);
 });
