@@ -132,6 +132,9 @@ export function createHttpServer(settings: Settings, handler: Handler, context: 
     hooks.onRequest();
     const close = hooks.closeEachResponse || hooks.stopping() || settings.keepalive === 0;
     const failed = (error: unknown) => {
+      // The app's read of the body failed because the client left before sending it all: no
+      // error of the app's, and nobody to answer (gunicorn logs this at debug level too).
+      if (!req.complete && req.socket.destroyed) return log('debug', `Ignored premature client disconnection during ${req.method} ${req.url}: ${(error as Error).message ?? error}`);
       log('error', `Error handling request ${req.url}: ${(error as Error).stack ?? error}`);
       sendError(req.socket, 500, 'Internal Server Error');
     };

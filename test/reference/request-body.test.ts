@@ -113,3 +113,33 @@ describe('request bodies', () => {
     expect(Date.now() - stopped).toBeLessThan(3_000); // graceful_timeout is 30 s
   });
 });
+
+describe('a client that leaves during its upload', () => {
+  const prefork = preforkLauncher();
+
+  // gunicorn: "Ignored premature client disconnection" at debug level (workers/sync.py); the
+  // app's read failing because the client left is no error of the app's.
+  test.each(['sync', 'gthread', 'async'])('%s: logged as a premature disconnection at debug level, not as an app error', async (cls) => {
+    const port = await freePort();
+    const child = prefork(['-b', `127.0.0.1:${port}`, ...classFlags(cls), '--log-level', 'debug', APP], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    child.stdout!.on('data', (d) => (log += d));
+    child.stderr!.on('data', (d) => (log += d));
+    const url = `http://127.0.0.1:${port}/whole`;
+    await eventually(() => fetch(url, { method: 'POST', body: 'x' }).then((r) => r.ok), { within: 15_000, what: 'the app to answer' });
+
+    // Node sends 100 Continue as it hands the request to the worker's handler: the app has it then.
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    const continued = new Promise((resolve) => socket.once('data', resolve));
+    socket.write('POST /whole HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n');
+    expect(String(await continued)).toMatch(/^HTTP\/1\.1 100 Continue/);
+    socket.write('a'.repeat(20_000), () => socket.destroy());
+    await eventually(() => /premature client disconnection/i.test(log), { within: 5_000, what: 'the disconnection to be logged', seen: () => log.slice(-1500) });
+    expect(log).not.toMatch(/\[ERROR\]/);
+    // The worker serves on.
+    expect(await fetch(url, { method: 'POST', body: 'yz' }).then((r) => r.text())).toMatch(/^2 /);
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  });
+});
