@@ -57,7 +57,8 @@ export abstract class Worker {
   ) {
     const { settings } = boot;
     this.secureContext = secureContextOf(settings);
-    this.connections = new ConnectionBook(settings.keepalive * 1000);
+    const headGraceMs = this.headGraceMs();
+    this.connections = new ConnectionBook(settings.keepalive * 1000, headGraceMs === undefined ? undefined : { ms: headGraceMs, onPark: () => this.updateGates() });
     this.maxRequests = settings.maxRequests > 0 ? settings.maxRequests + Math.floor(Math.random() * (settings.maxRequestsJitter + 1)) : Infinity;
     if (settings.accessLogfile) this.accessLog = new AccessLog(settings.accessLogfile);
     this.http = createHttpServer(
@@ -93,6 +94,14 @@ export abstract class Worker {
   /** Whether every response closes its connection (sync: one connection at a time). */
   protected closeEachResponse(): boolean {
     return false;
+  }
+
+  /**
+   * How long a new connection counts against capacity before its first request head is read
+   * (connections.ts); undefined: until it is read, however long that takes.
+   */
+  protected headGraceMs(): number | undefined {
+    return undefined;
   }
 
   /** Whether the heartbeat timer beats now: always, unless the class beats elsewhere too. */

@@ -1,6 +1,8 @@
 // The connections a worker holds, from accept to close: which listener took each, whether it is
 // busy (a request read or being read, or a response not finished) or an idle keep-alive one, and
-// the keep-alive timer that closes it after `keepalive` seconds without a request.
+// the keep-alive timer that closes it after `keepalive` seconds without a request. With a head
+// grace, a new connection whose first request head has not come within it stops counting as busy
+// (it is parked): a client that never finishes its head cannot hold the worker's capacity.
 import type net from 'node:net';
 import type { ServerAddress } from '../gateway/environ.ts';
 
@@ -12,6 +14,13 @@ interface Held {
   /** Responses begun and not finished (a next request can begin before the last one's 'finish'). */
   inFlight: number;
   idleTimer?: NodeJS.Timeout;
+  headTimer?: NodeJS.Timeout;
+}
+
+export interface HeadGrace {
+  ms: number;
+  /** A connection was parked: capacity was freed. */
+  onPark(): void;
 }
 
 export class ConnectionBook {
@@ -23,7 +32,10 @@ export class ConnectionBook {
   private readonly held = new WeakMap<net.Socket, Held>();
   private busyCount = 0;
 
-  constructor(private readonly keepaliveMs: number) {}
+  constructor(
+    private readonly keepaliveMs: number,
+    private readonly headGrace?: HeadGrace,
+  ) {}
 
   /** Connections held (a connection whose last response closes it leaves at that response). */
   get size(): number {
@@ -45,16 +57,29 @@ export class ConnectionBook {
     this.mark(held, true);
     this.held.set(socket, held);
     this.open.add(socket);
+    const grace = this.headGrace;
+    if (grace) {
+      held.headTimer = setTimeout(() => {
+        if (held.inFlight > 0 || !held.busy) return;
+        this.mark(held, false);
+        grace.onPark();
+      }, grace.ms);
+    }
     socket.once('close', () => {
       this.open.delete(socket);
       this.mark(held, false);
       clearTimeout(held.idleTimer);
+      clearTimeout(held.headTimer);
       closed();
     });
   }
 
   requestBegan(socket: net.Socket): void {
     const held = this.held.get(socket)!; // every socket comes through admit()
+    if (held.headTimer) {
+      clearTimeout(held.headTimer);
+      held.headTimer = undefined;
+    }
     held.inFlight++;
     this.mark(held, true);
   }

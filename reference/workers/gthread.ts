@@ -13,7 +13,18 @@ import { heartbeatEvery, notify } from './heartbeat.ts';
 import { threadPool, type Overdue } from './thread-pool.ts';
 import { threadStack } from './thread-stack.ts';
 
+/**
+ * A client sends its request head with its connection, or within a round trip: one that has not
+ * within this long (slowloris, a browser's preconnect) stops holding a thread's place; it is
+ * served once its head comes. (gunicorn's gthread reads heads in its threads: such clients stop it.)
+ */
+const HEAD_GRACE_MS = 1000;
+
 export class GthreadWorker extends Worker {
+  protected headGraceMs(): number {
+    return HEAD_GRACE_MS;
+  }
+
   protected hasCapacity(): boolean {
     const { threads, workerConnections } = this.boot.settings;
     return this.connections.busy < threads && this.connections.size < workerConnections;

@@ -86,4 +86,25 @@ describe('ConnectionBook', () => {
     expect(book.listenerOf(busy)).toEqual({ host: '::1', port: 9 });
     expect(book.size).toBe(1);
   });
+
+  test('with a head grace, a new connection without a request head by then is parked: no longer busy, still held', () => {
+    vi.useFakeTimers();
+    let parked = 0;
+    const book = new ConnectionBook(2000, { ms: 1000, onPark: () => parked++ });
+    const slow = fake();
+    const prompt = fake();
+    book.admit(slow, listener, () => undefined);
+    book.admit(prompt, listener, () => undefined);
+    book.requestBegan(prompt);
+    vi.advanceTimersByTime(999);
+    expect([book.size, book.busy, parked]).toEqual([2, 2, 0]);
+    vi.advanceTimersByTime(1);
+    // The slow one stops counting; the one whose request began is busy until its response.
+    expect([book.size, book.busy, parked]).toEqual([2, 1, 1]);
+    // Its head comes at last: busy again, and the timer is gone.
+    book.requestBegan(slow);
+    expect(book.busy).toBe(2);
+    vi.advanceTimersByTime(5000);
+    expect([book.busy, parked]).toEqual([2, 1]);
+  });
 });

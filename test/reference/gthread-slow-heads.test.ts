@@ -1,0 +1,70 @@
+// gthread takes a connection only while a thread is free, and a fresh connection counts against
+// the threads until its request head is read. Clients that never finish their heads (slowloris,
+// or a browser's preconnect that sends nothing yet) must not hold a worker's capacity for good:
+// after a grace they stop counting, and the worker takes the next connection.
+import fs from 'node:fs';
+import net from 'node:net';
+import { describe, expect, test } from 'vitest';
+import { freePort } from '../../conformance/drivers/launch.ts';
+import { eventually } from '../../spec/harness/eventually.ts';
+import { preforkLauncher } from './prefork-process.ts';
+
+function slowHead(port: number): { socket: net.Socket; answer: () => string } {
+  const socket = net.connect(port, '127.0.0.1');
+  let answer = '';
+  socket.on('data', (d) => (answer += d));
+  socket.on('error', () => undefined);
+  socket.write('GET /pid HTTP/1.1\r\nHost: x\r\n'); // no blank line: the head is not complete
+  return { socket, answer: () => answer };
+}
+
+/** One request on a connection of its own; resolves with the status line. */
+function get(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (d) => (answer += d));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer.split('\r\n')[0]));
+    socket.write('GET /pid HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  });
+}
+
+/**
+ * Server-side connections on `port` whose received bytes were read: taken by a worker (in the
+ * accept queue, a connection's first bytes wait unread). From /proc/net/tcp: state 01 is
+ * ESTABLISHED; rx_queue is the second half of field 5.
+ */
+function readConnections(port: number): number {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return fs
+    .readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f[1]?.endsWith(`:${hexPort}`) && f[3] === '01' && f[4]?.split(':')[1] === '00000000').length;
+}
+
+describe('gthread and connections whose head never completes', () => {
+  const prefork = preforkLauncher();
+
+  test('as many slow heads as threads do not stop the worker; they are served once they finish', async () => {
+    const port = await freePort();
+    const child = prefork(['-b', `127.0.0.1:${port}`, '-w', '1', '-k', 'gthread', '--threads', '2', 'dist/fixtures/probe/reference/probe.js']);
+    await eventually(() => get(port).then((status) => status === 'HTTP/1.1 200 OK'), { within: 15_000, what: 'the server to answer' });
+
+    const slow = [slowHead(port), slowHead(port)];
+    // Both taken by the worker and read (each fills a thread's place until its head completes).
+    await eventually(() => readConnections(port) === 2, { within: 5_000, what: 'the worker to take both slow connections' });
+    const started = Date.now();
+    const status = await Promise.race([get(port), new Promise((resolve) => setTimeout(resolve, 10_000, 'no answer within 10 s'))]);
+    expect(status).toBe('HTTP/1.1 200 OK');
+    expect(Date.now() - started).toBeLessThan(5_000);
+
+    for (const s of slow) s.socket.write('\r\n');
+    await eventually(() => slow.every((s) => /^HTTP\/1\.1 200/.test(s.answer())), { within: 5_000, what: 'the slow heads to be answered once complete' });
+    for (const s of slow) s.socket.destroy();
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }, 30_000);
+});
