@@ -7,8 +7,8 @@
 // thread while another worker idles (unlike gunicorn #908).
 import type { WorkerBoot } from '../boot-contract.ts';
 import type { Handler } from '../gateway/types.ts';
-import { Worker, type WorkerClassKind } from './base.ts';
 import { log } from '../log.ts';
+import { Worker, type WorkerClassKind } from './base.ts';
 import { heartbeatEvery, notify } from './heartbeat.ts';
 import { threadPool, type Overdue } from './thread-pool.ts';
 import { threadStack } from './thread-stack.ts';
