@@ -1,4 +1,6 @@
 // Observations of the process tree that many cases share.
+import { check } from './assert.ts';
+import { getJson } from './client.ts';
 import { eventually } from './eventually.ts';
 import type { Server } from './types.ts';
 
@@ -12,6 +14,20 @@ export async function settledWorkers(server: Server, n: number, within = 5000): 
     },
     { within, what: `exactly ${n} live worker(s)`, seen: () => workerWords(last) },
   );
+}
+
+/**
+ * The one worker of a single-worker server, once it has answered a request: it then serves, so it
+ * has sent a heartbeat, and beats again at least every timeout/2 while idle. Before its first beat
+ * a worker's clock runs from its spawn, its app loading included, so a worker stopped just after
+ * it loaded could be killed sooner after the stop than a heartbeat bound allows, by no fault of
+ * the server (seen once in CI: a stop 1.2 s after a slow boot, killed 0.8 s later at timeout 2).
+ */
+export async function servingWorker(server: Server): Promise<number> {
+  const [worker] = await settledWorkers(server, 1);
+  const { pid } = await getJson<{ pid: number }>(server, '/pid');
+  check(pid === worker, `worker ${worker} was replaced by ${pid} before the case began`);
+  return worker;
 }
 
 /** Waits until `pid` no longer runs; returns the ms it took from `since`. */
