@@ -4,16 +4,14 @@
 // processes). The contenders are started in turn, sample after sample, so machine noise hits
 // all; then again with every CPU busy (one spinning process per core).
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import { freePort } from '../conformance/drivers/launch.ts';
-import { liveChildren } from '../conformance/drivers/proc.ts';
 import { KIT_DIR } from '../conformance/manifest.ts';
+import { serverCpuMs } from './server-cpu.ts';
 
 const SAMPLES = Number(process.env.BOOT_SAMPLES ?? 7);
 /** After the first answer: time for the other workers (and gthread threads) to load too. */
 const SETTLE_MS = 1000;
-const CLOCK_TICKS = 100; // USER_HZ
 /** The issue's goal: every class within 1.2x of gunicorn's boot. */
 const GOAL = 1.2;
 
@@ -25,17 +23,6 @@ export interface BootContender {
 interface Sample {
   bootMs: number;
   cpuMs: number;
-}
-
-/** utime + stime of a process, its dead threads included (10 ms resolution). */
-function processCpuMs(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return 0;
-  }
 }
 
 async function answered(port: number): Promise<boolean> {
@@ -62,8 +49,7 @@ async function sample(contender: BootContender): Promise<Sample> {
     }
     const bootMs = performance.now() - started;
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-    const pids = [child.pid!, ...(await liveChildren(child.pid!))];
-    return { bootMs, cpuMs: pids.reduce((sum, pid) => sum + processCpuMs(pid), 0) };
+    return { bootMs, cpuMs: await serverCpuMs(child.pid!) };
   } finally {
     process.kill(-child.pid!, 'SIGKILL');
     await exited;

@@ -14,6 +14,7 @@ import { eventually } from '../spec/harness/eventually.ts';
 import { allGoneAfter, goneAfter, settledWorkers } from '../spec/harness/observe.ts';
 import type { SpecClass } from '../spec/harness/types.ts';
 import { bootBench, type BootContender } from './boot.ts';
+import { serverCpuMs } from './server-cpu.ts';
 import { threadHop } from './thread-hop.ts';
 import { wrk } from './wrk.ts';
 
@@ -22,7 +23,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONNECTIONS = 16;
 const RESPAWN_SAMPLES = 5;
-const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 interface Contender {
   name: string;
@@ -123,21 +123,6 @@ async function startContender(contender: Contender): Promise<Running> {
   return { contender, child, port };
 }
 
-/** CPU time (user + system, ms) of a server: its master and its live workers. */
-async function cpuMs(masterPid: number): Promise<number> {
-  const ticks = (pid: number) => {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of proc(5))
-    } catch {
-      return 0;
-    }
-  };
-  const pids = [masterPid, ...(await liveChildren(masterPid))];
-  return (pids.reduce((sum, pid) => sum + ticks(pid), 0) * 1000) / CLOCK_TICKS;
-}
-
 interface Sample {
   rps: number;
   p99: number;
@@ -147,9 +132,9 @@ interface Sample {
 }
 
 async function load(running: Running): Promise<Sample> {
-  const before = await cpuMs(running.child.pid!);
+  const before = await serverCpuMs(running.child.pid!);
   const result = await wrk(`http://127.0.0.1:${running.port}/`, { connections: CONNECTIONS, seconds: SECONDS });
-  const cpu = (await cpuMs(running.child.pid!)) - before;
+  const cpu = (await serverCpuMs(running.child.pid!)) - before;
   return { rps: result.rps, p99: result.p99Ms, cpuUs: (cpu * 1000) / Math.max(1, result.requests), failures: result.failures };
 }
 
