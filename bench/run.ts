@@ -13,7 +13,7 @@ import { defaultConfig } from '../spec/harness/case.ts';
 import { eventually } from '../spec/harness/eventually.ts';
 import { allGoneAfter, goneAfter, settledWorkers } from '../spec/harness/observe.ts';
 import type { SpecClass } from '../spec/harness/types.ts';
-import { bootBench, type BootContender } from './boot.ts';
+import { bootBench } from './boot.ts';
 import { serverCpuMs } from './server-cpu.ts';
 import { threadHop } from './thread-hop.ts';
 import { wrk } from './wrk.ts';
@@ -27,18 +27,19 @@ const RESPAWN_SAMPLES = 5;
 interface Contender {
   name: string;
   argv: (port: number) => string[];
-  cwd?: string;
 }
 
 /** Threads only for gthread: in both servers, sync with threads > 1 IS gthread. */
 const threadFlags = (workerClass: string) => (workerClass === 'gthread' ? ['--threads', '4'] : []);
-const reference = (cls: SpecClass): Contender => ({
-  name: `reference ${cls}`,
-  argv: (port) => [process.execPath, 'reference/bin/prefork.js', '-b', `127.0.0.1:${port}`, '-w', `${WORKERS}`, '-k', cls, ...threadFlags(cls), '--log-level', 'warning', 'fixtures/apps/hello.mjs'],
+/** The reference with an app (the hello app by default; the boot table names the probe it runs). */
+const reference = (cls: SpecClass, app = 'fixtures/apps/hello.mjs', label?: string): Contender => ({
+  name: `reference ${cls}${label ? ` (${label})` : ''}`,
+  argv: (port) => [process.execPath, 'reference/bin/prefork.js', '-b', `127.0.0.1:${port}`, '-w', `${WORKERS}`, '-k', cls, ...threadFlags(cls), '--log-level', 'warning', app],
 });
-const gunicorn = (workerClass: string): Contender => ({
+/** gunicorn with a WSGI app `module:app` from a directory (the hello app by default). */
+const gunicorn = (workerClass: string, dir = 'fixtures/apps', app = 'hello_wsgi:app'): Contender => ({
   name: `gunicorn ${workerClass}`,
-  argv: (port) => ['/usr/bin/python3', '-m', 'gunicorn', '--chdir', 'fixtures/apps', '-b', `127.0.0.1:${port}`, '-w', `${WORKERS}`, '-k', workerClass, ...threadFlags(workerClass), '--log-level', 'warning', 'hello_wsgi:app'],
+  argv: (port) => ['/usr/bin/python3', '-m', 'gunicorn', '--chdir', dir, '-b', `127.0.0.1:${port}`, '-w', `${WORKERS}`, '-k', workerClass, ...threadFlags(workerClass), '--log-level', 'warning', app],
 });
 const cluster: Contender = { name: 'node cluster', argv: (port) => [process.execPath, 'fixtures/apps/cluster-hello.cjs', '127.0.0.1', `${port}`, `${WORKERS}`] };
 const bareClose: Contender = { name: 'bare node close (1 process)', argv: (port) => [process.execPath, 'fixtures/apps/bare-close.cjs', '127.0.0.1', `${port}`, '1'] };
@@ -85,14 +86,6 @@ const BOOT = !ONLY || ONLY.includes('boot');
 // Boot: each class with the probe the kit runs (compiled, as the reference target loads it) and
 // with its TypeScript source (tsx in every worker), gunicorn's class with its probe, and the
 // node:cluster floor (a hello app: the least N+1 Node processes cost).
-const probeBoot = (cls: SpecClass, app: string, label: string): BootContender => ({
-  name: `reference ${cls} (${label})`,
-  argv: (port) => [process.execPath, 'reference/bin/prefork.js', '-b', `127.0.0.1:${port}`, '-w', `${WORKERS}`, '-k', cls, ...threadFlags(cls), '--log-level', 'warning', app],
-});
-const gunicornBoot = (workerClass: string): BootContender => ({
-  name: `gunicorn ${workerClass}`,
-  argv: (port) => ['/usr/bin/python3', '-m', 'gunicorn', '--chdir', 'fixtures/probe/wsgi', '-b', `127.0.0.1:${port}`, '-w', `${WORKERS}`, '-k', workerClass, ...threadFlags(workerClass), '--log-level', 'warning', 'probe_app:app'],
-});
 const BOOT_GROUPS = (
   [
     ['sync', 'sync'],
@@ -102,9 +95,9 @@ const BOOT_GROUPS = (
 ).map(([cls, theirs]) => ({
   group: cls,
   contenders: [
-    probeBoot(cls, 'dist/fixtures/probe/reference/probe.js', 'probe.js'),
-    gunicornBoot(theirs),
-    probeBoot(cls, 'fixtures/probe/reference/probe.ts', 'probe.ts'),
+    reference(cls, 'dist/fixtures/probe/reference/probe.js', 'probe.js'),
+    gunicorn(theirs, 'fixtures/probe/wsgi', 'probe_app:app'),
+    reference(cls, 'fixtures/probe/reference/probe.ts', 'probe.ts'),
     { name: 'node cluster (hello)', argv: cluster.argv },
   ],
 }));

@@ -4,7 +4,7 @@ import { check, checkBetween, checkTiming } from './harness/assert.ts';
 import { defineGroup, type CaseContext } from './harness/case.ts';
 import { answerOf, getJson, request, send } from './harness/client.ts';
 import { deadlineIn, eventually, holds, waitUntil } from './harness/eventually.ts';
-import { allGoneAfter, exitWords, goneAfter, servingWorker, settledWorkers, workerWords } from './harness/observe.ts';
+import { allGoneAfter, exitWords, goneAfter, servingWorker, settledWorkers, workerInPlaceOf, workerWords } from './harness/observe.ts';
 import { checkProperty } from './harness/property.ts';
 import { lifecycleCommands, runModel } from './lifecycle-model.ts';
 import fc from 'fast-check';
@@ -70,7 +70,7 @@ export default defineGroup({
         const took = await goneAfter(server, victim, stoppedAt, (timeout + 3) * 1000 + 500, 'the stopped worker to be killed');
         t.evidence('killedAfterMs', took);
         checkTiming(took, (timeout / 2) * 1000 - 100, (timeout + 3) * 1000, 'ms from SIGSTOP to the kill');
-        await eventually(async () => (await server.workers()).some((pid) => pid !== victim), { within: 2000, what: `a worker in place of ${victim}` });
+        await workerInPlaceOf(server, victim, 2000);
       },
     },
     {
@@ -91,11 +91,7 @@ export default defineGroup({
         const took = await goneAfter(server, first, appearedAt, (timeout + 3) * 1000 + 500, `worker ${first}, still loading the app, to be killed`);
         t.evidence('killedAfterMs', took);
         checkTiming(took, 0, (timeout + 3) * 1000, `ms from worker ${first} appearing to its kill`);
-        await eventually(async () => (await server.workers()).some((pid) => pid !== first), {
-          within: 3000,
-          what: `a worker in place of ${first}`,
-          seen: async () => `${workerWords(await server.workers())}; ${exitWords(server)}`,
-        });
+        await workerInPlaceOf(server, first, 3000);
       },
     },
     {

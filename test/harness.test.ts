@@ -48,8 +48,8 @@ describe('capacity formula', () => {
 
 describe('parseStat', () => {
   test('cuts at the last parenthesis: command names may hold spaces and ")"', () => {
-    const line = '4242 (a (b) c) S 17 4242 4242 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 987654 0 0';
-    expect(parseStat(line)).toEqual({ pid: 4242, state: 'S', ppid: 17, pgid: 4242, startTicks: 987654 });
+    const line = '4242 (a (b) c) S 17 4242 4242 0 -1 4194560 1 0 0 0 7 5 0 0 20 0 1 0 987654 0 0';
+    expect(parseStat(line)).toEqual({ pid: 4242, state: 'S', ppid: 17, pgid: 4242, startTicks: 987654, cpuTicks: 12 });
   });
 });
 

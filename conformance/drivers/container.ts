@@ -18,6 +18,7 @@ import { containerPlan, type ContainerPlan } from './image.ts';
 import type { DriverKind } from './registry.ts';
 import { removeRunContainers } from './sweep.ts';
 import { LaunchingDriver, type Launched } from './driver-base.ts';
+import { liveChildrenAmong } from './proc.ts';
 import { HOST, type Launch } from './launch.ts';
 import type { StartedTestContainer } from 'testcontainers';
 
@@ -87,10 +88,7 @@ class ContainerServer implements Server {
   }
 
   async workers(): Promise<number[]> {
-    return (await this.shell.processes())
-      .filter((p) => p.ppid === this.masterPid && p.state !== 'Z' && p.state !== 'X')
-      .sort((a, b) => a.startTicks - b.startTicks || a.pid - b.pid)
-      .map((p) => p.pid);
+    return liveChildrenAmong(await this.shell.processes(), this.masterPid);
   }
 
   async alive(pid: number): Promise<boolean> {

@@ -7,6 +7,7 @@ export interface ProcInfo {
   pgid: number;
   state: string; // R S D T Z ...
   startTicks: number; // start time since boot, in clock ticks: orders siblings by age
+  cpuTicks: number; // user + system time, in clock ticks (USER_HZ)
 }
 
 /** Parses /proc/PID/stat; the command name may hold spaces and parentheses, so cut at the last ')'. */
@@ -15,7 +16,7 @@ export function parseStat(text: string): ProcInfo {
   const pid = Number(text.slice(0, text.indexOf(' ')));
   const fields = text.slice(close + 2).split(' ');
   // fields[0] is field 3 (state) of proc(5).
-  return { pid, state: fields[0], ppid: Number(fields[1]), pgid: Number(fields[2]), startTicks: Number(fields[19]) };
+  return { pid, state: fields[0], ppid: Number(fields[1]), pgid: Number(fields[2]), startTicks: Number(fields[19]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
 }
 
 // Synchronous reads on purpose: a scan is ~60-200 tiny files, ~1 ms read in a row, where one
@@ -40,8 +41,13 @@ export async function allProcesses(root = '/proc'): Promise<ProcInfo[]> {
 /** Live children of `ppid`, oldest first. */
 export async function liveChildren(ppid: number, root = '/proc'): Promise<number[]> {
   const listed = listedChildren(ppid, root);
-  const candidates = listed ? listed.map((pid) => readStat(pid, root)).filter((p): p is ProcInfo => p?.ppid === ppid) : await allProcesses(root);
-  return candidates
+  const candidates = listed ? listed.map((pid) => readStat(pid, root)).filter((p): p is ProcInfo => p !== undefined) : await allProcesses(root);
+  return liveChildrenAmong(candidates, ppid);
+}
+
+/** Of a process table (or part of it), the live children of `ppid`, oldest first. */
+export function liveChildrenAmong(processes: readonly ProcInfo[], ppid: number): number[] {
+  return processes
     .filter((p) => p.ppid === ppid && p.state !== 'Z' && p.state !== 'X')
     .sort((a, b) => a.startTicks - b.startTicks || a.pid - b.pid)
     .map((p) => p.pid);

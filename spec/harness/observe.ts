@@ -30,6 +30,15 @@ export async function servingWorker(server: Server): Promise<number> {
   return worker;
 }
 
+/** Waits until a worker other than `pid` runs: the one that took its place. */
+export async function workerInPlaceOf(server: Server, pid: number, within: number): Promise<void> {
+  await eventually(async () => (await server.workers()).some((other) => other !== pid), {
+    within,
+    what: `a worker in place of ${pid}`,
+    seen: async () => `${workerWords(await server.workers())}; ${exitWords(server)}`,
+  });
+}
+
 /** Waits until `pid` no longer runs; returns the ms it took from `since`. */
 export async function goneAfter(server: Server, pid: number, since: number, within: number, what = `process ${pid} to exit`): Promise<number> {
   await eventually(async () => !(await server.alive(pid)), { within, every: 10, what, seen: () => `process ${pid} still running` });
