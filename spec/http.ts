@@ -389,6 +389,46 @@ export default defineGroup({
       },
     },
     {
+      id: 'http.host-required',
+      level: 'MUST',
+      requirement:
+        'An HTTP/1.1 request with no Host, with two Host field lines, or with a Host that is not a uri-host[:port] (`a b`, `a/b`) is answered 400 (Bad Request); the same request with one valid Host is served.',
+      source:
+        'RFC 9112 section 3.2 ("A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1 request message that lacks a Host header field and to any request message that contains more than one Host header field line or a Host header field with an invalid field value"); RFC 9110 section 7.2; RFC 3986 section 3.2.2',
+      async run(t) {
+        const server = await t.shared();
+        const head = (hostLines: string) => `GET /pid HTTP/1.1\r\n${hostLines}Connection: close\r\n\r\n`;
+        // The control: a 400 below must be for the Host, not for anything else in the request.
+        // Only the status matters: no wait for the close (some servers keep a closing socket open).
+        const statusOf = async (bytes: string) => {
+          const connection = await connect(server);
+          try {
+            await connection.write(bytes);
+            const response = await connection.readResponse({ timeoutMs: 5000 }).catch((error: Error) => error);
+            return response instanceof Error ? `no response (${response.message})` : response;
+          } finally {
+            connection.destroy();
+          }
+        };
+        const control = await statusOf(head(`Host: ${hostHeader(server)}\r\n`));
+        checkEqual(typeof control === 'string' ? control : control.status, 200, 'the status with one valid Host');
+        const bad: Array<[string, string]> = [
+          ['no Host', ''],
+          ['two Host field lines', `Host: ${hostHeader(server)}\r\nHost: other.example\r\n`],
+          ['Host "a b"', 'Host: a b\r\n'],
+          ['Host "a/b"', 'Host: a/b\r\n'],
+        ];
+        // Every variant is tried, so the verdict names all that were let through, not the first.
+        const answers: string[] = [];
+        for (const [what, lines] of bad) {
+          const response = await statusOf(head(lines));
+          if (typeof response === 'string') answers.push(`${what}: ${response}`);
+          else if (response.status !== 400) answers.push(`${what}: ${response.status} ${response.reason}`);
+        }
+        check(answers.length === 0, `expected 400 for each, got ${answers.join('; ')}`);
+      },
+    },
+    {
       id: 'http.malformed-request-rejected',
       level: 'MUST',
       requirement: 'Malformed requests (bad request line, bad header syntax, bad framing values) are answered 4xx/5xx or closed, never served 2xx.',

@@ -97,6 +97,25 @@ describe('http.reject-cl-te', () => {
   });
 });
 
+describe('http.host-required', () => {
+  const ok = http('200 OK', ['Connection: close', 'Content-Length: 2'], 'ok');
+  const bad = http('400 Bad Request', ['Connection: close', 'Content-Length: 3'], 'bad');
+  // RFC 9112 3.2 as a server would apply it: exactly one Host, a uri-host with an optional port.
+  const checksHost: Reply = (request, socket) => {
+    const hosts = request.split('\r\n').filter((line) => /^host:/i.test(line)).map((line) => line.slice(5).trim());
+    socket.end(hosts.length === 1 && /^[A-Za-z0-9.\-]*(:[0-9]*)?$/.test(hosts[0]) ? ok : bad);
+  };
+  test('passes when only the request with one valid Host is served', async () => {
+    expect(await verdict('http.host-required', checksHost)).toBe('pass');
+  });
+  test('fails naming every variant that was served', async () => {
+    expect(await verdict('http.host-required', answer(ok))).toMatch(/no Host: 200 OK; two Host field lines: 200 OK; Host "a b": 200 OK; Host "a\/b": 200 OK/);
+  });
+  test('fails when the valid request is refused too (the 400s would say nothing of Host)', async () => {
+    expect(await verdict('http.host-required', answer(bad))).toMatch(/the status with one valid Host/);
+  });
+});
+
 describe('http.hop-by-hop-dropped', () => {
   test("fails when the app's Keep-Alive header is sent", async () => {
     expect(await verdict('http.hop-by-hop-dropped', answer(http('200 OK', ['Keep-Alive: timeout=99', 'Content-Length: 2'], 'ok')))).toMatch(/Keep-Alive: timeout=99/);

@@ -1,4 +1,6 @@
 // Every MUST id must be broken by at least one mutant, and every mutant must name real ids.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { GROUPS } from '../spec/index.ts';
 import { MUTANTS } from '../fixtures/mutants/catalog.ts';
@@ -19,6 +21,16 @@ describe('mutant catalogue', () => {
         expect(found, `${m.name} names unknown id ${id}`).toBeDefined();
         expect(!found!.classes || found!.classes.includes(cls), `${m.name}: ${id} does not apply to ${cls}`).toBe(true);
       }
+    }
+  });
+
+  test('each edit of the reference matches its build exactly once', () => {
+    const edited = MUTANTS.filter((m) => m.on === 'reference');
+    expect(edited.length).toBeGreaterThan(0);
+    for (const m of edited) {
+      expect(m.edit, `${m.name} has no edit`).toBeDefined();
+      const text = fs.readFileSync(path.resolve(import.meta.dirname, '..', 'dist', 'reference', m.edit!.file), 'utf8');
+      expect(text.split(m.edit!.find).length - 1, `${m.name}: occurrences of its find text in dist/reference/${m.edit!.file}`).toBe(1);
     }
   });
 
