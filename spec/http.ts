@@ -429,6 +429,51 @@ export default defineGroup({
       },
     },
     {
+      id: 'http.extension-method',
+      level: 'SHOULD',
+      requirement:
+        'A request whose method is a token the server does not know (`FOO`, `BAN`) reaches the app, or is answered 501 (Not Implemented), on a new connection and on one kept alive after a request; it is not refused as malformed (400).',
+      source:
+        'RFC 9112 section 3.1 (method = token); RFC 9110 sections 9.1 (methods are extensible; one the origin does not recognise SHOULD get 501) and 16.1 (the method registry); gunicorn http/message.py METH_RE',
+      async run(t) {
+        const server = await t.shared();
+        const host = `Host: ${hostHeader(server)}\r\n`;
+        const answered = (status: number) => status === 200 || status === 501;
+        const refused: string[] = [];
+        for (const method of ['FOO', 'BAN']) {
+          const connection = await connect(server);
+          try {
+            await connection.write(`${method} /pid HTTP/1.1\r\n${host}Connection: close\r\n\r\n`);
+            const response = await connection.readResponse({ timeoutMs: 5000 });
+            if (!answered(response.status)) refused.push(`${method} on a new connection: ${response.status} ${response.reason}`);
+          } finally {
+            connection.destroy();
+          }
+        }
+        // On a kept-alive connection the method starts wherever the previous request ended.
+        const connection = await connect(server);
+        try {
+          await connection.write(`GET /pid HTTP/1.1\r\n${host}\r\n`);
+          const first = await connection.readResponse({ timeoutMs: 5000 });
+          checkEqual(first.status, 200, 'the status of GET /pid');
+          // A server that closes after each response (sync workers) has no kept-alive connection to try.
+          if (header(first, 'connection')?.toLowerCase() !== 'close') {
+            await connection.write(`FOO /pid HTTP/1.1\r\n${host}Connection: close\r\n\r\n`);
+            const second = await connection.readResponse({ timeoutMs: 5000 }).catch(async (error: unknown) => {
+              // Closed without a byte of answer: the server did not keep the connection after all
+              // (it may close one at any time, RFC 9112 9.6); nothing to judge on it.
+              if (connection.pending.length === 0 && (await connection.waitClosed(0)) !== 'open') return undefined;
+              throw error;
+            });
+            if (second && !answered(second.status)) refused.push(`FOO after GET on a kept-alive connection: ${second.status} ${second.reason}`);
+          }
+        } finally {
+          connection.destroy();
+        }
+        check(refused.length === 0, `expected the app's answer (200) or 501, got ${refused.join('; ')}`);
+      },
+    },
+    {
       id: 'http.malformed-request-rejected',
       level: 'MUST',
       requirement: 'Malformed requests (bad request line, bad header syntax, bad framing values) are answered 4xx/5xx or closed, never served 2xx.',

@@ -10,6 +10,7 @@ import { log } from '../log.ts';
 import type { Settings } from '../settings.ts';
 import { AccessLog, accessLine } from './access-log.ts';
 import { sendError } from './errors.ts';
+import { requestHeadParsed } from './extension-methods.ts';
 import { respond } from './respond.ts';
 
 export interface HttpHooks {
@@ -21,6 +22,10 @@ export interface HttpHooks {
   stopping(): boolean;
   accessLog?: AccessLog;
 }
+
+/** On a connection: the last request whose head was parsed, and whether its stream was refused. */
+const LAST_REQUEST = Symbol('prefork.lastRequest');
+const REFUSED = Symbol('prefork.refused');
 
 // uri-host [ ":" port ] (RFC 9110 4.2.3, RFC 3986 3.2.2): an IP literal, or a reg-name of
 // unreserved, sub-delims and percent-encoded octets (an IPv4 address is one); empty is allowed.
@@ -127,6 +132,8 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
 export function createHttpServer(settings: Settings, handler: Handler, context: EnvironContext, hooks: HttpHooks): http.Server {
   const maxHeaderSize = Math.min(settings.limitRequestLine + settings.limitRequestFields * settings.limitRequestFieldSize + 1024, 1 << 23) || 1 << 23;
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    (req.socket as Socket & Record<symbol, unknown>)[LAST_REQUEST] = req;
+    requestHeadParsed(req);
     const violation = limitViolation(req, settings);
     if (violation) return sendError(req.socket, violation[0], violation[1]);
     hooks.onRequest();
@@ -176,15 +183,27 @@ export function createHttpServer(settings: Settings, handler: Handler, context: 
   // Idle keep-alive connections are closed by the worker's own timer (workers/base.ts): Node
   // 20's keepAliveTimeout overshoots by a second or more.
   server.keepAliveTimeout = 0;
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+  server.on('clientError', (error: NodeJS.ErrnoException, duplex) => {
+    const socket = duplex as Socket & Record<symbol, unknown>;
     const code = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
     if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
-    // Garbage pipelined behind a request is parsed before that request is answered: the answer
-    // goes first, then the error, then the close.
-    // An error inside the request's own body (a bad chunk) is answered at once.
-    const inFlight = (socket as unknown as { _httpMessage?: http.ServerResponse })._httpMessage;
-    if (inFlight && !inFlight.writableFinished && inFlight.req.complete) inFlight.once('finish', () => sendError(socket as import('node:net').Socket, code, error.message));
-    else sendError(socket as import('node:net').Socket, code, error.message);
+    // One answer to a broken stream: the parser repeats its error on every later read.
+    if (socket[REFUSED]) return;
+    socket[REFUSED] = true;
+    // An error inside the last request's own body (a bad chunk) is answered at once: that request
+    // can never complete.
+    const last = socket[LAST_REQUEST] as http.IncomingMessage | undefined;
+    if (!last || !last.complete) return sendError(socket, code, error.message);
+    // Garbage pipelined behind requests is parsed before they are answered: their answers go
+    // first, in order (Node sends a queued response once the one before it has finished), then
+    // the error, then the close.
+    socket.pause();
+    const afterAnswers = () => {
+      const current = (socket as unknown as { _httpMessage?: http.ServerResponse | null })._httpMessage;
+      if (current && !current.writableFinished) current.once('finish', afterAnswers);
+      else sendError(socket, code, error.message);
+    };
+    afterAnswers();
   });
   return server;
 }

@@ -24,6 +24,7 @@ import { END_OF_MESSAGE, READY, type WorkerBoot } from '../boot-contract.ts';
 import type { ServerAddress } from '../gateway/environ.ts';
 import type { Handler } from '../gateway/types.ts';
 import { AccessLog } from '../http/access-log.ts';
+import { passExtensionMethods } from '../http/extension-methods.ts';
 import { createHttpServer, refuseVersionlessLine } from '../http/server.ts';
 import { log } from '../log.ts';
 import { secureContextOf, wrapTls } from '../tls.ts';
@@ -155,6 +156,7 @@ export abstract class Worker {
       if (!this.alive && !this.draining && this.connections.size === 0) process.exit(0);
     });
     this.http.emit('connection', socket);
+    passExtensionMethods(socket);
     refuseVersionlessLine(socket);
   }
 
