@@ -11,6 +11,7 @@
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
+import { lastRequest } from './last-request.ts';
 
 // Node's parser binding: the index of its message-begin callback, which Node itself leaves unset.
 const { HTTPParser } = createRequire(import.meta.url)('_http_common') as { HTTPParser: { kOnMessageBegin: number } };
@@ -32,8 +33,7 @@ type Listener = (chunk: Buffer) => void;
 /** What the rewrite knows of a connection: whether llhttp is inside a message, and the method sent. */
 interface Watch {
   inside: boolean;
-  /** The last request whose head was parsed, and the one before the current message began. */
-  current?: http.IncomingMessage;
+  /** The last request whose head was parsed when the current message began. */
   before?: http.IncomingMessage;
   /** The method a rewritten request was sent with. */
   sent?: string;
@@ -52,7 +52,8 @@ export function extensionMethodAt(chunk: Buffer): { start: number; method: strin
 
 /**
  * Installs the rewrite on a connection Node's http server has just taken (after
- * `server.emit('connection', socket)`); the server must tell `requestHeadParsed` of every request.
+ * `server.emit('connection', socket)`); the server must note every request (last-request.ts) and
+ * tell `requestHeadParsed` of it.
  * Without the parser internals it relies on, it does nothing: llhttp's 400 stays.
  */
 export function passExtensionMethods(socket: Socket): void {
@@ -63,12 +64,15 @@ export function passExtensionMethods(socket: Socket): void {
   (socket as unknown as Record<symbol, Watch>)[WATCH] = watch;
   parser[HTTPParser.kOnMessageBegin] = () => {
     watch.inside = true;
-    watch.before = watch.current;
+    watch.before = lastRequest(socket);
   };
   // llhttp is between messages once the message it began has had its head parsed (a new
   // request) and been read to its end.
   const between = () => {
-    if (watch.inside && watch.current !== watch.before && watch.current?.complete) watch.inside = false;
+    if (watch.inside) {
+      const current = lastRequest(socket);
+      if (current !== watch.before && current?.complete) watch.inside = false;
+    }
     return !watch.inside;
   };
   socket.removeListener('data', parse);
@@ -85,9 +89,7 @@ export function passExtensionMethods(socket: Socket): void {
 /** Told of each request head Node parsed: a request parsed under the stand-in gets the method its client sent. */
 export function requestHeadParsed(req: http.IncomingMessage): void {
   const watch = (req.socket as unknown as Record<symbol, Watch | undefined>)[WATCH];
-  if (!watch) return;
-  watch.current = req;
-  if (watch.sent === undefined) return;
+  if (watch?.sent === undefined) return;
   if (req.method === STAND_IN) req.method = watch.sent;
   watch.sent = undefined;
 }

@@ -11,6 +11,7 @@ import type { Settings } from '../settings.ts';
 import { AccessLog, accessLine } from './access-log.ts';
 import { sendError } from './errors.ts';
 import { requestHeadParsed } from './extension-methods.ts';
+import { lastRequest, noteRequest } from './last-request.ts';
 import { respond } from './respond.ts';
 
 export interface HttpHooks {
@@ -23,8 +24,7 @@ export interface HttpHooks {
   accessLog?: AccessLog;
 }
 
-/** On a connection: the last request whose head was parsed, and whether its stream was refused. */
-const LAST_REQUEST = Symbol('prefork.lastRequest');
+/** On a connection whose stream was refused: the one error answer is on its way. */
 const REFUSED = Symbol('prefork.refused');
 
 // uri-host [ ":" port ] (RFC 9110 4.2.3, RFC 3986 3.2.2): an IP literal, or a reg-name of
@@ -132,7 +132,7 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
 export function createHttpServer(settings: Settings, handler: Handler, context: EnvironContext, hooks: HttpHooks): http.Server {
   const maxHeaderSize = Math.min(settings.limitRequestLine + settings.limitRequestFields * settings.limitRequestFieldSize + 1024, 1 << 23) || 1 << 23;
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    (req.socket as Socket & Record<symbol, unknown>)[LAST_REQUEST] = req;
+    noteRequest(req);
     requestHeadParsed(req);
     const violation = limitViolation(req, settings);
     if (violation) return sendError(req.socket, violation[0], violation[1]);
@@ -192,7 +192,7 @@ export function createHttpServer(settings: Settings, handler: Handler, context: 
     socket[REFUSED] = true;
     // An error inside the last request's own body (a bad chunk) is answered at once: that request
     // can never complete.
-    const last = socket[LAST_REQUEST] as http.IncomingMessage | undefined;
+    const last = lastRequest(socket);
     if (!last || !last.complete) return sendError(socket, code, error.message);
     // Garbage pipelined behind requests is parsed before they are answered: their answers go
     // first, in order (Node sends a queued response once the one before it has finished), then
