@@ -398,7 +398,6 @@ export default defineGroup({
       async run(t) {
         const server = await t.shared();
         const head = (hostLines: string) => `GET /pid HTTP/1.1\r\n${hostLines}Connection: close\r\n\r\n`;
-        // The control: a 400 below must be for the Host, not for anything else in the request.
         // Only the status matters: no wait for the close (some servers keep a closing socket open).
         const statusOf = async (bytes: string) => {
           const connection = await connect(server);
@@ -410,6 +409,7 @@ export default defineGroup({
             connection.destroy();
           }
         };
+        // The control: a 400 below must be for the Host, not for anything else in the request.
         const control = await statusOf(head(`Host: ${hostHeader(server)}\r\n`));
         checkEqual(typeof control === 'string' ? control : control.status, 200, 'the status with one valid Host');
         const bad: Array<[string, string]> = [
@@ -444,8 +444,9 @@ export default defineGroup({
           const connection = await connect(server);
           try {
             await connection.write(`${method} /pid HTTP/1.1\r\n${host}Connection: close\r\n\r\n`);
-            const response = await connection.readResponse({ timeoutMs: 5000 });
-            if (!answered(response.status)) refused.push(`${method} on a new connection: ${response.status} ${response.reason}`);
+            const response = await connection.readResponse({ timeoutMs: 5000 }).catch((error: Error) => error);
+            if (response instanceof Error) refused.push(`${method} on a new connection: no response (${response.message})`);
+            else if (!answered(response.status)) refused.push(`${method} on a new connection: ${response.status} ${response.reason}`);
           } finally {
             connection.destroy();
           }

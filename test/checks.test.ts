@@ -116,6 +116,26 @@ describe('http.host-required', () => {
   });
 });
 
+describe('http.extension-method', () => {
+  // A server that knows only GET: what it answers to anything else.
+  const knowsGet = (other: string): Reply => (request, socket) => {
+    const known = request.startsWith('GET ');
+    socket.write(known ? http('200 OK', ['Content-Length: 2'], 'ok') : other);
+    if (!known || /connection: close/i.test(request)) socket.end();
+  };
+  test('fails naming each request answered 400, the kept-alive one included', async () => {
+    expect(await verdict('http.extension-method', knowsGet(http('400 Bad Request', ['Connection: close', 'Content-Length: 0'])))).toMatch(
+      /FOO on a new connection: 400 Bad Request; BAN on a new connection: 400 Bad Request; FOO after GET on a kept-alive connection: 400/,
+    );
+  });
+  test('passes when the server answers 501 (RFC 9110 9.1)', async () => {
+    expect(await verdict('http.extension-method', knowsGet(http('501 Not Implemented', ['Connection: close', 'Content-Length: 0'])))).toBe('pass');
+  });
+  test('fails when the server closes without an answer', async () => {
+    expect(await verdict('http.extension-method', knowsGet(''))).toMatch(/FOO on a new connection: no response/);
+  });
+});
+
 describe('http.hop-by-hop-dropped', () => {
   test("fails when the app's Keep-Alive header is sent", async () => {
     expect(await verdict('http.hop-by-hop-dropped', answer(http('200 OK', ['Keep-Alive: timeout=99', 'Content-Length: 2'], 'ok')))).toMatch(/Keep-Alive: timeout=99/);
