@@ -1,6 +1,6 @@
 // The last request whose head Node parsed on a connection. An error answer waits for the answers
-// queued before it (server.ts); the extension-method rewrite tells from it whether the parser is
-// between messages (extension-methods.ts).
+// queued before it (server.ts); the request-line watch tells from it whether the parser is
+// between messages (request-lines.ts).
 import type http from 'node:http';
 import type { Socket } from 'node:net';
 

@@ -10,7 +10,7 @@ import { log } from '../log.ts';
 import type { Settings } from '../settings.ts';
 import { AccessLog, accessLine } from './access-log.ts';
 import { sendError } from './errors.ts';
-import { requestHeadParsed } from './extension-methods.ts';
+import { requestHeadParsed } from './request-lines.ts';
 import { lastRequest, noteRequest } from './last-request.ts';
 import { respond } from './respond.ts';
 
@@ -38,24 +38,6 @@ export function hostViolation(rawHeaders: string[], httpVersion: string): string
   if (hosts.length > 1) return `${hosts.length} Host header fields`;
   if (hosts.length === 0) return httpVersion === '1.0' ? undefined : 'Missing Host header';
   return HOST.test(hosts[0]) ? undefined : `Invalid Host header: ${hosts[0].slice(0, 100)}`;
-}
-
-/**
- * llhttp reads a request line without a version (HTTP/0.9, "GET /x") as the start of a head and
- * waits for a blank line that never comes: the client waits for ever, and so does a sync worker.
- * gunicorn answers 400 at once; so does this watch on the first line of a connection.
- */
-export function refuseVersionlessLine(socket: Socket): void {
-  let seen = '';
-  const onData = (chunk: Buffer) => {
-    seen = (seen + chunk.toString('latin1', 0, Math.min(chunk.length, 8192))).replace(/^(?:\r?\n)+/, '');
-    const end = seen.indexOf('\n');
-    if (end < 0 && seen.length < 8192) return;
-    socket.off('data', onData);
-    const line = end < 0 ? '' : seen.slice(0, end).replace(/\r$/, '');
-    if (line && !/ HTTP\/\d+\.\d+$/.test(line)) sendError(socket, 400, `Invalid HTTP request line: ${line.slice(0, 100)}`);
-  };
-  socket.on('data', onData);
 }
 
 /** gunicorn's per-line limits, checked after llhttp parsed the head (it only bounds the total). */

@@ -24,8 +24,8 @@ import { END_OF_MESSAGE, READY, type WorkerBoot } from '../boot-contract.ts';
 import type { ServerAddress } from '../gateway/environ.ts';
 import type { Handler } from '../gateway/types.ts';
 import { AccessLog } from '../http/access-log.ts';
-import { passExtensionMethods } from '../http/extension-methods.ts';
-import { createHttpServer, refuseVersionlessLine } from '../http/server.ts';
+import { watchRequestLines } from '../http/request-lines.ts';
+import { createHttpServer } from '../http/server.ts';
 import { log } from '../log.ts';
 import { secureContextOf, wrapTls } from '../tls.ts';
 import { AcceptGates } from './accept-gates.ts';
@@ -156,8 +156,7 @@ export abstract class Worker {
       if (!this.alive && !this.draining && this.connections.size === 0) process.exit(0);
     });
     this.http.emit('connection', socket);
-    passExtensionMethods(socket);
-    refuseVersionlessLine(socket);
+    watchRequestLines(this.http, socket);
   }
 
   private readonly track = (req: http.IncomingMessage, res: http.ServerResponse): void => {

@@ -101,6 +101,11 @@ export class Connection {
     return this.buffer;
   }
 
+  /** This side's port: names the connection in the kernel's tables (/proc/net/tcp). */
+  get localPort(): number | undefined {
+    return this.socket.localPort;
+  }
+
   write(data: string | Buffer): Promise<void> {
     return new Promise((resolve) => {
       if (this.socket.destroyed) return resolve();

@@ -2,12 +2,11 @@
 // the threads until its request head is read. Clients that never finish their heads (slowloris,
 // or a browser's preconnect that sends nothing yet) must not hold a worker's capacity for good:
 // after a grace they stop counting, and the worker takes the next connection.
-import fs from 'node:fs';
 import net from 'node:net';
 import { describe, expect, test } from 'vitest';
 import { freePort } from '../../conformance/drivers/launch.ts';
 import { eventually } from '../../spec/harness/eventually.ts';
-import { preforkLauncher } from './prefork-process.ts';
+import { preforkLauncher, serverConnections } from './prefork-process.ts';
 
 function slowHead(port: number): { socket: net.Socket; answer: () => string } {
   const socket = net.connect(port, '127.0.0.1');
@@ -30,19 +29,9 @@ function get(port: number): Promise<string> {
   });
 }
 
-/**
- * Server-side connections on `port` whose received bytes were read: taken by a worker (in the
- * accept queue, a connection's first bytes wait unread). From /proc/net/tcp: state 01 is
- * ESTABLISHED; rx_queue is the second half of field 5.
- */
+/** Server-side connections on `port` that a worker has taken: established, their bytes read. */
 function readConnections(port: number): number {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  return fs
-    .readFileSync('/proc/net/tcp', 'utf8')
-    .split('\n')
-    .slice(1)
-    .map((line) => line.trim().split(/\s+/))
-    .filter((f) => f[1]?.endsWith(`:${hexPort}`) && f[3] === '01' && f[4]?.split(':')[1] === '00000000').length;
+  return serverConnections(port).filter((c) => c.state === '01' && c.unread === 0).length;
 }
 
 describe('gthread and connections whose head never completes', () => {

@@ -8,7 +8,7 @@ import http from 'node:http';
 import { freePort } from '../../conformance/drivers/launch.ts';
 import { eventually } from '../../spec/harness/eventually.ts';
 import { Connection } from '../../spec/harness/wire.ts';
-import { classFlags, preforkLauncher } from './prefork-process.ts';
+import { classFlags, preforkLauncher, serverConnections } from './prefork-process.ts';
 
 const prefork = preforkLauncher();
 const CLASSES = ['sync', 'gthread', 'async'] as const;
@@ -25,6 +25,11 @@ beforeAll(async () => {
   }
 }, 60_000);
 afterAll(() => children.forEach((c) => c.kill('SIGTERM')));
+
+/** The server has read every byte this connection sent so far. */
+function serverHasRead(cls: string, connection: Connection): boolean {
+  return serverConnections(ports.get(cls)!).some((c) => c.clientPort === connection.localPort && c.unread === 0);
+}
 
 async function exchange(port: number, bytes: string): Promise<{ head: string; closed: string }> {
   const connection = await Connection.open('127.0.0.1', port);
@@ -66,6 +71,27 @@ describe.each(CLASSES)('%s', (cls) => {
 
   test('an HTTP/0.9 request line is answered 400 and closed', async () => {
     expect(await exchange(ports.get(cls)!, 'GET /pid\r\n')).toEqual({ head: '400', closed: 'fin' });
+  });
+
+  test('an HTTP/0.9 request line cut across reads is answered 400 and closed', async () => {
+    const connection = await Connection.open('127.0.0.1', ports.get(cls)!);
+    await connection.write('GET /pi');
+    await eventually(() => serverHasRead(cls, connection), { within: 3000, what: 'the server to read the first piece' });
+    await connection.write('d\r\n');
+    expect((await connection.readResponse({ timeoutMs: 3000 })).status).toBe(400);
+    expect(await connection.waitClosed(3000)).toBe('fin');
+  });
+
+  test('an HTTP/0.9 request line after a request on a kept-alive connection is answered 400 at once, after the answer before it', async () => {
+    const connection = await Connection.open('127.0.0.1', ports.get(cls)!);
+    await connection.write('GET /sleep?ms=200 HTTP/1.1\r\nHost: x\r\n\r\n');
+    if (cls === 'sync') return connection.destroy(); // one request per connection
+    // Sent in a read of its own while the first answer is still due: the 400 must not overtake it.
+    await eventually(() => serverHasRead(cls, connection), { within: 3000, what: 'the server to read the first request' });
+    await connection.write('GET /pid\r\n');
+    const statuses = [(await connection.readResponse({ timeoutMs: 3000 })).status, (await connection.readResponse({ timeoutMs: 900 })).status];
+    expect(statuses).toEqual([200, 400]);
+    expect(await connection.waitClosed(3000)).toBe('fin');
   });
 
   test.each([

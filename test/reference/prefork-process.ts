@@ -1,5 +1,6 @@
 // Starting the built `prefork` command from the reference's tests, and never leaving it running.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll } from 'vitest';
 
@@ -20,4 +21,20 @@ export function preforkLauncher(): (args: string[], options?: { cwd?: string; st
     children.push(child);
     return child;
   };
+}
+
+/**
+ * The server side of the IPv4 connections to `port`, from /proc/net/tcp: the client's port, the
+ * state (01 is ESTABLISHED) and the bytes received but not yet read by the server (rx_queue, the
+ * second half of field 5). A connection still in the accept queue has its bytes unread.
+ */
+export function serverConnections(port: number): Array<{ clientPort: number; state: string; unread: number }> {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return fs
+    .readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f[1]?.endsWith(`:${hexPort}`))
+    .map((f) => ({ clientPort: parseInt(f[2].split(':')[1], 16), state: f[3], unread: parseInt(f[4].split(':')[1], 16) }));
 }

@@ -1,6 +1,6 @@
-// Which reads the extension-method rewrite takes as naming a method llhttp does not know.
+// Which reads the request-line watch takes as naming a method llhttp does not know.
 import { describe, expect, test } from 'vitest';
-import { extensionMethodAt } from '../../reference/http/extension-methods.ts';
+import { extensionMethodAt } from '../../reference/http/request-lines.ts';
 
 describe('extensionMethodAt', () => {
   test.each([

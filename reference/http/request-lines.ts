@@ -1,0 +1,144 @@
+// What the reference adds to Node's parser (llhttp) at the start of each request line.
+//
+// Extension methods. Methods are extensible (RFC 9110 9.1: method = token), and gunicorn,
+// Unicorn, Puma and uWSGI hand any token to the app; llhttp knows a fixed list (http.METHODS) and
+// answers 400 to anything else. So a request whose method llhttp does not know is given to it
+// under a stand-in method, and the app sees the method that was sent.
+//
+// Lines without a version (HTTP/0.9, "GET /x"). llhttp reads one as the start of a head and waits
+// for a blank line that never comes: the client waits for ever, a sync worker with it, a
+// kept-alive connection until its idle timeout. gunicorn answers 400 at once; so does this watch.
+//
+// Both are done only where a request certainly starts: at the start of a read that arrives while
+// the parser is between messages (every message it began has been read to its end). A body's
+// bytes are never taken for a request line that way. Left to llhttp: an extension method or a
+// versionless line pipelined behind another request in the same read, and an extension method cut
+// across reads before its first space (llhttp's 400 for the first; the idle timeout for the second).
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import type { Socket } from 'node:net';
+import { lastRequest } from './last-request.ts';
+
+// Node's parser binding: the index of its message-begin callback, which Node itself leaves unset.
+const { HTTPParser } = createRequire(import.meta.url)('_http_common') as { HTTPParser: { kOnMessageBegin: number } };
+
+const KNOWN = new Set(http.METHODS);
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** A method llhttp knows and Node treats like any other (not HEAD, not CONNECT). */
+const STAND_IN = 'ACL';
+/** Longer tokens than this are left to llhttp (and to the request-line limit). */
+const LONGEST = 64;
+/** A request line is looked at up to this many bytes; a longer one is llhttp's and the limits'. */
+const LINE_LOOKED_AT = 8192;
+const VERSIONED = / HTTP\/\d+\.\d+$/;
+const WATCH = Symbol('prefork.requestLineWatch');
+
+interface Parser {
+  [index: number]: unknown;
+}
+
+type Listener = (chunk: Buffer) => void;
+
+/** What the watch knows of a connection. */
+interface Watch {
+  /** llhttp began a message that has not been read to its end. */
+  inside: boolean;
+  /** The last request whose head was parsed when the current message began. */
+  before?: http.IncomingMessage;
+  /** The method a rewritten request was sent with. */
+  sent?: string;
+  /** The pieces of a request line begun in an earlier read, until its end comes. */
+  line?: Buffer[];
+  lineBytes: number;
+}
+
+const isEmptyLineByte = (byte: number) => byte === 13 || byte === 10;
+
+/** The method a read that starts a request names, if llhttp does not know it. */
+export function extensionMethodAt(chunk: Buffer): { start: number; method: string } | undefined {
+  let start = 0;
+  // llhttp skips empty lines between messages.
+  while (start < chunk.length && isEmptyLineByte(chunk[start])) start++;
+  const space = chunk.indexOf(32, start);
+  if (space <= start || space - start > LONGEST) return undefined;
+  const method = chunk.toString('latin1', start, space);
+  return KNOWN.has(method) || !TOKEN.test(method) ? undefined : { start, method };
+}
+
+/**
+ * Reads a request line as it comes: returns the whole line (without CRLF) once its end is in
+ * `chunk`, or undefined while it goes on (the pieces are kept in `watch`).
+ */
+function lineFrom(watch: Watch, chunk: Buffer): string | undefined {
+  let from = 0;
+  if (watch.lineBytes === 0) while (from < chunk.length && isEmptyLineByte(chunk[from])) from++;
+  const end = chunk.indexOf(10, from);
+  const piece = chunk.subarray(from, end < 0 ? chunk.length : end);
+  if (end < 0 && watch.lineBytes + piece.length < LINE_LOOKED_AT) {
+    watch.line!.push(piece);
+    watch.lineBytes += piece.length;
+    return undefined;
+  }
+  const line = Buffer.concat([...watch.line!, piece]);
+  watch.line = undefined;
+  // Too long to look at: llhttp and the request-line limit decide.
+  return end < 0 ? undefined : line.toString('latin1', 0, Math.min(line.length, LINE_LOOKED_AT)).replace(/\r$/, '');
+}
+
+/**
+ * Watches the request lines of a connection Node's http server has just taken (after
+ * `server.emit('connection', socket)`); the server must note every request (last-request.ts) and
+ * tell `requestHeadParsed` of it. A versionless line is refused through the server's
+ * 'clientError', so its 400 waits for the answers due before it. Without the parser internals
+ * it relies on, it does nothing: llhttp's behaviour stays.
+ */
+export function watchRequestLines(server: http.Server, socket: Socket): void {
+  const parser = (socket as unknown as { parser?: Parser }).parser;
+  const [parse, ...others] = socket.listeners('data') as Listener[];
+  if (!parser || typeof parse !== 'function' || others.length > 0 || typeof HTTPParser?.kOnMessageBegin !== 'number') return;
+  const watch: Watch = { inside: false, lineBytes: 0 };
+  (socket as unknown as Record<symbol, Watch>)[WATCH] = watch;
+  parser[HTTPParser.kOnMessageBegin] = () => {
+    watch.inside = true;
+    watch.before = lastRequest(socket);
+  };
+  // llhttp is between messages once the message it began has had its head parsed (a new
+  // request) and been read to its end.
+  const between = () => {
+    if (watch.inside) {
+      const current = lastRequest(socket);
+      if (current !== watch.before && current?.complete) watch.inside = false;
+    }
+    return !watch.inside;
+  };
+  socket.removeListener('data', parse);
+  socket.on('data', (chunk: Buffer) => {
+    // The parser is freed when the connection is upgraded or closed: its listener would be gone.
+    if ((socket as unknown as { parser?: Parser }).parser !== parser) return;
+    const starts = between();
+    if (starts) {
+      watch.line = [];
+      watch.lineBytes = 0;
+    }
+    if (watch.line) {
+      const line = lineFrom(watch, chunk);
+      if (line && !VERSIONED.test(line)) {
+        watch.line = undefined;
+        server.emit('clientError', Object.assign(new Error(`Invalid HTTP request line: ${line.slice(0, 100)}`), { code: 'HPE_INVALID_VERSION' }), socket);
+        return;
+      }
+    }
+    const found = starts ? extensionMethodAt(chunk) : undefined;
+    if (!found) return parse(chunk);
+    watch.sent = found.method;
+    parse(Buffer.concat([chunk.subarray(0, found.start), Buffer.from(STAND_IN, 'latin1'), chunk.subarray(found.start + found.method.length)]));
+  });
+}
+
+/** Told of each request head Node parsed: a request parsed under the stand-in gets the method its client sent. */
+export function requestHeadParsed(req: http.IncomingMessage): void {
+  const watch = (req.socket as unknown as Record<symbol, Watch | undefined>)[WATCH];
+  if (watch?.sent === undefined) return;
+  if (req.method === STAND_IN) req.method = watch.sent;
+  watch.sent = undefined;
+}
