@@ -79,8 +79,9 @@ export default defineGroup({
   summary:
     'What the server puts on the wire: Connection handling per class, chunked bodies for HTTP/1.1 ' +
     'responses without a length, close-delimited ones for HTTP/1.0, one Date and one Server of its ' +
-    'own, no hop-by-hop headers from the app, limits on request line and header sizes, and ' +
-    'rejection of requests whose framing is ambiguous (request smuggling).',
+    'own, no hop-by-hop headers from the app, limits on request line and header sizes, the Host ' +
+    'rule, methods the server does not know passed on, and rejection of requests that are malformed ' +
+    'or whose framing is ambiguous (request smuggling).',
   cases: [
     {
       id: 'http.sync-connection-close',
