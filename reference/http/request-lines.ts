@@ -47,9 +47,10 @@ interface Watch {
   before?: http.IncomingMessage;
   /** The method a rewritten request was sent with. */
   sent?: string;
-  /** The pieces of a request line begun in an earlier read, until its end comes. */
-  line?: Buffer[];
-  lineBytes: number;
+  /** A request line is being read: its end has not come yet. */
+  readingLine: boolean;
+  /** The pieces of a line cut across reads (rare: most lines come whole in one read). */
+  cut?: { pieces: Buffer[]; bytes: number };
 }
 
 const isEmptyLineByte = (byte: number) => byte === 13 || byte === 10;
@@ -67,22 +68,31 @@ export function extensionMethodAt(chunk: Buffer): { start: number; method: strin
 
 /**
  * Reads a request line as it comes: returns the whole line (without CRLF) once its end is in
- * `chunk`, or undefined while it goes on (the pieces are kept in `watch`).
+ * `chunk`; undefined while it goes on, or when it is too long to look at (llhttp and the
+ * request-line limit decide then).
  */
 function lineFrom(watch: Watch, chunk: Buffer): string | undefined {
   let from = 0;
-  if (watch.lineBytes === 0) while (from < chunk.length && isEmptyLineByte(chunk[from])) from++;
+  if (!watch.cut) while (from < chunk.length && isEmptyLineByte(chunk[from])) from++;
   const end = chunk.indexOf(10, from);
-  const piece = chunk.subarray(from, end < 0 ? chunk.length : end);
-  if (end < 0 && watch.lineBytes + piece.length < LINE_LOOKED_AT) {
-    watch.line!.push(piece);
-    watch.lineBytes += piece.length;
+  const bytes = (watch.cut?.bytes ?? 0) + (end < 0 ? chunk.length : end) - from;
+  if (bytes >= LINE_LOOKED_AT) {
+    watch.readingLine = false;
+    watch.cut = undefined;
     return undefined;
   }
-  const line = Buffer.concat([...watch.line!, piece]);
-  watch.line = undefined;
-  // Too long to look at: llhttp and the request-line limit decide.
-  return end < 0 ? undefined : line.toString('latin1', 0, Math.min(line.length, LINE_LOOKED_AT)).replace(/\r$/, '');
+  if (end < 0) {
+    if (from < chunk.length) {
+      watch.cut ??= { pieces: [], bytes: 0 };
+      watch.cut.pieces.push(chunk.subarray(from));
+      watch.cut.bytes = bytes;
+    }
+    return undefined;
+  }
+  const line = watch.cut ? Buffer.concat([...watch.cut.pieces, chunk.subarray(from, end)]).toString('latin1') : chunk.toString('latin1', from, end);
+  watch.readingLine = false;
+  watch.cut = undefined;
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
 /**
@@ -96,7 +106,7 @@ export function watchRequestLines(server: http.Server, socket: Socket): void {
   const parser = (socket as unknown as { parser?: Parser }).parser;
   const [parse, ...others] = socket.listeners('data') as Listener[];
   if (!parser || typeof parse !== 'function' || others.length > 0 || typeof HTTPParser?.kOnMessageBegin !== 'number') return;
-  const watch: Watch = { inside: false, lineBytes: 0 };
+  const watch: Watch = { inside: false, readingLine: false };
   (socket as unknown as Record<symbol, Watch>)[WATCH] = watch;
   parser[HTTPParser.kOnMessageBegin] = () => {
     watch.inside = true;
@@ -117,13 +127,12 @@ export function watchRequestLines(server: http.Server, socket: Socket): void {
     if ((socket as unknown as { parser?: Parser }).parser !== parser) return;
     const starts = between();
     if (starts) {
-      watch.line = [];
-      watch.lineBytes = 0;
+      watch.readingLine = true;
+      watch.cut = undefined;
     }
-    if (watch.line) {
+    if (watch.readingLine) {
       const line = lineFrom(watch, chunk);
-      if (line && !VERSIONED.test(line)) {
-        watch.line = undefined;
+      if (line !== undefined && !VERSIONED.test(line)) {
         server.emit('clientError', Object.assign(new Error(`Invalid HTTP request line: ${line.slice(0, 100)}`), { code: 'HPE_INVALID_VERSION' }), socket);
         return;
       }

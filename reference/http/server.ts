@@ -168,9 +168,11 @@ export function createHttpServer(settings: Settings, handler: Handler, context: 
   server.on('clientError', (error: NodeJS.ErrnoException, duplex) => {
     const socket = duplex as Socket & Record<symbol, unknown>;
     const code = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
-    // One answer to a broken stream: the parser repeats its error on every later read.
+    if (error.code === 'ECONNRESET') return socket.destroy();
+    // One answer to a broken stream: the parser repeats its error on every later read, and the
+    // connection lingers to let the answer arrive (workers/connections.ts) rather than reset.
     if (socket[REFUSED]) return;
+    if (!socket.writable) return socket.destroy();
     socket[REFUSED] = true;
     // An error inside the last request's own body (a bad chunk) is answered at once: that request
     // can never complete.

@@ -2,7 +2,9 @@
 // busy (a request read or being read, or a response not finished) or an idle keep-alive one, and
 // the keep-alive timer that closes it after `keepalive` seconds without a request. With a head
 // grace, a new connection whose first request head has not come within it stops counting as busy
-// (it is parked): a client that never finishes its head cannot hold the worker's capacity.
+// (it is parked): a client that never finishes its head cannot hold the worker's capacity. Once
+// the worker has ended its side (an error answer, an idle close), the connection is released at
+// once and closed after a short linger, whether or not the client closes its side.
 import type net from 'node:net';
 import type { ServerAddress } from '../gateway/environ.ts';
 
@@ -16,6 +18,13 @@ interface Held {
   idleTimer?: NodeJS.Timeout;
   headTimer?: NodeJS.Timeout;
 }
+
+/**
+ * After the worker ended its side, the connection is still read (and what comes discarded) for
+ * this long before it is closed: closing with unread bytes would reset it, and a reset can destroy
+ * the answer before the client reads it (RFC 9112 9.6). A client that closes its side ends it sooner.
+ */
+export const LINGER_MS = 2000;
 
 export interface HeadGrace {
   ms: number;
@@ -65,12 +74,28 @@ export class ConnectionBook {
         grace.onPark();
       }, grace.ms);
     }
-    socket.once('close', () => {
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
       this.open.delete(socket);
       this.mark(held, false);
       clearTimeout(held.idleTimer);
       clearTimeout(held.headTimer);
       closed();
+    };
+    socket.once('close', release);
+    // Our side is ended: nothing more can be answered on it, so it holds no capacity, and a client
+    // that keeps its side open does not keep the connection (a sync worker blocked on one before).
+    socket.once('finish', () => {
+      release();
+      // A response that closes its connection has Node destroy the socket right after this
+      // (destroySoon): no timer, and no socket kept alive by one, for the usual case.
+      process.nextTick(() => {
+        if (socket.destroyed) return;
+        const linger = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+        socket.once('close', () => clearTimeout(linger));
+      });
     });
   }
 

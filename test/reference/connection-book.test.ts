@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import type net from 'node:net';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { ConnectionBook } from '../../reference/workers/connections.ts';
+import { ConnectionBook, LINGER_MS } from '../../reference/workers/connections.ts';
 
 class FakeSocket extends EventEmitter {
   destroyed = false;
@@ -106,5 +106,34 @@ describe('ConnectionBook', () => {
     expect(book.busy).toBe(2);
     vi.advanceTimersByTime(5000);
     expect([book.busy, parked]).toEqual([2, 1]);
+  });
+
+  test('once the worker ended its side, the connection is released at once and closed after the linger if the client keeps its side open', async () => {
+    vi.useFakeTimers();
+    const book = new ConnectionBook(60_000);
+    const socket = fake();
+    const closed = vi.fn();
+    book.admit(socket, listener, closed);
+    // An error answer: the worker ends its side without a response of Node's (no responseEnded).
+    socket.emit('finish');
+    expect([book.size, book.busy]).toEqual([0, 0]);
+    expect(closed).toHaveBeenCalledOnce();
+    await vi.advanceTimersByTimeAsync(LINGER_MS - 1);
+    expect(socket.destroyed).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(socket.destroyed).toBe(true);
+    // The close that follows tells the worker nothing twice.
+    expect(closed).toHaveBeenCalledOnce();
+  });
+
+  test('a socket destroyed right after its side ended (a closing response) gets no linger timer', async () => {
+    vi.useFakeTimers();
+    const book = new ConnectionBook(60_000);
+    const socket = fake();
+    book.admit(socket, listener, () => undefined);
+    socket.emit('finish');
+    socket.destroy(); // Node's destroySoon, in the same turn
+    await vi.advanceTimersByTimeAsync(0);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -4,7 +4,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { freePort } from '../../conformance/drivers/launch.ts';
 import { eventually } from '../../spec/harness/eventually.ts';
 import { Connection } from '../../spec/harness/wire.ts';
@@ -71,6 +73,25 @@ describe.each(CLASSES)('%s', (cls) => {
 
   test('an HTTP/0.9 request line is answered 400 and closed', async () => {
     expect(await exchange(ports.get(cls)!, 'GET /pid\r\n')).toEqual({ head: '400', closed: 'fin' });
+  });
+
+  test('a client that keeps its side open after a 400 holds neither the worker nor the connection', async () => {
+    const port = ports.get(cls)!;
+    const worker = Number((await (await fetch(`http://127.0.0.1:${port}/pid`)).json()).pid);
+    const sockets = () => fs.readdirSync(`/proc/${worker}/fd`).filter((fd) => fs.readlinkSync(`/proc/${worker}/fd/${fd}`).startsWith('socket:')).length;
+    const before = sockets();
+    // A client that does not close when the server does (the kit's Connection would).
+    const held = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+    let received = '';
+    held.on('data', (chunk) => (received += chunk.toString('latin1')));
+    held.write('G(T / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await eventually(() => received.startsWith('HTTP/1.1 400'), { within: 3000, what: 'the 400' });
+    // The one worker answers another client at once...
+    const other = await fetch(`http://127.0.0.1:${port}/pid`, { signal: AbortSignal.timeout(1000) });
+    expect(other.status).toBe(200);
+    // ...and lets the connection go after a short linger, without waiting for the client.
+    await eventually(() => sockets() === before, { within: 5000, what: `worker ${worker}'s sockets back to ${before}`, seen: () => `${sockets()}` });
+    held.destroy();
   });
 
   test('an HTTP/0.9 request line cut across reads is answered 400 and closed', async () => {
