@@ -7,7 +7,7 @@ import { defineGroup, type CaseContext } from './harness/case.ts';
 import { answerOf, exchange, getJson, hostHeader, peakOverlap, sleepers } from './harness/client.ts';
 import { eventually } from './harness/eventually.ts';
 import { bytesWords, settledWorkers } from './harness/observe.ts';
-import { formatRequest } from './harness/wire.ts';
+import { Connection, formatRequest, WireError } from './harness/wire.ts';
 import { checkProperty } from './harness/property.ts';
 import type { ServerConfig, SpecClass } from './harness/types.ts';
 
@@ -132,6 +132,35 @@ export default defineGroup({
           } finally {
             connection.destroy();
           }
+        }
+      },
+    },
+    {
+      id: 'concurrency.ended-connection-frees-capacity',
+      level: 'SHOULD',
+      requirement:
+        'A connection the server has ended (an error answer to a malformed request) holds none of its capacity while the client keeps its own side open: with one worker of capacity one, another client is answered within 5 s.',
+      source:
+        'RFC 9112 section 9.6 (the server closes after an error; a client need not); gunicorn workers/sync.py (handle() closes the socket after handle_error)',
+      async run(t) {
+        const server = await t.start({ workers: 1, threads: 1, connections: 1 });
+        // A client that never closes: its socket stays open when the server ends the connection.
+        const held = await Connection.open(server.host, server.port, undefined, 5000, true);
+        try {
+          await held.write(`GET /pid HTTP/1.1\r\nHost: ${hostHeader(server)}\r\nThis-Line-Has-No-Colon\r\n\r\n`);
+          // Refused with a 4xx, or closed without an answer: either way the server is done with it.
+          const refused = await held.readResponse({ timeoutMs: 5000 }).catch((error: unknown) => {
+            if (error instanceof WireError && held.closeState !== 'open') return undefined;
+            throw error;
+          });
+          if (refused) check(refused.status >= 400, `a malformed request was answered ${refused.status}`);
+          const other = await getJson(server, '/pid', {}, { timeoutMs: 5000 }).catch((error: unknown) => {
+            if (!(error instanceof WireError)) throw error;
+            throw new Violation(`another client got no answer while the refused connection stayed open on the client's side: ${error.message}`);
+          });
+          t.evidence('answered by', other.pid);
+        } finally {
+          held.destroy();
         }
       },
     },

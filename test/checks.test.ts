@@ -136,6 +136,33 @@ describe('http.extension-method', () => {
   });
 });
 
+describe('concurrency.ended-connection-frees-capacity', () => {
+  // A server of capacity one: the malformed request gets a 400; /pid gets an answer.
+  const refuseMalformed = (thenDestroy: boolean): Reply => (request, socket) => {
+    const pid = '{"pid":123,"ppid":1}';
+    if (!/No-Colon/.test(request)) return void socket.end(http('200 OK', ['Content-Type: application/json', `Content-Length: ${pid.length}`], pid));
+    socket.end(http('400 Bad Request', ['Connection: close', 'Content-Length: 0']));
+    if (thenDestroy) socket.destroy();
+  };
+  async function verdictOneAtATime(reply: Reply): Promise<string> {
+    const server = await fakeServer(reply, { oneAtATime: true });
+    close = server.close;
+    try {
+      await runAgainst('concurrency.ended-connection-frees-capacity', server);
+      return 'pass';
+    } catch (error) {
+      if (!(error instanceof ServerFault)) throw error;
+      return error.message;
+    }
+  }
+  test('fails when the ended connection keeps the only slot until the client closes', async () => {
+    expect(await verdictOneAtATime(refuseMalformed(false))).toMatch(/another client got no answer while the refused connection stayed open/);
+  }, 20_000);
+  test('passes when the server lets the ended connection go', async () => {
+    expect(await verdictOneAtATime(refuseMalformed(true))).toBe('pass');
+  });
+});
+
 describe('http.hop-by-hop-dropped', () => {
   test("fails when the app's Keep-Alive header is sent", async () => {
     expect(await verdict('http.hop-by-hop-dropped', answer(http('200 OK', ['Keep-Alive: timeout=99', 'Content-Length: 2'], 'ok')))).toMatch(/Keep-Alive: timeout=99/);

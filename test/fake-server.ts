@@ -9,13 +9,35 @@ import type { Server } from '../spec/harness/types.ts';
 
 export type Reply = (request: string, socket: net.Socket) => void;
 
-/** Replies once the request head (and a Content-Length body, if any) has arrived. */
-export async function fakeServer(reply: Reply): Promise<Server & { close(): Promise<void> }> {
+/**
+ * Replies once the request head (and a Content-Length body, if any) has arrived. `oneAtATime`: a
+ * server of capacity one, which reads a connection only once the one before it has closed; a
+ * connection the reply ends stays open until the client closes it too (half-open allowed).
+ */
+export async function fakeServer(reply: Reply, { oneAtATime = false } = {}): Promise<Server & { close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
-  const tcp = net.createServer((socket) => {
+  const waiting: net.Socket[] = [];
+  let active: net.Socket | undefined;
+  const tcp = net.createServer({ allowHalfOpen: oneAtATime }, (socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
+    if (!oneAtATime) {
+      socket.on('close', () => sockets.delete(socket));
+      return serve(socket);
+    }
+    waiting.push(socket);
+    if (!active) next();
+  });
+  const next = () => {
+    active = waiting.shift();
+    if (!active) return;
+    active.on('close', () => {
+      sockets.delete(active!);
+      next();
+    });
+    serve(active);
+  };
+  const serve = (socket: net.Socket) => {
     let buffer = '';
     socket.on('data', (chunk) => {
       buffer += chunk.toString('latin1');
@@ -27,7 +49,7 @@ export async function fakeServer(reply: Reply): Promise<Server & { close(): Prom
       buffer = '';
       reply(request, socket);
     });
-  });
+  };
   await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
   const { port } = tcp.address() as net.AddressInfo;
   return {

@@ -75,9 +75,13 @@ export class Connection {
     });
   }
 
-  /** `localAddress` picks the client's source address (e.g. 127.0.0.2 for an untrusted peer). */
-  static async open(host: string, port: number, localAddress?: string, timeoutMs = 5000): Promise<Connection> {
-    const socket = net.connect({ host, port, localAddress });
+  /**
+   * `localAddress` picks the client's source address (e.g. 127.0.0.2 for an untrusted peer).
+   * `keepOwnSide`: when the server closes, this side stays open (as a client that never closes
+   * would); by default it closes too, as most clients do.
+   */
+  static async open(host: string, port: number, localAddress?: string, timeoutMs = 5000, keepOwnSide = false): Promise<Connection> {
+    const socket = net.connect({ host, port, localAddress, allowHalfOpen: keepOwnSide });
     socket.setNoDelay(true);
     const connection = new Connection(socket);
     const timer = setTimeout(() => socket.destroy(new WireError('connect timed out')), scaled(timeoutMs));
