@@ -29,13 +29,14 @@ export async function fakeServer(reply: Reply, { oneAtATime = false } = {}): Pro
     if (!active) next();
   });
   const next = () => {
-    active = waiting.shift();
-    if (!active) return;
-    active.on('close', () => {
-      sockets.delete(active!);
+    const socket = (active = waiting.shift());
+    if (!socket) return;
+    if (socket.destroyed) return next(); // the client left while it waited
+    socket.once('close', () => {
+      sockets.delete(socket);
       next();
     });
-    serve(active);
+    serve(socket);
   };
   const serve = (socket: net.Socket) => {
     let buffer = '';
