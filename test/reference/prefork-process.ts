@@ -25,10 +25,11 @@ export function preforkLauncher(): (args: string[], options?: { cwd?: string; st
 
 /**
  * The server side of the IPv4 connections to `port`, from /proc/net/tcp: the client's port, the
- * state (01 is ESTABLISHED) and the bytes received but not yet read by the server (rx_queue, the
- * second half of field 5). A connection still in the accept queue has its bytes unread.
+ * state (01 is ESTABLISHED), the bytes received but not yet read by the server (rx_queue, the
+ * second half of field 5; a connection still in the accept queue has its bytes unread) and the
+ * socket's inode (what /proc/PID/fd links to while a process holds it).
  */
-export function serverConnections(port: number): Array<{ clientPort: number; state: string; unread: number }> {
+export function serverConnections(port: number): Array<{ clientPort: number; state: string; unread: number; inode: number }> {
   const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
   return fs
     .readFileSync('/proc/net/tcp', 'utf8')
@@ -36,5 +37,5 @@ export function serverConnections(port: number): Array<{ clientPort: number; sta
     .slice(1)
     .map((line) => line.trim().split(/\s+/))
     .filter((f) => f[1]?.endsWith(`:${hexPort}`))
-    .map((f) => ({ clientPort: parseInt(f[2].split(':')[1], 16), state: f[3], unread: parseInt(f[4].split(':')[1], 16) }));
+    .map((f) => ({ clientPort: parseInt(f[2].split(':')[1], 16), state: f[3], unread: parseInt(f[4].split(':')[1], 16), inode: Number(f[9]) }));
 }
