@@ -156,7 +156,9 @@ export default defineGroup({
           if (refused) check(refused.status >= 400, `a malformed request was answered ${refused.status}`);
           const other = await getJson(server, '/pid', {}, { timeoutMs: 5000 }).catch((error: unknown) => {
             if (!(error instanceof WireError)) throw error;
-            throw new Violation(`another client got no answer while the refused connection stayed open on the client's side: ${error.message}`);
+            // Which side kept it: the server closing after its answer is http.error-response-shape's rule.
+            const kept = held.closeState === 'open' ? 'the server had not closed it either' : 'the server had closed its side';
+            throw new Violation(`another client got no answer while the refused connection stayed open on the client's side (${kept}): ${error.message}`);
           });
           t.evidence('answered by', other.pid);
         } finally {
