@@ -51,6 +51,8 @@ interface Watch {
   readingLine: boolean;
   /** The pieces of a line cut across reads (rare: most lines come whole in one read). */
   cut?: { pieces: Buffer[]; bytes: number };
+  /** A line was refused: what comes after it is read and dropped, never parsed. */
+  refused?: boolean;
 }
 
 const isEmptyLineByte = (byte: number) => byte === 13 || byte === 10;
@@ -124,7 +126,7 @@ export function watchRequestLines(server: http.Server, socket: Socket): void {
   socket.removeListener('data', parse);
   socket.on('data', (chunk: Buffer) => {
     // The parser is freed when the connection is upgraded or closed: its listener would be gone.
-    if ((socket as unknown as { parser?: Parser }).parser !== parser) return;
+    if ((socket as unknown as { parser?: Parser }).parser !== parser || watch.refused) return;
     const starts = between();
     if (starts) {
       watch.readingLine = true;
@@ -133,6 +135,7 @@ export function watchRequestLines(server: http.Server, socket: Socket): void {
     if (watch.readingLine) {
       const line = lineFrom(watch, chunk);
       if (line !== undefined && !VERSIONED.test(line)) {
+        watch.refused = true;
         server.emit('clientError', Object.assign(new Error(`Invalid HTTP request line: ${line.slice(0, 100)}`), { code: 'HPE_INVALID_VERSION' }), socket);
         return;
       }

@@ -180,8 +180,8 @@ export function createHttpServer(settings: Settings, handler: Handler, context: 
     if (!last || !last.complete) return sendError(socket, code, error.message);
     // Garbage pipelined behind requests is parsed before they are answered: their answers go
     // first, in order (Node sends a queued response once the one before it has finished), then
-    // the error, then the close.
-    socket.pause();
+    // the error, then the close. The socket keeps being read meanwhile (each read repeats the
+    // parser's error, ignored above), as during the linger that follows the close.
     const afterAnswers = () => {
       const current = (socket as unknown as { _httpMessage?: http.ServerResponse | null })._httpMessage;
       if (current && !current.writableFinished) current.once('finish', afterAnswers);

@@ -6,7 +6,6 @@ import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { freePort } from '../../conformance/drivers/launch.ts';
 import { eventually } from '../../spec/harness/eventually.ts';
 import { Connection } from '../../spec/harness/wire.ts';
@@ -78,12 +77,10 @@ describe.each(CLASSES)('%s', (cls) => {
   test('a client that keeps its side open after a 400 holds neither the worker nor the connection', async () => {
     const port = ports.get(cls)!;
     const worker = Number((await (await fetch(`http://127.0.0.1:${port}/pid`)).json()).pid);
-    // A client that does not close when the server does (the kit's Connection would).
-    const held = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
-    let received = '';
-    held.on('data', (chunk) => (received += chunk.toString('latin1')));
-    held.write('G(T / HTTP/1.1\r\nHost: x\r\n\r\n');
-    await eventually(() => received.startsWith('HTTP/1.1 400'), { within: 3000, what: 'the 400' });
+    // A client that does not close when the server does.
+    const held = await Connection.open('127.0.0.1', port, undefined, 5000, true);
+    await held.write('G(T / HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect((await held.readResponse({ timeoutMs: 3000 })).status).toBe(400);
     // The worker's end of this connection, by its socket inode.
     const inode = serverConnections(port).find((c) => c.clientPort === held.localPort)?.inode;
     expect(inode).toBeGreaterThan(0);
