@@ -33,6 +33,8 @@ export interface Manifest {
   limits?: Partial<Record<Limit, number>>;
   /** Bounds the server puts on its settings: a case's value outside them is moved inside (0, "off", is kept). */
   settings?: Partial<Record<BoundedSetting, { min?: number; max?: number }>>;
+  /** Which children of the master are not workers (helpers, by their command line). */
+  processes?: { helpers?: string[] };
   readiness?: { timeoutMs?: number; logLine?: string };
   expectations?: string;
   container?: ContainerSection;
@@ -163,6 +165,13 @@ export function validateManifest(data: unknown): Manifest {
   for (const [limit, placeholder] of Object.entries(LIMIT_PLACEHOLDERS)) {
     if (manifest.limits?.[limit as Limit] !== undefined && usesPlaceholder(manifest, placeholder)) {
       throw new ManifestError(`invalid manifest: limits.${limit} is fixed at ${manifest.limits[limit as Limit]} but the command also sets it with {${placeholder}}: keep one`);
+    }
+  }
+  for (const [i, helper] of (manifest.processes?.helpers ?? []).entries()) {
+    try {
+      new RegExp(helper);
+    } catch (error) {
+      throw new ManifestError(`invalid manifest: processes.helpers.${i} is not a regular expression: ${(error as Error).message}`);
     }
   }
   if (manifest.readiness?.logLine) {
@@ -338,4 +347,13 @@ export function expand(target: Target, config: ServerConfig, runClass: RunClass,
   );
   const classEnv = Object.fromEntries(Object.entries(runClass.env ?? {}).map(([k, v]) => [k, fill(v)]));
   return { argv, env: { ...env, ...classEnv, ...config.env } };
+}
+
+/** A test of a child's command line that says it is a helper, not a worker. */
+export type HelperTest = (commandLine: string) => boolean;
+
+/** The manifest's `processes.helpers` as a test; undefined when it names none (no command line need be read). */
+export function helperTest(manifest: Manifest): HelperTest | undefined {
+  const helpers = (manifest.processes?.helpers ?? []).map((h) => new RegExp(h));
+  return helpers.length === 0 ? undefined : (commandLine) => helpers.some((h) => h.test(commandLine));
 }

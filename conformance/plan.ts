@@ -6,7 +6,8 @@ import { caseCatalog, type CaseInfo } from './catalog.ts';
 import { LIMIT_PLACEHOLDERS, runClasses, targetTraits, type RunClass, type Target } from './manifest.ts';
 import { selected } from './select.ts';
 import { defaultConfig } from '../spec/harness/case.ts';
-import { GATEWAYS, HarnessError, type Gateway, type TargetTraits } from '../spec/harness/types.ts';
+import { isGateway } from '../spec/harness/gateways.ts';
+import { HarnessError, type TargetTraits } from '../spec/harness/types.ts';
 
 export interface Shard {
   index: number; // 1-based
@@ -86,9 +87,6 @@ export function unsupportedBecause(
   return undefined;
 }
 
-function isGateway(name: string): name is Gateway {
-  return (GATEWAYS as readonly string[]).includes(name);
-}
 
 /** For a selection that matched nothing: the group names and ids nearest to what was asked. */
 function nearest(only: string[]): string {

@@ -168,16 +168,19 @@ export default defineGroup({
       requirement: 'Bytes the app writes beyond its declared Content-Length are never sent.',
       source: 'RFC 9112 section 6.3; gunicorn http/wsgi.py Response.write() truncates',
       async run(t) {
+        // Judged on the raw bytes: a server that refuses the over-long write and closes the
+        // connection short of the 3 bytes (h11) sends nothing beyond the length either; an
+        // incomplete body is the rule of gateway.response.error-after-headers-closes, not this one.
         const server = await t.shared();
-        const { response, connection } = await exchange(server, {
-          target: respondTarget(200, [['Content-Length', '3']], 'abcdef'),
-          headers: [['Connection', 'close']],
-        });
+        const connection = await send(server, { target: respondTarget(200, [['Content-Length', '3']], 'abcdef'), headers: [['Connection', 'close']] });
         await connection.waitClosed(3000);
-        const extra = connection.pending.toString('latin1');
+        const received = connection.pending.toString('latin1');
         connection.destroy();
-        checkEqual(response.body.toString(), 'abc', 'the body');
-        check(extra === '', `bytes beyond Content-Length were sent: ${JSON.stringify(extra)}`);
+        const headEnd = received.indexOf('\r\n\r\n');
+        check(headEnd >= 0, `no response head arrived: ${JSON.stringify(received.slice(0, 200))}`);
+        const body = received.slice(headEnd + 4);
+        t.evidence('body', body);
+        check(body.length <= 3, `bytes beyond Content-Length were sent: ${JSON.stringify(body.slice(3))}`);
       },
     },
     {

@@ -67,14 +67,14 @@ export default defineGroup({
         for (const port of [server.port, ...server.extraPorts]) {
           const address = { host: server.host, port };
           // Readiness covers the first address only; the others may open a moment later.
-          const { environ, pid } = await eventually(() => getJson<{ environ?: Record<string, string>; pid: number }>(address, '/echo'), {
+          const { environ, pid } = await eventually(() => getJson<{ environ?: Record<string, unknown>; pid: number }>(address, '/echo'), {
             within: 5000,
             what: `an answer on ${server.host}:${port}`,
           });
           t.evidence(`port ${port}`, { pid, SERVER_PORT: environ?.SERVER_PORT });
           checkEqual(pid, worker, `the worker answering on port ${port} (the only one)`);
           // Only a WSGI environ promises SERVER_PORT from the socket (gunicorn's rule).
-          if (environ) checkEqual(environ.SERVER_PORT, String(port), `SERVER_PORT of a request accepted on port ${port}`);
+          if (environ) checkEqual(String(environ.SERVER_PORT), String(port), `SERVER_PORT of a request accepted on port ${port}`);
         }
       },
     },

@@ -11,13 +11,15 @@ import { parseStat, type ProcInfo } from './proc.ts';
 const END = '@@conform-end';
 
 // Commands are single lines; every answer ends with "@@conform-end <status>". Only shell builtins
-// are used (read, kill, printf), so any image with a POSIX sh will do.
+// are used (read, kill, printf), so any image with a POSIX sh will do; `args` (a helper's command
+// line, manifest processes.helpers) uses tr, and says "" where the image has none.
 const SHELL = `
 while IFS= read -r line; do
   set -- $line
   case "$1" in
     ps) for f in /proc/[0-9]*/stat; do read -r l 2>/dev/null < "$f" && printf '%s\\n' "$l"; done 2>/dev/null; st=0 ;;
     kill) kill -s "$2" "$3" 2>/dev/null; st=$? ;;
+    args) tr '\\0' ' ' < "/proc/$2/cmdline" 2>/dev/null; printf '\\n'; st=0 ;;
     *) st=127 ;;
   esac
   printf '${END} %s\\n' "$st"
@@ -63,6 +65,12 @@ export class ContainerShell {
   async processes(): Promise<ProcInfo[]> {
     const { lines } = await this.ask('ps');
     return lines.filter((l) => l.includes(')')).map(parseStat);
+  }
+
+  /** A process's arguments joined by spaces ("" where the image has no `tr`, or the process is gone). */
+  async commandLine(pid: number): Promise<string> {
+    const { lines } = await this.ask(`args ${pid}`);
+    return lines.join(' ').trim();
   }
 
   /** Sends `signal` to `pid` inside the container; a pid that is already gone is not an error. */

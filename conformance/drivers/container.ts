@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import os from 'node:os';
 import { eventually } from '../../spec/harness/eventually.ts';
 import { HarnessError, type ExitStatus, type Server, type ServerConfig } from '../../spec/harness/types.ts';
-import type { RunClass, Target } from '../manifest.ts';
+import { helperTest, type HelperTest, type RunClass, type Target } from '../manifest.ts';
 import { ContainerShell } from './container-shell.ts';
 import crypto from 'node:crypto';
 import { engine, engineProblem, KIT_LABEL, RUN_LABEL, testcontainers } from './engine.ts';
@@ -56,6 +56,7 @@ class ContainerServer implements Server {
     readonly port: number,
     readonly extraPorts: readonly number[],
     readonly config: ServerConfig,
+    private readonly isHelper: HelperTest | undefined,
   ) {}
 
   get id(): string {
@@ -88,7 +89,11 @@ class ContainerServer implements Server {
   }
 
   async workers(): Promise<number[]> {
-    return liveChildrenAmong(await this.shell.processes(), this.masterPid);
+    const children = liveChildrenAmong(await this.shell.processes(), this.masterPid);
+    const isHelper = this.isHelper;
+    if (!isHelper) return children;
+    const helpers = await Promise.all(children.map(async (pid) => isHelper(await this.shell.commandLine(pid))));
+    return children.filter((_, i) => !helpers[i]);
   }
 
   async alive(pid: number): Promise<boolean> {
@@ -177,7 +182,7 @@ export class ContainerDriver extends LaunchingDriver<ContainerServer> {
       await container.stop({ timeout: 0, remove: true }).catch(() => undefined);
       throw new HarnessError(`cannot open a shell in the container (does the image have /bin/sh?): ${(error as Error).message}`);
     }
-    const started = new ContainerServer(container, shell, port, extraPorts, config);
+    const started = new ContainerServer(container, shell, port, extraPorts, config, helperTest(this.target.manifest));
     server = started;
     for (const stream of pendingLogs) started.follow(stream);
     await eventually(async () => started.masterPid > 0 || started.exitStatus() !== null, {

@@ -81,6 +81,15 @@ function listedChildren(ppid: number, root: string): number[] | undefined {
   return pids;
 }
 
+/** A process's arguments joined by spaces ("" once it is gone, or for a kernel thread). */
+export function commandLine(pid: number, root = '/proc'): string {
+  try {
+    return fs.readFileSync(`${root}/${pid}/cmdline`, 'latin1').replace(/\0+$/, '').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
 export async function isAlive(pid: number, root = '/proc'): Promise<boolean> {
   const info = await procInfo(pid, root);
   return info !== undefined && info.state !== 'Z' && info.state !== 'X';

@@ -4,8 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { eventually } from '../../spec/harness/eventually.ts';
 import { HarnessError, type ExitStatus, type Server, type ServerConfig } from '../../spec/harness/types.ts';
 import { LaunchingDriver, type Launched } from './driver-base.ts';
+import { helperTest, type HelperTest } from '../manifest.ts';
 import { HOST, type Launch } from './launch.ts';
-import { groupMembers, isAlive, liveChildren } from './proc.ts';
+import { commandLine, groupMembers, isAlive, liveChildren } from './proc.ts';
 import type { DriverKind } from './registry.ts';
 
 const LOG_LIMIT = 1 << 20; // keep the last 1 MiB of output as evidence
@@ -22,6 +23,7 @@ class ProcessServer implements Server {
     readonly port: number,
     readonly extraPorts: readonly number[],
     readonly config: ServerConfig,
+    private readonly isHelper: HelperTest | undefined,
   ) {
     if (child.pid === undefined) throw new HarnessError('the target command did not start');
     this.masterPid = child.pid;
@@ -39,8 +41,10 @@ class ProcessServer implements Server {
     });
   }
 
-  workers(): Promise<number[]> {
-    return liveChildren(this.masterPid);
+  async workers(): Promise<number[]> {
+    const children = await liveChildren(this.masterPid);
+    const isHelper = this.isHelper;
+    return isHelper ? children.filter((pid) => !isHelper(commandLine(pid))) : children;
   }
 
   alive(pid: number): Promise<boolean> {
@@ -92,7 +96,7 @@ export class ProcessDriver extends LaunchingDriver<ProcessServer> {
     if (child.pid === undefined) {
       throw new HarnessError(`cannot run the target command ${JSON.stringify(argv[0])}: ${(await spawnError).message}`);
     }
-    return { server: new ProcessServer(child, port, extraPorts, config), failed: spawnError.then((e) => e.message) };
+    return { server: new ProcessServer(child, port, extraPorts, config, helperTest(this.target.manifest)), failed: spawnError.then((e) => e.message) };
   }
 }
 

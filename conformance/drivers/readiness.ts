@@ -43,7 +43,7 @@ export async function waitReady(server: Server, target: Target): Promise<string 
         const loaded = loadedPids(server.logs());
         if (loaded.has(server.masterPid)) return 'ready';
         const loading = workers.filter((pid) => !loaded.has(pid));
-        if (loading.length > 0) return (state = `worker(s) ${loading.join(', ')} have not printed "conform-probe: loaded pid=N" yet`), false;
+        if (loading.length > 0) return (state = `worker(s) ${loading.join(', ')} have not printed "conform-probe: loaded pid=N" yet (a child of the master that never loads the app is a helper: name it in the manifest's processes.helpers)`), false;
         return 'ready';
       },
       { within: readiness.timeoutMs ?? 15_000, every: 25, what: `the target to accept on ${server.host}:${server.port} with ${want} loaded worker(s)`, seen: () => state },

@@ -1,3 +1,5 @@
+import { GATEWAYS, type Gateway } from './gateways.ts';
+
 // The target harness API: the only thing a spec case may touch. Drivers (local processes,
 // containers) implement `Driver`; a case never learns which server or driver it talks to.
 
@@ -9,12 +11,11 @@ export type Level = 'MUST' | 'SHOULD' | 'MAY';
 /**
  * The layer a case belongs to. `model` holds for any pre-fork server; a profile holds for servers
  * that claim it: `gunicorn` (gunicorn's settings and their meanings) in the manifest's `profiles`,
- * a gateway profile (`wsgi`, `rack`, `fetch`: what the app sees) by the manifest's `gateway`.
+ * a gateway profile (gateways.ts: what the app sees) by the manifest's `gateway`.
  */
 export type Layer = 'model' | Profile;
 export type Profile = 'gunicorn' | Gateway;
-export type Gateway = 'wsgi' | 'rack' | 'fetch';
-export const GATEWAYS: readonly Gateway[] = ['wsgi', 'rack', 'fetch'];
+export type { Gateway } from './gateways.ts';
 export const PROFILES: readonly Profile[] = ['gunicorn', ...GATEWAYS];
 
 /**

@@ -1,0 +1,50 @@
+// The gateway registry: one entry per interface a probe app can speak. A gateway is a profile of
+// the spec (its cases run when a target's manifest names it), a probe the kit ships, a section of
+// the /echo answer and the specification its cases cite. Adding a gateway is an entry here, a
+// probe, a spec file of the profile's cases, a target and a mutant; the JSON schemas' enums are
+// checked against GATEWAYS by test/gateways.test.ts.
+
+export const GATEWAYS = ['wsgi', 'rack', 'fetch', 'asgi'] as const;
+export type Gateway = (typeof GATEWAYS)[number];
+
+export interface GatewayProfile {
+  /** The interface in a few words, for --list, explain and the README. */
+  title: string;
+  /** The specification the profile's cases hold the server to, and where to read it. */
+  specification: { name: string; url: string };
+  /** The probe the kit ships for servers of this gateway (kit-relative path). */
+  probe: string;
+  /** The keys of the /echo answer's gateway section (PROTOCOL.md), besides the neutral part. */
+  section: readonly string[];
+}
+
+export const GATEWAY_PROFILES: Record<Gateway, GatewayProfile> = {
+  wsgi: {
+    title: 'WSGI: a Python callable given a CGI environ and start_response',
+    specification: { name: 'PEP 3333', url: 'https://peps.python.org/pep-3333/' },
+    probe: 'fixtures/probe/wsgi/probe_app.py',
+    section: ['environ', 'flags'],
+  },
+  rack: {
+    title: 'Rack: a Ruby object whose call(env) returns status, headers and body',
+    specification: { name: 'Rack SPEC', url: 'https://github.com/rack/rack/blob/main/SPEC.rdoc' },
+    probe: 'fixtures/probe/rack/config.ru',
+    section: ['env', 'flags'],
+  },
+  fetch: {
+    title: 'fetch: a JavaScript handler given a Request that returns a Response',
+    specification: { name: 'WHATWG Fetch', url: 'https://fetch.spec.whatwg.org/' },
+    probe: 'fixtures/probe/fetch/probe.mjs',
+    section: ['url'],
+  },
+  asgi: {
+    title: 'ASGI 3.0: a Python coroutine given a scope, receive and send (HTTP and lifespan)',
+    specification: { name: 'ASGI spec', url: 'https://asgi.readthedocs.io/en/latest/specs/www.html' },
+    probe: 'fixtures/probe/asgi/probe_app.py',
+    section: ['scope', 'events', 'lifespan'],
+  },
+};
+
+export function isGateway(name: string): name is Gateway {
+  return (GATEWAYS as readonly string[]).includes(name);
+}
