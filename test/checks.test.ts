@@ -198,3 +198,28 @@ describe('gateway.environ.server-name-port', () => {
     expect(await verdict('gateway.environ.server-name-port', echo({ SERVER_NAME: 'example.test', SERVER_PORT: '9999' }))).toMatch(/SERVER_NAME/);
   });
 });
+
+describe('a value the server chose is judged by the rule it breaks, never an error of the probe', () => {
+  // uvicorn's and hypercorn's WSGI adapters give SERVER_PORT as an int: PEP 3333 wants strings.
+  const echoWith = (environ: Record<string, unknown>): Reply => (request, socket) => {
+    const target = request.split(' ')[1];
+    const body = JSON.stringify({
+      gateway: 'wsgi',
+      request: { method: 'GET', target, headers: [['host', 'x']], scheme: 'http' },
+      environ: { REQUEST_METHOD: 'GET', SCRIPT_NAME: '', PATH_INFO: target.split('?')[0], QUERY_STRING: target.includes('?') ? target.slice(target.indexOf('?') + 1) : '', SERVER_NAME: '127.0.0.1', SERVER_PROTOCOL: 'HTTP/1.1', ...environ },
+      flags: { version: [1, 0], url_scheme: 'http', multithread: false, multiprocess: true, run_once: false, has_errors: true },
+      body: null,
+      pid: 10,
+      ppid: 9,
+    });
+    socket.end(http('200 OK', [DATE, 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`], body));
+  };
+  test('an int SERVER_PORT fails gateway.environ.required and no other case', async () => {
+    const server = await fakeServer((request, socket) => echoWith({ SERVER_PORT: server.port })(request, socket));
+    close = server.close;
+    const outcome = async (id: string) => runAgainst(id, server).then(() => 'pass', (e: Error) => (e instanceof ServerFault ? `fail: ${e.message}` : `error: ${e.message}`));
+    expect(await outcome('gateway.environ.required')).toMatch(/^fail: environ lacks SERVER_PORT as a string/);
+    expect(await outcome('gateway.environ.server-name-port')).toBe('pass');
+    expect(await outcome('gateway.environ.query-string')).toBe('pass');
+  });
+});

@@ -1,0 +1,64 @@
+// Which processes are workers: a master's child that never loads the app (a helper) is named in
+// the manifest and is then neither counted nor waited for; unnamed, the start fails with a message
+// that says how to name it. Either way nothing the server started is left running.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, test } from 'vitest';
+
+const run = promisify(execFile);
+const KIT = path.resolve(import.meta.dirname, '..');
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+function target(extra: Record<string, unknown>): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(KIT, 'fixtures/targets/node-cluster/conform.json'), 'utf8'));
+  manifest.command[1] = '{kitDir}/test/fixtures/with-helper.mjs';
+  delete manifest.$schema;
+  delete manifest.expectations;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-topology-'));
+  dirs.push(dir);
+  fs.writeFileSync(path.join(dir, 'conform.json'), JSON.stringify({ ...manifest, ...extra, readiness: { timeoutMs: 4000 } }));
+  return dir;
+}
+
+async function conform(dir: string, only: string) {
+  const report = path.join(dir, 'report.json');
+  const args = ['bin/conform.js', '--target', dir, '--only', only, '--driver', 'process', '--jobs', '1', '--report-json', report];
+  const code = await run(process.execPath, args, { cwd: KIT }).then(() => 0, (e: { code: number }) => e.code);
+  const results: Array<{ id: string; status: string; message: string }> = JSON.parse(fs.readFileSync(report, 'utf8')).results;
+  return { code, results };
+}
+
+/** Helper processes of this test still running anywhere on the machine. */
+function helpersLeft(): number[] {
+  return fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number).filter((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('conform-test-helper');
+    } catch {
+      return false;
+    }
+  });
+}
+
+describe('a master with a helper child', { timeout: 60_000 }, () => {
+  test('named in processes.helpers: judged as its workers alone, nothing left running', async () => {
+    const { code, results } = await conform(target({ processes: { helpers: ['conform-test-helper'] } }), 'prefork.worker-count,lifecycle.respawn');
+    expect(results.map((r) => [r.id, r.status, r.message])).toEqual([
+      ['prefork.worker-count', 'pass', ''],
+      ['lifecycle.respawn', 'pass', ''],
+    ]);
+    expect(code).toBe(0);
+    expect(helpersLeft()).toEqual([]);
+  });
+
+  test('not named: the start is an error that names processes.helpers, nothing left running', async () => {
+    const { code, results } = await conform(target({}), 'prefork.worker-count');
+    expect(results[0].status).toBe('error');
+    expect(results[0].message).toMatch(/have not printed "conform-probe: loaded pid=N".*processes\.helpers/);
+    expect(code).toBe(2);
+    expect(helpersLeft()).toEqual([]);
+  });
+});
