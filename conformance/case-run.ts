@@ -2,7 +2,7 @@
 // verdict (outcome, message, evidence). Whatever the case started is stopped when it ends, also
 // when it overran its budget.
 import { scaled } from '../spec/harness/eventually.ts';
-import { ServerFault } from '../spec/harness/fault.ts';
+import { ServerFault, UnmetPremise } from '../spec/harness/fault.ts';
 import { defaultConfig, type CaseContext, type SpecCase } from '../spec/harness/case.ts';
 import { HarnessError, type Driver, type Server, type ServerConfig, type TargetTraits } from '../spec/harness/types.ts';
 import { withinBounds, type Manifest, type RunClass } from './manifest.ts';
@@ -36,6 +36,7 @@ export interface CaseRun {
 // reset, a malformed response, a refused connection). Anything else thrown inside a case (a
 // HarnessError, a TypeError: a bug in the kit or its probe) is `error`, with its stack.
 function classify(error: unknown): Outcome {
+  if (error instanceof UnmetPremise) return 'unsupported';
   return error instanceof ServerFault ? 'violation' : 'error';
 }
 

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GROUPS } from '../spec/index.ts';
-import type { Layer, Limit, Operation, SpecClass } from '../spec/harness/types.ts';
+import type { JudgedSetting, Layer, Limit, Operation, SpecClass } from '../spec/harness/types.ts';
 import { KIT_DIR } from './manifest.ts';
 
 export interface CaseInfo {
@@ -18,6 +18,7 @@ export interface CaseInfo {
   needs: string[];
   operations: Operation[];
   limits: Limit[];
+  settings: JudgedSetting[];
   /** Where the case is defined, relative to the kit: "spec/http.ts:80". */
   location: string;
 }
@@ -32,16 +33,25 @@ export interface GroupInfo {
 
 let cached: CaseInfo[] | undefined;
 
-/** The line of `id: '<id>'` in the group's file (cases are written that way; see spec/README.md). */
+/** The line of `id: '<id>'` in the group's files (spec/<group>.ts and spec/<group>-<layer>.ts; see spec/README.md). */
 function locate(group: string, id: string): string {
-  const file = `spec/${group}.ts`;
+  const main = `spec/${group}.ts`;
+  let files: string[];
   try {
-    const lines = fs.readFileSync(path.join(KIT_DIR, file), 'utf8').split('\n');
-    const line = lines.findIndex((l) => l.includes(`'${id}'`) || l.includes(`"${id}"`));
-    return line >= 0 ? `${file}:${line + 1}` : file;
+    files = [main, ...fs.readdirSync(path.join(KIT_DIR, 'spec')).filter((f) => f.startsWith(`${group}-`) && f.endsWith('.ts')).map((f) => `spec/${f}`)];
   } catch {
-    return file;
+    return main;
   }
+  for (const file of files) {
+    try {
+      const lines = fs.readFileSync(path.join(KIT_DIR, file), 'utf8').split('\n');
+      const line = lines.findIndex((l) => l.includes(`'${id}'`) || l.includes(`"${id}"`));
+      if (line >= 0) return `${file}:${line + 1}`;
+    } catch {
+      // a file that cannot be read names no case
+    }
+  }
+  return main;
 }
 
 export function caseCatalog(): CaseInfo[] {
@@ -57,6 +67,7 @@ export function caseCatalog(): CaseInfo[] {
       needs: c.needs ?? [],
       operations: c.operations ?? [],
       limits: c.limits ?? [],
+      settings: c.settings ?? [],
       location: locate(g.name, c.id),
     })),
   );

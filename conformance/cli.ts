@@ -58,7 +58,7 @@ function explain(id: string): number {
         `  source:       ${c.source}`,
         `  layer:        ${c.layer === 'model' ? 'model (any pre-fork server)' : `profile ${c.layer} (${c.layer === 'gunicorn' ? 'targets that claim it in "profiles"' : `targets whose "gateway" is ${c.layer}`})`}`,
         `  classes:      ${c.classes.join(', ')}`,
-        `  needs:        ${[...c.needs, ...c.operations.map((o) => `operations.${o}`), ...c.limits.map((l) => `limits.${l}`)].join(', ') || 'nothing beyond the probe app'}`,
+        `  needs:        ${[...c.needs, ...c.operations.map((o) => `operations.${o}`), ...c.limits.map((l) => `limits.${l}`), ...c.settings.map((s) => `{${s}}`)].join(', ') || 'nothing beyond the probe app'}`,
         `  group:        ${c.group}: ${group?.summary ?? ''}`,
         `  check:        ${c.location}`,
       ].join('\n'),

@@ -1,6 +1,7 @@
 // Known deviations live with the target (WPT's .ini idea): an entry says a case is expected not
-// to pass, with a reason and a link. An unexpected pass is reported (xpass) and fails the run;
-// entries that match nothing that ran are reported stale.
+// to pass, with a reason and a link, and may say what its miss looks like (`seen`: another miss is
+// news, not this deviation). An unexpected pass is reported (xpass) and fails the run; entries
+// that match nothing that ran are reported stale.
 import fs from 'node:fs';
 import path from 'node:path';
 import { ManifestError, type Target } from './manifest.ts';
@@ -18,6 +19,11 @@ export interface Expectation {
    * with the race explained in the reason.
    */
   intermittent?: boolean;
+  /**
+   * Part of the message the miss gives (as the report shows it): a miss that says something else
+   * is not this deviation, and is judged as if there were no entry (fail or warn, "the miss changed").
+   */
+  seen?: string;
   /**
    * Written by `conform expectations --update` for a new miss: the reason is a placeholder until a
    * person confirms the deviation by hand and says how. Runs count such entries.
@@ -47,6 +53,7 @@ export function loadExpectations(target: Target): { file?: string; entries: Expe
     for (const flag of ['intermittent', 'unreviewed'] as const) {
       if (entry[flag] !== undefined && typeof entry[flag] !== 'boolean') throw new ManifestError(`${file}: expectations[${index}].${flag} must be true or false`);
     }
+    if (entry.seen !== undefined && (typeof entry.seen !== 'string' || entry.seen === '')) throw new ManifestError(`${file}: expectations[${index}].seen must be a non-empty string (part of the miss's message)`);
     if (entry.class !== undefined && typeof entry.class !== 'string') throw new ManifestError(`${file}: expectations[${index}].class must be a string (a class label or glob)`);
   });
   return { file, entries: data.expectations };

@@ -208,7 +208,7 @@ function templateParts(manifest: Manifest): string[] {
   return [...manifest.command, ...(manifest.extraBind ?? []), ...Object.values(manifest.env ?? {}), manifest.app ?? '', ...classes];
 }
 
-function usesPlaceholder(manifest: Manifest, name: string): boolean {
+export function usesPlaceholder(manifest: Manifest, name: string): boolean {
   return templateParts(manifest).some((part) => part.includes(`{${name}}`));
 }
 

@@ -3,7 +3,7 @@
 // entries (run.ts), `--list --target` prints it, `--repeat` runs it again, the reports record its
 // shard.
 import { caseCatalog, type CaseInfo } from './catalog.ts';
-import { LIMIT_PLACEHOLDERS, runClasses, targetTraits, type RunClass, type Target } from './manifest.ts';
+import { LIMIT_PLACEHOLDERS, runClasses, targetTraits, usesPlaceholder, type RunClass, type Target } from './manifest.ts';
 import { selected } from './select.ts';
 import { defaultConfig } from '../spec/harness/case.ts';
 import { isGateway } from '../spec/harness/gateways.ts';
@@ -67,7 +67,7 @@ export function makePlan(target: Target, selection: Selection): Plan {
 /** Why a case does not apply to a target, in words that name the manifest field to change; undefined when it applies. */
 export function unsupportedBecause(
   target: Target,
-  c: Pick<CaseInfo, 'layer' | 'needs' | 'operations' | 'limits'>,
+  c: Pick<CaseInfo, 'layer' | 'needs' | 'operations' | 'limits'> & Partial<Pick<CaseInfo, 'settings'>>,
   traits: TargetTraits = targetTraits(target.manifest, defaultConfig('sync')),
 ): string | undefined {
   const manifest = target.manifest;
@@ -84,6 +84,8 @@ export function unsupportedBecause(
   if (operations.length > 0) return `the target has no signal for ${operations.map((o) => `operations.${o}`).join(', ')}`;
   const limits = c.limits.filter((l) => traits.limits[l] === undefined);
   if (limits.length > 0) return `the target declares no ${limits.map((l) => `limits.${l} (nor a {${LIMIT_PLACEHOLDERS[l]}} placeholder)`).join(', ')}`;
+  const lacking = (c.settings ?? []).filter((s) => !usesPlaceholder(manifest, s));
+  if (lacking.length > 0) return `the target's manifest sets no ${lacking.map((s) => `{${s}}`).join(', ')}: a setting the server lacks (or the kit cannot set) is not judged`;
   return undefined;
 }
 

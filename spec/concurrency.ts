@@ -3,7 +3,7 @@
 // timing cannot tell).
 import fc from 'fast-check';
 import { check, checkEqual, Violation } from './harness/assert.ts';
-import { defineGroup, type CaseContext } from './harness/case.ts';
+import { defineGroup, requireGiven, type CaseContext } from './harness/case.ts';
 import { answerOf, exchange, getJson, hostHeader, peakOverlap, sleepers } from './harness/client.ts';
 import { eventually } from './harness/eventually.ts';
 import { bytesWords, settledWorkers } from './harness/observe.ts';
@@ -90,6 +90,7 @@ export default defineGroup({
       requirement: 'Each gthread worker runs exactly `threads` requests at once, and the server never more than workers x threads.',
       source: 'gunicorn docs: settings "threads"; workers/gthread.py',
       classes: ['gthread'],
+      settings: ['threads'],
       run: (t) => capacityCase(t, { workers: 2, threads: 2 }),
     },
     {
@@ -99,8 +100,9 @@ export default defineGroup({
       source: 'gunicorn issues #908, #2191, #3433 (gthread accepts connections beyond its threads)',
       classes: ['gthread'],
       async run(t) {
-        const { peak, expected } = await measurePeak(t, { workers: 2, threads: 2 });
-        checkEqual(peak, expected, 'peak concurrent requests for 2 workers x 2 threads');
+        const { peak, expected, config } = await measurePeak(t, { workers: 2, threads: 2 });
+        const { workers, threads } = config;
+        checkEqual(peak, expected, `peak concurrent requests for ${workers} workers x ${threads} threads`);
       },
     },
     {
@@ -113,6 +115,7 @@ export default defineGroup({
       async run(t) {
         const HOLD_MS = 1200;
         const server = await t.start({ workers: 2, threads: 1 });
+        requireGiven(server, { workers: 2, threads: 1 });
         await settledWorkers(server, 2);
         // Which worker the kernel wakes for a new connection is a coin toss: several rounds.
         for (let round = 1; round <= 6; round++) {
@@ -144,6 +147,7 @@ export default defineGroup({
         'RFC 9112 section 9.6 (the server closes after an error; a client need not); gunicorn workers/sync.py (handle() closes the socket after handle_error)',
       async run(t) {
         const server = await t.start({ workers: 1, threads: 1, connections: 1 });
+        requireGiven(server, { workers: 1, threads: 1, connections: 1 });
         // A client that never closes: its socket stays open when the server ends the connection.
         const held = await Connection.open(server.host, server.port, undefined, 5000, true);
         try {
@@ -172,6 +176,7 @@ export default defineGroup({
       requirement: 'An async server runs exactly workers x worker_connections requests at once.',
       source: 'gunicorn docs: settings "worker_connections"; workers/ggevent.py (pool size)',
       classes: ['async'],
+      settings: ['connections'],
       run: (t) => capacityCase(t, { workers: 2, connections: 3 }),
     },
     {
@@ -181,6 +186,7 @@ export default defineGroup({
       source: 'gunicorn docs: settings "workers", "threads", "worker_connections"',
       profile: 'gunicorn',
       budgetMs: 90_000,
+      settings: ['threads', 'connections'],
       async run(t) {
         const config = fc.record({
           workers: fc.integer({ min: 1, max: 3 }),

@@ -121,9 +121,10 @@ export default defineGroup({
       requirement: 'An idle keep-alive connection is closed by the server after `keepalive` seconds (within +2 s).',
       source: 'gunicorn docs: settings "keepalive" ("The number of seconds to wait for requests on a Keep-Alive connection")',
       classes: ['gthread', 'async'],
+      settings: ['keepalive'],
       async run(t) {
-        const keepalive = 1;
-        const server = await t.start({ workers: 1, keepalive });
+        const server = await t.start({ workers: 1, keepalive: 1 });
+        const { keepalive } = server.config; // as the target's bounds left it
         const { connection } = await exchange(server, { target: '/pid' });
         const idleSince = Date.now();
         const state = await connection.waitClosed(keepalive * 1000 + 2000);

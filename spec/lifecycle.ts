@@ -1,7 +1,7 @@
 // Worker lifecycle: respawn, the heartbeat that catches stuck workers, per-class timeout
 // semantics, parent-death detection and max_requests recycling.
 import { check, checkBetween, checkTiming } from './harness/assert.ts';
-import { defineGroup, type CaseContext } from './harness/case.ts';
+import { defineGroup, requireGiven, type CaseContext } from './harness/case.ts';
 import { answerOf, getJson, request, send } from './harness/client.ts';
 import { deadlineIn, eventually, holds, waitUntil } from './harness/eventually.ts';
 import { allGoneAfter, exitWords, goneAfter, servingWorker, settledWorkers, workerInPlaceOf, workerWords } from './harness/observe.ts';
@@ -121,6 +121,7 @@ export default defineGroup({
       needs: ['heartbeat'],
       async run(t) {
         const server = await t.start({ workers: 1, timeout: 2 });
+        requireGiven(server, { workers: 1 });
         const { timeout } = server.config; // a target may raise it to its minimum (manifest settings)
         const [worker] = await settledWorkers(server, 1);
         // Six clients in a loop over 50 ms requests: five connections always wait while one is
@@ -149,6 +150,7 @@ export default defineGroup({
       needs: ['heartbeat'],
       async run(t) {
         const server = await t.start({ workers: 1, timeout: 0 });
+        requireGiven(server, { workers: 1 });
         const [worker] = await settledWorkers(server, 1);
         await server.signal(worker, 'SIGSTOP');
         try {
@@ -169,6 +171,7 @@ export default defineGroup({
       needs: ['request-timeout'],
       async run(t) {
         const server = await t.start({ workers: 1, timeout: 2 });
+        requireGiven(server, { workers: 1 });
         const { timeout } = server.config; // a target may raise it to its minimum (manifest settings)
         const [worker] = await settledWorkers(server, 1);
         const sentAt = Date.now();
@@ -199,6 +202,7 @@ export default defineGroup({
       needs: ['heartbeat'],
       async run(t) {
         const server = await t.start({ workers: 1, threads: 2, timeout: 2 });
+        requireGiven(server, { workers: 1 });
         const { timeout } = server.config; // a target may raise it to its minimum (manifest settings)
         const [worker] = await settledWorkers(server, 1);
         // 3 x timeout (6 s): past a heartbeat kill's SIGABRT and its SIGKILL a second later.
@@ -223,6 +227,7 @@ export default defineGroup({
       needs: ['heartbeat'],
       async run(t) {
         const server = await t.start({ workers: 1, timeout: 2 });
+        requireGiven(server, { workers: 1 });
         const { timeout } = server.config; // a target may raise it to its minimum (manifest settings)
         const [worker] = await settledWorkers(server, 1);
         const answer = await getJson<{ pid: number }>(server, `/sleep?ms=${timeout * 3000}`, {}, { timeoutMs: timeout * 3000 + 9000 });
@@ -241,6 +246,7 @@ export default defineGroup({
       needs: ['heartbeat'],
       async run(t) {
         const server = await t.start({ workers: 1, timeout: 2 });
+        requireGiven(server, { workers: 1 });
         const { timeout } = server.config; // a target may raise it to its minimum (manifest settings)
         const [worker] = await settledWorkers(server, 1);
         const sentAt = Date.now();
@@ -336,6 +342,7 @@ export default defineGroup({
  */
 async function recycleRuns(t: CaseContext, maxRequests: number, jitter: number): Promise<Array<[number, number]>> {
   const server = await t.start({ workers: 1, maxRequests, maxRequestsJitter: jitter });
+  requireGiven(server, { workers: 1 });
   const runs: Array<[number, number]> = [];
   const deadline = deadlineIn(20_000);
   // The deadline is the bound that matters: gevent notices max_requests only once a second and

@@ -1,7 +1,7 @@
 // The pre-fork model itself: one master binds, forks N workers that accept on the shared socket,
 // and stays out of the request path.
 import { check, checkEqual } from './harness/assert.ts';
-import { defineGroup } from './harness/case.ts';
+import { defineGroup, requireGiven } from './harness/case.ts';
 import { getJson, hostHeader } from './harness/client.ts';
 import { Connection, formatRequest } from './harness/wire.ts';
 import { eventually, holds } from './harness/eventually.ts';
@@ -63,6 +63,7 @@ export default defineGroup({
       needs: ['multi-bind'],
       async run(t) {
         const server = await t.start({ workers: 1, extraBinds: 2 });
+        requireGiven(server, { workers: 1 });
         const [worker] = await settledWorkers(server, 1);
         for (const port of [server.port, ...server.extraPorts]) {
           const address = { host: server.host, port };

@@ -2,7 +2,7 @@
 // HUP reload, TTIN/TTOU resize): what each does is the model; which signal does it is the target's.
 import net from 'node:net';
 import { check, checkBetween, checkEqual, checkTiming } from './harness/assert.ts';
-import { defineGroup } from './harness/case.ts';
+import { defineGroup, requireGiven } from './harness/case.ts';
 import { getJson, send } from './harness/client.ts';
 import { deadlineIn, eventually, holds, scaled } from './harness/eventually.ts';
 import { bytesWords, exitWords, settledWorkers, workerWords } from './harness/observe.ts';
@@ -62,6 +62,7 @@ export default defineGroup({
       requirement: 'On a graceful stop, a request still running after graceful_timeout is cut off at about graceful_timeout (within +3 s) and the master exits.',
       source: 'gunicorn docs: settings "graceful_timeout"; arbiter.py stop(): SIGKILL after graceful_timeout',
       operations: ['gracefulStop'],
+      settings: ['gracefulTimeout'],
       async run(t) {
         const gracefulTimeout = 2;
         const server = await t.start({ workers: 1, gracefulTimeout });
@@ -139,6 +140,7 @@ export default defineGroup({
       operations: ['removeWorker'],
       async run(t) {
         const server = await t.start({ workers: 1 });
+        requireGiven(server, { workers: 1 });
         await settledWorkers(server, 1);
         await perform(t, server, 'removeWorker');
         // The count must not drop to zero: it holds at one while the master acts on the signal.

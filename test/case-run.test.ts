@@ -3,7 +3,7 @@ import { caseBudgetMs, runCase, type ClassLane } from '../conformance/case-run.t
 import { GUNICORN_OPERATIONS } from '../conformance/manifest.ts';
 import { SharedServers } from '../conformance/shared-servers.ts';
 import { Violation } from '../spec/harness/assert.ts';
-import type { SpecCase } from '../spec/harness/case.ts';
+import { requireGiven, type SpecCase } from '../spec/harness/case.ts';
 import { setTimeoutMultiplier } from '../spec/harness/eventually.ts';
 import type { Driver, Server, ServerConfig } from '../spec/harness/types.ts';
 
@@ -44,6 +44,15 @@ describe('runCase: who is at fault, and nothing left running', () => {
     expect(done.meta).toMatchObject({ outcome: 'violation', message: 'the server did wrong' });
     expect(done.meta.evidence['server0.logs']).toBe('the log of a server');
     expect(servers.every((s) => s.stopped)).toBe(true);
+  });
+
+  test('a premise the target\'s bounds did not allow (one worker, given two) is unsupported, saying so', async () => {
+    const { lane: l } = lane();
+    l.manifest = { ...l.manifest, settings: { workers: { min: 2 } } };
+    const done = await runCase(spec(async (t) => requireGiven(await t.start({ workers: 1 }), { workers: 1 })), l);
+    expect(done.meta).toMatchObject({ outcome: 'unsupported', message: "the case needs workers 1 (the target's settings bounds gave 2): it cannot judge this target within its bounds" });
+    const given = await runCase(spec(async (t) => requireGiven(await t.start({ workers: 3 }), { workers: 3 })), l);
+    expect(given.meta.outcome).toBe('pass');
   });
 
   test('anything else thrown is the kit\'s: error, with its stack', async () => {

@@ -91,11 +91,17 @@ export async function runAgainst(id: string, server: Server, cls: 'sync' | 'gthr
       gracefulExit: { code: 0, signal: null },
       limits: { requestLine: 4094, headerFieldSize: 8190, headerFields: 100 },
     },
-    start: async () => server,
-    shared: async () => server,
+    // The scripted server is whatever the case asks for: its config says what was asked.
+    start: async (overrides = {}) => given(server, overrides),
+    shared: async (overrides = {}) => given(server, overrides),
     evidence: () => undefined,
   };
   await specCase(id).run(t);
+}
+
+function given(server: Server, overrides: Partial<Server['config']>): Server {
+  (server as { config: Server['config'] }).config = { ...defaultConfig(server.config.workerClass), ...overrides };
+  return server;
 }
 
 export const http = (status: string, headers: string[], body = '') =>

@@ -29,6 +29,12 @@ describe('plan', () => {
     expect(why('http.limit-header-count')).toBe('the target declares no limits.headerFields (nor a {limitRequestFields} placeholder)');
     expect(why('signals.term-graceful')).toBeUndefined();
     expect(why('http.chunked-response')).toBeUndefined();
+    // A setting the command never sets is one the server lacks: its case is not judged.
+    const noGrace = { ...bare, manifest: { ...bare.manifest, command: bare.manifest.command.filter((w) => w !== '{gracefulTimeout}' && w !== '--graceful-timeout') } };
+    expect(makePlan(noGrace, { only: ['signals.term-graceful-timeout'], skip: [], classes: ['sync'] }).runs[0].unsupported).toBe(
+      "the target's manifest sets no {gracefulTimeout}: a setting the server lacks (or the kit cannot set) is not judged",
+    );
+    expect(why('signals.term-graceful-timeout')).toBeUndefined();
   });
   test('a profile claimed, an operation declared and a limit set by placeholder make a case apply', () => {
     expect(makePlan(reference, { only: ['http.limit-*', 'signals.*', 'concurrency.capacity-formula'], skip: [] }).runs.filter((r) => r.unsupported)).toEqual([]);

@@ -39,6 +39,22 @@ describe('exitCode', () => {
   });
 });
 
+describe('an expectation that says what the miss looks like (seen)', () => {
+  const entries = [{ id: 'http.date-header', reason: 'two Date headers', seen: 'the number of Date headers' }];
+  test('a miss with that message is expected', () => {
+    expect(judge(meta({ id: 'http.date-header', outcome: 'violation', message: 'the number of Date headers with a Date from the app: expected 1, got 2' }), 5, entries).status).toBe('xfail');
+  });
+  test('a miss with another message is not: it fails, saying the miss changed', () => {
+    const result = judge(meta({ id: 'http.date-header', outcome: 'violation', message: 'Date is not an HTTP date' }), 5, entries);
+    expect(result.status).toBe('fail');
+    expect(result.message).toBe('the miss changed: the expectation says "the number of Date headers", the case said: Date is not an HTTP date');
+    expect(judge(meta({ id: 'http.date-header', outcome: 'violation', level: 'SHOULD', message: 'other' }), 5, entries).status).toBe('warn');
+  });
+  test('a pass is still an unexpected pass', () => {
+    expect(judge(meta({ id: 'http.date-header', outcome: 'pass' }), 5, entries).status).toBe('xpass');
+  });
+});
+
 describe('expectations', () => {
   const entries = [
     { id: 'http.head-no-body', reason: 'r1' },

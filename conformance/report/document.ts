@@ -44,7 +44,7 @@ export interface RunDoc {
   classes: string[];
   results: ResultDoc[];
   /** The spec's words for every case in `results`, so a saved report reads without the kit. */
-  cases?: Record<string, Omit<CaseInfo, 'id' | 'classes' | 'needs' | 'operations' | 'limits' | 'layer'> & { layer?: CaseInfo['layer'] }>;
+  cases?: Record<string, Omit<CaseInfo, 'id' | 'classes' | 'needs' | 'operations' | 'limits' | 'settings' | 'layer'> & { layer?: CaseInfo['layer'] }>;
   stale?: Array<{ id: string; class?: string; reason: string }>;
   harnessErrors?: string[];
   repeat?: number;
@@ -241,7 +241,7 @@ export function matrixDocument(runs: RunDoc[]): MatrixDoc {
       if (known.has(r.id)) continue;
       known.add(r.id);
       const words = run.cases?.[r.id];
-      extra.push({ id: r.id, group: words?.group ?? r.id.split('.')[0], level: words?.level ?? r.level, requirement: words?.requirement ?? '(not in this version of the spec)', source: words?.source ?? '', layer: words?.layer ?? 'model', classes: [], needs: [], operations: [], limits: [], location: words?.location ?? '' });
+      extra.push({ id: r.id, group: words?.group ?? r.id.split('.')[0], level: words?.level ?? r.level, requirement: words?.requirement ?? '(not in this version of the spec)', source: words?.source ?? '', layer: words?.layer ?? 'model', classes: [], needs: [], operations: [], limits: [], settings: [], location: words?.location ?? '' });
     }
   }
   const groups = groupCatalog();

@@ -1,7 +1,8 @@
 // How a spec case is written: metadata up front (test262 style), then a check that uses only the
 // harness. `defineGroup` keeps the files declarative so `conform --list` can read them without
 // running anything.
-import type { Capability, Layer, Level, Limit, Operation, Server, ServerConfig, SpecClass, StartOptions, TargetTraits } from './types.ts';
+import { UnmetPremise } from './fault.ts';
+import type { Capability, JudgedSetting, Layer, Level, Limit, Operation, Server, ServerConfig, SpecClass, StartOptions, TargetTraits } from './types.ts';
 
 export interface CaseContext {
   /** The id of the case being run. */
@@ -46,6 +47,8 @@ export interface SpecCase {
   operations?: Operation[];
   /** Limits the case tests (the target's values: `t.target.limits`). */
   limits?: Limit[];
+  /** Settings whose effect the case judges: unsupported on a target whose manifest never sets them. */
+  settings?: JudgedSetting[];
   /** Upper bound of the case's running time in ms (before scaling); default 30 s. */
   budgetMs?: number;
   /**
@@ -90,4 +93,16 @@ export function defaultConfig(cls: SpecClass): ServerConfig {
     extraBinds: 0,
     env: {},
   };
+}
+
+/**
+ * Settings a case cannot judge its rule without (one worker, one thread): the server got them, or
+ * the case is `unsupported` (UnmetPremise), because the target's settings bounds moved them. A
+ * setting that only scales a window (a timeout) is read from server.config instead.
+ */
+export function requireGiven(server: Pick<Server, 'config'>, wanted: Partial<Pick<ServerConfig, 'workers' | 'threads' | 'connections'>>): void {
+  const moved = (Object.entries(wanted) as Array<[keyof typeof wanted, number]>).filter(([name, value]) => server.config[name] !== value);
+  if (moved.length === 0) return;
+  const words = moved.map(([name, value]) => `${name} ${value} (the target's settings bounds gave ${server.config[name]})`);
+  throw new UnmetPremise(`the case needs ${words.join(', ')}: it cannot judge this target within its bounds`);
 }

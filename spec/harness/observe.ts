@@ -1,5 +1,6 @@
 // Observations of the process tree that many cases share.
 import { check } from './assert.ts';
+import { requireGiven } from './case.ts';
 import { getJson } from './client.ts';
 import { eventually } from './eventually.ts';
 import type { Server } from './types.ts';
@@ -24,6 +25,7 @@ export async function settledWorkers(server: Server, n: number, within = 5000): 
  * the server (seen once in CI: a stop 1.2 s after a slow boot, killed 0.8 s later at timeout 2).
  */
 export async function servingWorker(server: Server): Promise<number> {
+  requireGiven(server, { workers: 1 });
   const [worker] = await settledWorkers(server, 1);
   const { pid } = await getJson<{ pid: number }>(server, '/pid');
   check(pid === worker, `worker ${worker} was replaced by ${pid} before the case began`);

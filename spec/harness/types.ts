@@ -26,6 +26,13 @@ export const PROFILES: readonly Profile[] = ['gunicorn', ...GATEWAYS];
 export type Operation = 'gracefulStop' | 'quickStop' | 'reload' | 'addWorker' | 'removeWorker';
 export const OPERATIONS: readonly Operation[] = ['gracefulStop', 'quickStop', 'reload', 'addWorker', 'removeWorker'];
 
+/**
+ * Settings whose effect a case judges (graceful_timeout ends requests, worker_connections bounds
+ * concurrency...). A target whose manifest never sets one through its placeholder lacks it, and
+ * the case is `unsupported`: a server is not wrong for lacking a setting.
+ */
+export type JudgedSetting = 'gracefulTimeout' | 'keepalive' | 'connections' | 'threads';
+
 /** The request limits a case may test: longest request line, longest header line, most header fields. */
 export type Limit = 'requestLine' | 'headerFieldSize' | 'headerFields';
 export const LIMITS: readonly Limit[] = ['requestLine', 'headerFieldSize', 'headerFields'];
