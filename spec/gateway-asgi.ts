@@ -191,6 +191,13 @@ export const ASGI_CASES: SpecCase[] = [
     async run(t) {
       const server = await t.start({ workers: 2, gracefulTimeout: 5 });
       const workers = await server.workers();
+      // Ready means loaded; the stop comes once every worker's startup has completed too, so
+      // that a shutdown is owed to each (a stop during startup is another matter).
+      await eventually(() => workers.every((pid) => saidBy(server, 'lifespan startup').has(pid)), {
+        within: 10_000,
+        what: 'every worker to complete its lifespan startup',
+        seen: () => `completed: ${[...saidBy(server, 'lifespan startup')].join(', ') || 'none'} of ${workers.join(', ')}`,
+      });
       await perform(t, server, 'gracefulStop');
       await eventually(() => server.exitStatus(), { within: 10_000, what: 'the master to exit', seen: () => exitWords(server) });
       const stopped = saidBy(server, 'lifespan shutdown');

@@ -6,6 +6,8 @@ import { answerOf, getJson, request, send } from './harness/client.ts';
 import { deadlineIn, eventually, holds, waitUntil } from './harness/eventually.ts';
 import { allGoneAfter, exitWords, goneAfter, servingWorker, settledWorkers, workerInPlaceOf, workerWords } from './harness/observe.ts';
 import { checkProperty } from './harness/property.ts';
+import { WireError } from './harness/wire.ts';
+import { UnmetPremise } from './harness/fault.ts';
 import { lifecycleCommands, runModel } from './lifecycle-model.ts';
 import fc from 'fast-check';
 
@@ -315,9 +317,23 @@ export default defineGroup({
       needs: ['max-requests'],
       budgetMs: 40_000,
       async run(t) {
-        const runs = await recycleRuns(t, 4, 2);
+        const { runs } = await recycleRuns(t, 4, 2);
         check(runs.length >= 3, `only ${runs.length} worker(s) served the stream with max_requests 4`);
         for (const [pid, count] of runs.slice(0, -1)) check(count >= 4, `worker ${pid} retired after ${count} responses, fewer than max_requests 4`);
+      },
+    },
+    {
+      id: 'lifecycle.max-requests-no-lost',
+      level: 'SHOULD',
+      requirement: 'A worker that retires at max_requests loses no request: every request of a stream sent one after another while workers recycle is answered.',
+      source: 'gunicorn docs: settings "max_requests" (a simple method to help limit the damage of memory leaks: the restart must not cost requests); workers/base.py (the worker stops accepting, then finishes what it has)',
+      needs: ['max-requests'],
+      budgetMs: 40_000,
+      async run(t) {
+        const { runs, lost } = await recycleRuns(t, 4, 2);
+        // Judged where workers did retire; how many and when is lifecycle.max-requests' rule.
+        if (runs.length < 2) throw new UnmetPremise(`no worker retired during the stream (max_requests 4): nothing to judge`);
+        check(lost.length === 0, `${lost.length} request(s) of the stream were not answered as workers recycled: ${lost.slice(0, 3).join('; ')}`);
       },
     },
     {
@@ -328,7 +344,7 @@ export default defineGroup({
       needs: ['max-requests'],
       budgetMs: 40_000,
       async run(t) {
-        const runs = await recycleRuns(t, 4, 2);
+        const { runs } = await recycleRuns(t, 4, 2);
         check(runs.length >= 3, `only ${runs.length} worker(s) served the stream with max_requests 4`);
         for (const [pid, count] of runs.slice(0, -1)) checkBetween(count, 4, 6, `responses served by worker ${pid}`);
       },
@@ -338,22 +354,31 @@ export default defineGroup({
 
 /**
  * Sends close-delimited requests one at a time (so each response counts once) until three workers
- * have served or the bounds run out; returns [pid, responses] per consecutive run of one worker.
+ * have served or the bounds run out; returns [pid, responses] per consecutive run of one worker,
+ * and the requests that got no answer (a reset or a close as a worker retired): those are the
+ * rule of lifecycle.max-requests-no-lost, not of the cases that count responses.
  */
-async function recycleRuns(t: CaseContext, maxRequests: number, jitter: number): Promise<Array<[number, number]>> {
+async function recycleRuns(t: CaseContext, maxRequests: number, jitter: number): Promise<{ runs: Array<[number, number]>; lost: string[] }> {
   const server = await t.start({ workers: 1, maxRequests, maxRequestsJitter: jitter });
   requireGiven(server, { workers: 1 });
   const runs: Array<[number, number]> = [];
+  const lost: string[] = [];
   const deadline = deadlineIn(20_000);
   // The deadline is the bound that matters: gevent notices max_requests only once a second and
   // serves all that comes meanwhile (over 2500 close-delimited requests a second here), so a count
   // of a few thousand can run out before the first worker leaves.
   for (let i = 0; i < 100_000 && runs.length < 4 && !deadline.passed(); i++) {
-    const response = await request(server, { target: '/pid', headers: [['Connection', 'close']] }, { timeoutMs: 10_000 });
+    const response = await request(server, { target: '/pid', headers: [['Connection', 'close']] }, { timeoutMs: 10_000 }).catch((error: unknown) => {
+      if (!(error instanceof WireError)) throw error;
+      lost.push(`request ${i + 1}: ${error.message}`);
+      return undefined;
+    });
+    if (!response) continue;
     const { pid } = answerOf<{ pid: number }>(`request ${i + 1} (GET /pid)`, '/pid', response);
     if (runs.length && runs[runs.length - 1][0] === pid) runs[runs.length - 1][1]++;
     else runs.push([pid, 1]);
   }
   t.evidence('responsesPerWorker', runs);
-  return runs;
+  if (lost.length > 0) t.evidence('unanswered', lost);
+  return { runs, lost };
 }

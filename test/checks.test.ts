@@ -223,3 +223,25 @@ describe('a value the server chose is judged by the rule it breaks, never an err
     expect(await outcome('gateway.environ.query-string')).toBe('pass');
   });
 });
+
+describe('recycling at max_requests: counting responses and losing requests are two rules', () => {
+  // A scripted server whose "worker" changes every 5 responses, and that resets the connection
+  // of the request sent as the second worker retires.
+  const recycling = (): Reply => {
+    let n = 0;
+    return (_request, socket) => {
+      n++;
+      if (n === 11) return void socket.resetAndDestroy();
+      const body = JSON.stringify({ pid: 100 + Math.floor((n - 1) / 5), ppid: 1 });
+      socket.end(http('200 OK', [DATE, 'Content-Type: application/json', `Content-Length: ${body.length}`, 'Connection: close'], body));
+    };
+  };
+  test('lifecycle.max-requests judges the counts; lifecycle.max-requests-no-lost the reset request', async () => {
+    const server = await fakeServer(recycling());
+    close = server.close;
+    expect(await runAgainst('lifecycle.max-requests', server).then(() => 'pass')).toBe('pass');
+    const other = await fakeServer(recycling());
+    await expect(runAgainst('lifecycle.max-requests-no-lost', other)).rejects.toThrow(/1 request\(s\) of the stream were not answered as workers recycled: request 11: connection reset/);
+    await other.close();
+  });
+});
