@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
-import { type Capability, type ExitStatus, type Gateway, type Limit, type Operation, type Profile, type ServerConfig, type SpecClass, type TargetTraits } from '../spec/harness/types.ts';
+import { type Capability, type ExitStatus, type Gateway, type Limit, type Operation, type OperationStep, type Profile, type ServerConfig, type SpecClass, type TargetTraits } from '../spec/harness/types.ts';
 import { SPEC_VERSION } from '../spec/version.ts';
 
 export const KIT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,14 +27,14 @@ export interface Manifest {
   /** Profiles besides the gateway the server claims (`gunicorn`: gunicorn's settings and meanings). */
   profiles?: Array<Exclude<Profile, Gateway>>;
   capabilities?: Capability[];
-  /** The signal(s) for each operation; absent: gunicorn's; an operation left out is unsupported. */
-  operations?: Partial<Record<Operation, string | string[]>> & { gracefulExit?: { code?: number; signal?: string } };
+  /** The way(s) to ask for each operation; absent: gunicorn's signals; an operation left out is unsupported. */
+  operations?: Partial<Record<Operation, StepSpec | StepSpec[]>> & { gracefulExit?: { code?: number; signal?: string } };
   /** Fixed limits of the server (a limit the command sets through a placeholder is not listed). */
   limits?: Partial<Record<Limit, number>>;
   /** Bounds the server puts on its settings: a case's value outside them is moved inside (0, "off", is kept). */
   settings?: Partial<Record<BoundedSetting, { min?: number; max?: number }>>;
-  /** Which children of the master are not workers (helpers, by their command line). */
-  processes?: { helpers?: string[] };
+  /** Which process is the master when not the started one, and which of its children are not workers. */
+  processes?: { master?: string; helpers?: string[] };
   readiness?: { timeoutMs?: number; logLine?: string };
   expectations?: string;
   container?: ContainerSection;
@@ -46,6 +46,15 @@ export interface ContainerSection {
   image?: string;
   offline?: boolean;
   mounts?: string[];
+}
+
+/** An operation step as the manifest writes it: a signal name (to the master), or an object. */
+export type StepSpec = string | { signal: string; to?: 'master' | 'started' } | { command: string[] };
+
+function toStep(spec: StepSpec): OperationStep {
+  if (typeof spec === 'string') return { signal: spec as NodeJS.Signals, to: 'master' };
+  if ('command' in spec) return { command: spec.command };
+  return { signal: spec.signal as NodeJS.Signals, to: spec.to ?? 'master' };
 }
 
 /** A class in the manifest: the server's name for it ({workerClass}), and arguments or environment it needs. */
@@ -167,6 +176,13 @@ export function validateManifest(data: unknown): Manifest {
       throw new ManifestError(`invalid manifest: limits.${limit} is fixed at ${manifest.limits[limit as Limit]} but the command also sets it with {${placeholder}}: keep one`);
     }
   }
+  if (manifest.processes?.master !== undefined) {
+    try {
+      new RegExp(manifest.processes.master);
+    } catch (error) {
+      throw new ManifestError(`invalid manifest: processes.master is not a regular expression: ${(error as Error).message}`);
+    }
+  }
   for (const [i, helper] of (manifest.processes?.helpers ?? []).entries()) {
     try {
       new RegExp(helper);
@@ -205,41 +221,49 @@ function templateParts(manifest: Manifest): string[] {
   const classes = [...Object.values(manifest.classes), ...Object.values(manifest.extraClasses ?? {})].flatMap((c) =>
     typeof c === 'string' ? [] : [...(c.args ?? []), ...Object.values(c.env ?? {})],
   );
-  return [...manifest.command, ...(manifest.extraBind ?? []), ...Object.values(manifest.env ?? {}), manifest.app ?? '', ...classes];
+  const commands = operationSpecs(manifest).flatMap(([, steps]) => steps.flatMap((s) => (typeof s === 'object' && 'command' in s ? s.command : [])));
+  return [...manifest.command, ...(manifest.extraBind ?? []), ...Object.values(manifest.env ?? {}), manifest.app ?? '', ...classes, ...commands];
 }
 
 export function usesPlaceholder(manifest: Manifest, name: string): boolean {
   return templateParts(manifest).some((part) => part.includes(`{${name}}`));
 }
 
+/** The manifest's operations (gracefulExit aside), each as its list of step specs. */
+function operationSpecs(manifest: Manifest): Array<[Operation, StepSpec[]]> {
+  return Object.entries(manifest.operations ?? {})
+    .filter(([k]) => k !== 'gracefulExit')
+    .map(([k, v]) => [k as Operation, [v as StepSpec | StepSpec[]].flat()]);
+}
+
 /** Signal names must exist on this system: a typo would otherwise surface as a kit error mid-run. */
 function checkOperations(manifest: Manifest): void {
   const known = new Set(Object.keys(os.constants.signals));
-  for (const [operation, value] of Object.entries(manifest.operations ?? {})) {
-    if (operation === 'gracefulExit') continue;
-    for (const name of [value as string | string[]].flat()) {
-      if (!known.has(name)) throw new ManifestError(`invalid manifest: operations.${operation}: "${name}" is not a signal name here (e.g. "SIGTERM", "SIGHUP")`);
+  for (const [operation, steps] of operationSpecs(manifest)) {
+    for (const step of steps) {
+      const name = typeof step === 'string' ? step : 'signal' in step ? step.signal : undefined;
+      if (name !== undefined && !known.has(name)) throw new ManifestError(`invalid manifest: operations.${operation}: "${name}" is not a signal name here (e.g. "SIGTERM", "SIGHUP")`);
     }
   }
   const exit = manifest.operations?.gracefulExit;
   if (exit?.signal !== undefined && !known.has(exit.signal)) throw new ManifestError(`invalid manifest: operations.gracefulExit.signal: "${exit.signal}" is not a signal name here`);
 }
 
+const toMaster = (...signals: NodeJS.Signals[]): OperationStep[] => signals.map((signal) => ({ signal, to: 'master' }));
+
 /** gunicorn's signals: what a target that says nothing of its operations is driven with. */
-export const GUNICORN_OPERATIONS: Record<Operation, NodeJS.Signals[]> = {
-  gracefulStop: ['SIGTERM'],
-  quickStop: ['SIGQUIT', 'SIGINT'],
-  reload: ['SIGHUP'],
-  addWorker: ['SIGTTIN'],
-  removeWorker: ['SIGTTOU'],
+export const GUNICORN_OPERATIONS: Record<Operation, OperationStep[]> = {
+  gracefulStop: toMaster('SIGTERM'),
+  quickStop: toMaster('SIGQUIT', 'SIGINT'),
+  reload: toMaster('SIGHUP'),
+  addWorker: toMaster('SIGTTIN'),
+  removeWorker: toMaster('SIGTTOU'),
 };
 
 /** What a case knows of the target: its operations (gunicorn's by default), graceful exit and limits. */
 export function targetTraits(manifest: Manifest, defaults: Pick<ServerConfig, LimitSetting>): TargetTraits {
   const declared = manifest.operations;
-  const operations = declared
-    ? Object.fromEntries(Object.entries(declared).filter(([k]) => k !== 'gracefulExit').map(([k, v]) => [k, [v as string | string[]].flat() as NodeJS.Signals[]]))
-    : GUNICORN_OPERATIONS;
+  const operations = declared ? Object.fromEntries(operationSpecs(manifest).map(([k, steps]) => [k, steps.map(toStep)])) : GUNICORN_OPERATIONS;
   const exit = declared?.gracefulExit;
   const gracefulExit: ExitStatus = exit ? { code: exit.code ?? null, signal: exit.signal ?? null } : { code: 0, signal: null };
   const limits: TargetTraits['limits'] = {};
@@ -314,6 +338,8 @@ export function runClasses(manifest: Manifest, wanted?: string[]): RunClass[] {
 export interface Expansion {
   argv: string[];
   env: Record<string, string>;
+  /** Fills this start's placeholders in another template (an operation's command). */
+  fill: (template: string) => string;
 }
 
 /** Fills the command and env templates for one server start; extraPorts fill {extraBinds}. */
@@ -346,7 +372,7 @@ export function expand(target: Target, config: ServerConfig, runClass: RunClass,
     part === EXTRA_BINDS ? extraPorts.flatMap(extraBind) : part === CLASS_ARGS ? (runClass.args ?? []).map(fill) : [fill(part)],
   );
   const classEnv = Object.fromEntries(Object.entries(runClass.env ?? {}).map(([k, v]) => [k, fill(v)]));
-  return { argv, env: { ...env, ...classEnv, ...config.env } };
+  return { argv, env: { ...env, ...classEnv, ...config.env }, fill };
 }
 
 /** A test of a child's command line that says it is a helper, not a worker. */

@@ -6,7 +6,8 @@ import type { CaseContext } from './harness/case.ts';
 import { getJson } from './harness/client.ts';
 import { eventually, waitUntil } from './harness/eventually.ts';
 import { workerWords } from './harness/observe.ts';
-import type { Operation, Server } from './harness/types.ts';
+import type { Operation, OperationStep, Server } from './harness/types.ts';
+import { performStep, stepWords } from './harness/operations.ts';
 
 interface Model {
   workers: number;
@@ -65,17 +66,17 @@ type CountOperation = Extract<Operation, 'addWorker' | 'removeWorker' | 'reload'
 const COUNT_OPERATIONS: readonly CountOperation[] = ['addWorker', 'removeWorker', 'reload'];
 
 class MasterOperation implements Command {
-  constructor(readonly operation: CountOperation, readonly signal: NodeJS.Signals) {}
+  constructor(readonly operation: CountOperation, readonly step: OperationStep) {}
   check = (m: Readonly<Model>) => this.operation !== 'addWorker' || m.workers < MAX_WORKERS;
   async run(m: Model, server: Server) {
     if (this.operation === 'addWorker') m.workers += 1;
     if (this.operation === 'removeWorker') m.workers = Math.max(1, m.workers - 1);
     // A reload reads the configuration again: the count goes back to the configured workers.
     if (this.operation === 'reload') m.workers = server.config.workers;
-    await server.signal(server.masterPid, this.signal);
+    await performStep(server, this.step);
     await converge(server, m, this.toString());
   }
-  toString = () => `${this.operation} (${this.signal})`;
+  toString = () => `${this.operation} (${stepWords(this.step)})`;
 }
 
 /** The command generator for a target: the operations it has, among faults and requests. */

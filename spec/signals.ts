@@ -6,7 +6,7 @@ import { defineGroup, requireGiven } from './harness/case.ts';
 import { getJson, send } from './harness/client.ts';
 import { deadlineIn, eventually, holds, scaled } from './harness/eventually.ts';
 import { bytesWords, exitWords, settledWorkers, workerWords } from './harness/observe.ts';
-import { perform, signalsFor } from './harness/operations.ts';
+import { perform, performStep, stepsFor } from './harness/operations.ts';
 import type { Server } from './harness/types.ts';
 import { WireError, type Connection } from './harness/wire.ts';
 
@@ -85,11 +85,11 @@ export default defineGroup({
       classes: ['sync'],
       operations: ['quickStop'],
       async run(t) {
-        for (const signal of signalsFor(t, 'quickStop')) {
+        for (const step of stepsFor(t, 'quickStop')) {
           const server = await t.start({ workers: 1, gracefulTimeout: 30 });
           const connection = await inFlight(server, 3, 10_000);
           const workers = await server.workers();
-          await server.signal(server.masterPid, signal);
+          const signal = await performStep(server, step);
           await eventually(() => server.exitStatus(), { within: 2000, what: `the master to exit after ${signal}`, seen: () => exitWords(server) });
           for (const pid of workers) check(!(await server.alive(pid)), `worker ${pid} outlived the master after ${signal}`);
           connection.destroy();

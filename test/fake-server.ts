@@ -59,6 +59,8 @@ export async function fakeServer(reply: Reply, { oneAtATime = false } = {}): Pro
     extraPorts: [],
     config: defaultConfig('sync'),
     masterPid: process.pid,
+    startedPid: process.pid,
+    command: async () => ({ code: 0, output: '' }),
     workers: async () => [],
     alive: async () => true,
     signal: async () => undefined,

@@ -93,8 +93,16 @@ describe('target traits: operations, graceful exit, limits', () => {
   });
   test('declared operations replace the defaults whole: one left out is one the server lacks', () => {
     const traits = targetTraits(validateManifest({ ...good, operations: { gracefulStop: 'SIGQUIT', quickStop: ['SIGTERM', 'SIGINT'], gracefulExit: { signal: 'SIGTERM' } } }), config);
-    expect(traits.operations).toEqual({ gracefulStop: ['SIGQUIT'], quickStop: ['SIGTERM', 'SIGINT'] });
+    expect(traits.operations).toEqual({ gracefulStop: [{ signal: 'SIGQUIT', to: 'master' }], quickStop: [{ signal: 'SIGTERM', to: 'master' }, { signal: 'SIGINT', to: 'master' }] });
     expect(traits.gracefulExit).toEqual({ code: null, signal: 'SIGTERM' });
+  });
+  test('an operation may be a signal to the started process, or a command with placeholders', () => {
+    const manifest = validateManifest({ ...good, operations: { gracefulStop: { signal: 'SIGINT', to: 'started' }, reload: { command: ['ctl', 'reload', '--port', '{port}'] } } });
+    expect(targetTraits(manifest, config).operations).toEqual({ gracefulStop: [{ signal: 'SIGINT', to: 'started' }], reload: [{ command: ['ctl', 'reload', '--port', '{port}'] }] });
+    expect(expand({ dir: '/t', manifest }, config, runClasses(manifest)[0], '127.0.0.1', 8123).fill('--port={port}')).toBe('--port=8123');
+    expect(() => validateManifest({ ...good, operations: { reload: { command: ['ctl', '{prot}'] } } })).toThrow(/unknown placeholder\(s\) \{prot\}/);
+    expect(() => validateManifest({ ...good, operations: { reload: { signal: 'SIGNOPE', to: 'started' } } })).toThrow(/operations.reload: "SIGNOPE" is not a signal name here/);
+    expect(() => validateManifest({ ...good, processes: { master: '(' } })).toThrow(/processes.master is not a regular expression/);
   });
   test('limits: fixed in the manifest, or the value the kit sets through a placeholder', () => {
     const manifest = validateManifest({ ...good, limits: { headerFields: 32 }, command: [...good.command, '--limit-request-line={limitRequestLine}'] });

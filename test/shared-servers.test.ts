@@ -10,7 +10,7 @@ function countingDriver() {
     name: 'counting',
     async start(config: ServerConfig) {
       const server = {
-        host: '127.0.0.1', port: 1000 + started.length, extraPorts: [], config, masterPid: started.length,
+        host: '127.0.0.1', port: 1000 + started.length, extraPorts: [], config, masterPid: started.length, startedPid: started.length, command: async () => ({ code: 0, output: '' }),
         dead: false, stopped: false,
         workers: async () => [], alive: async () => true, signal: async () => undefined,
         exitStatus: () => (server.dead ? { code: 1, signal: null } : null),

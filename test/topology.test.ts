@@ -13,9 +13,9 @@ const KIT = path.resolve(import.meta.dirname, '..');
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-function target(extra: Record<string, unknown>): string {
+function target(extra: Record<string, unknown>, launcher = 'with-helper.mjs'): string {
   const manifest = JSON.parse(fs.readFileSync(path.join(KIT, 'fixtures/targets/node-cluster/conform.json'), 'utf8'));
-  manifest.command[1] = '{kitDir}/test/fixtures/with-helper.mjs';
+  manifest.command[1] = `{kitDir}/test/fixtures/${launcher}`;
   delete manifest.$schema;
   delete manifest.expectations;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-topology-'));
@@ -32,16 +32,17 @@ async function conform(dir: string, only: string) {
   return { code, results };
 }
 
-/** Helper processes of this test still running anywhere on the machine. */
-function helpersLeft(): number[] {
+/** Processes whose command line has `word`, anywhere on the machine. */
+function running(word: string): number[] {
   return fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number).filter((pid) => {
     try {
-      return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('conform-test-helper');
+      return pid !== process.pid && fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(word);
     } catch {
       return false;
     }
   });
 }
+const helpersLeft = () => running('conform-test-helper');
 
 describe('a master with a helper child', { timeout: 60_000 }, () => {
   test('named in processes.helpers: judged as its workers alone, nothing left running', async () => {
@@ -60,5 +61,32 @@ describe('a master with a helper child', { timeout: 60_000 }, () => {
     expect(results[0].message).toMatch(/have not printed "conform-probe: loaded pid=N".*processes\.helpers/);
     expect(code).toBe(2);
     expect(helpersLeft()).toEqual([]);
+  });
+});
+
+describe('workers under a master in another session (the shape of Passenger Standalone)', { timeout: 90_000 }, () => {
+  const dirOf = (extra: Record<string, unknown>) => {
+    const dir = target(extra, 'detached-core.mjs');
+    return dir;
+  };
+  test('processes.master names the core: its workers are judged, its operations reach it, nothing is left', async () => {
+    const dir = dirOf({ processes: { master: 'node-cluster/server\\.mjs' }, operations: { gracefulStop: { signal: 'SIGTERM', to: 'started' }, gracefulExit: { code: 0 } } });
+    const { code, results } = await conform(dir, 'prefork.worker-count,lifecycle.respawn,lifecycle.parent-death,signals.term-graceful');
+    expect(results.map((r) => [r.id, r.status, r.message])).toEqual([
+      ['prefork.worker-count', 'pass', ''],
+      ['lifecycle.respawn', 'pass', ''],
+      ['lifecycle.parent-death', 'pass', ''],
+      ['signals.term-graceful', 'pass', ''],
+    ]);
+    expect(code).toBe(0);
+    expect(running('node-cluster/server.mjs')).toEqual([]);
+  });
+
+  test('without it the started process has no workers: an error saying so, and the detached core is still ended', async () => {
+    const { code, results } = await conform(dirOf({}), 'prefork.worker-count');
+    expect(results[0].status).toBe('error');
+    expect(results[0].message).toMatch(/0 of 3 worker\(s\) exist.*processes\.master/);
+    expect(code).toBe(2);
+    expect(running('node-cluster/server.mjs')).toEqual([]);
   });
 });

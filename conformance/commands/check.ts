@@ -1,5 +1,6 @@
 // `conform check DIR`: validates a target without starting anything, and says what the kit will
 // make of it: the layers it claims, its operations and limits, and how much of the plan runs.
+import { stepWords } from '../../spec/harness/operations.ts';
 import { defaultConfig } from '../../spec/harness/case.ts';
 import { SPEC_VERSION } from '../../spec/version.ts';
 import { checkSpecVersion, loadTarget, runClasses, targetTraits } from '../manifest.ts';
@@ -14,7 +15,7 @@ export function checkTarget(dir: string): number {
   const unsupported = new Map<string, number>();
   for (const run of plan.runs) if (run.unsupported) unsupported.set(run.unsupported, (unsupported.get(run.unsupported) ?? 0) + 1);
   const skipped = plan.runs.filter((run) => run.unsupported).length;
-  const operations = Object.entries(traits.operations).map(([op, signals]) => `${op} ${signals!.join('/')}`);
+  const operations = Object.entries(traits.operations).map(([op, steps]) => `${op} ${steps!.map(stepWords).join('/')}`);
   console.log(
     [
       `conform check: ${target.dir}/conform.json is valid (spec version ${SPEC_VERSION})`,

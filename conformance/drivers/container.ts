@@ -104,6 +104,15 @@ class ContainerServer implements Server {
     return this.shell.kill(pid, signal);
   }
 
+  /** The master is the process the container's shell started. */
+  get startedPid(): number {
+    return this.masterPid;
+  }
+
+  async command(argv: string[]): Promise<{ code: number | null; output: string }> {
+    throw new HarnessError(`operations given as commands (${argv.join(' ')}) need the process driver: --driver process`);
+  }
+
   exitStatus(): ExitStatus | null {
     return this.exit;
   }
@@ -146,6 +155,9 @@ export class ContainerDriver extends LaunchingDriver<ContainerServer> {
   }
 
   protected async launch({ argv, env, port, extraPorts }: Launch, config: ServerConfig): Promise<Launched<ContainerServer>> {
+    // Everything in the container is the server's (removing it ends them all), but a master in
+    // another session is looked for by the process driver only.
+    if (this.target.manifest.processes?.master) throw new HarnessError('processes.master (a master the kit did not start) needs the process driver: --driver process');
     const { GenericContainer, Wait } = await testcontainers();
     const client = await engine();
     const { plan, runId } = this.context;

@@ -1,5 +1,6 @@
 // What every driver does before it starts a server: pick the class's name, a port, and the
 // command line from the manifest; and retry when the port was taken meanwhile.
+import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { HarnessError, type ServerConfig } from '../../spec/harness/types.ts';
 import { expand, runClasses, type RunClass, type Target } from '../manifest.ts';
@@ -24,7 +25,14 @@ export interface Launch {
   env: Record<string, string>;
   port: number;
   extraPorts: number[];
+  /** Fills this start's placeholders in another template (an operation's command). */
+  fill: (template: string) => string;
+  /** In the server's environment as CONFORM_SERVER_ID: marks every process it makes, whatever its session. */
+  serverId: string;
 }
+
+/** The environment variable that marks the processes of one server start. */
+export const SERVER_ID_VARIABLE = 'CONFORM_SERVER_ID';
 
 /** The command for `config`; a case may ask for another spec class than the run's (by kind). */
 export async function launchFor(target: Target, runClass: RunClass, config: ServerConfig): Promise<Launch> {
@@ -37,7 +45,9 @@ export async function launchFor(target: Target, runClass: RunClass, config: Serv
     const extra = await freePort(HOST);
     if (extra !== port && !extraPorts.includes(extra)) extraPorts.push(extra);
   }
-  return { ...expand(target, config, cls, HOST, port, extraPorts), port, extraPorts };
+  const expansion = expand(target, config, cls, HOST, port, extraPorts);
+  const serverId = randomUUID();
+  return { ...expansion, env: { ...expansion.env, [SERVER_ID_VARIABLE]: serverId }, port, extraPorts, serverId };
 }
 
 /** freePort() can lose a race with another process: a start that fails on it is tried again. */

@@ -90,6 +90,29 @@ export function commandLine(pid: number, root = '/proc'): string {
   }
 }
 
+/**
+ * Live processes whose environment carries `name=value`: every process a server made, daemons
+ * in another session included (they inherit the environment; reading it needs the same user, or
+ * root). Oldest first.
+ */
+export function processesMarked(name: string, value: string, root = '/proc'): ProcInfo[] {
+  const mark = `${name}=${value}`;
+  const found: ProcInfo[] = [];
+  for (const entry of fs.readdirSync(root)) {
+    if (!/^\d+$/.test(entry)) continue;
+    let environ: string;
+    try {
+      environ = fs.readFileSync(`${root}/${entry}/environ`, 'latin1');
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    if (!environ.split('\0').includes(mark)) continue;
+    const info = readStat(entry, root);
+    if (info && info.state !== 'Z' && info.state !== 'X') found.push(info);
+  }
+  return found.sort((a, b) => a.startTicks - b.startTicks || a.pid - b.pid);
+}
+
 export async function isAlive(pid: number, root = '/proc'): Promise<boolean> {
   const info = await procInfo(pid, root);
   return info !== undefined && info.state !== 'Z' && info.state !== 'X';

@@ -39,7 +39,10 @@ export async function waitReady(server: Server, target: Target): Promise<string 
         if (logLine && !logLine.test(server.logs())) return (state = `no log line matches ${logLine}`), false;
         if (!(await canConnect(server.host, server.port))) return false;
         const workers = await server.workers();
-        if (workers.length < want) return (state = `${workers.length} of ${want} worker(s) exist`), false;
+        if (workers.length < want) {
+          const hint = workers.length === 0 ? ' (a server whose workers are not children of the process the kit started names its master in processes.master)' : '';
+          return (state = `${workers.length} of ${want} worker(s) exist${hint}`), false;
+        }
         const loaded = loadedPids(server.logs());
         if (loaded.has(server.masterPid)) return 'ready';
         const loading = workers.filter((pid) => !loaded.has(pid));

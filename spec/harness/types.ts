@@ -37,10 +37,17 @@ export type JudgedSetting = 'gracefulTimeout' | 'keepalive' | 'connections' | 't
 export type Limit = 'requestLine' | 'headerFieldSize' | 'headerFields';
 export const LIMITS: readonly Limit[] = ['requestLine', 'headerFieldSize', 'headerFields'];
 
+/**
+ * One way to ask a server for an operation: a signal to its master (or to the process the kit
+ * started, for a launcher that relays it: Passenger Standalone), or a command run beside it
+ * (`pm2 reload all`, `pumactl phased-restart`).
+ */
+export type OperationStep = { signal: NodeJS.Signals; to: 'master' | 'started' } | { command: string[] };
+
 /** What a case knows of the target besides its servers: resolved from the manifest, never assumed. */
 export interface TargetTraits {
-  /** The signal(s) for each operation the target has; a case sends every one it is given. */
-  operations: Partial<Record<Operation, NodeJS.Signals[]>>;
+  /** The way(s) to ask for each operation the target has; a case that tests each uses every one. */
+  operations: Partial<Record<Operation, OperationStep[]>>;
   /** How the master exits after a graceful stop. */
   gracefulExit: ExitStatus;
   /** The limits the target has (fixed in the manifest, or set by the kit through a placeholder). */
@@ -96,12 +103,20 @@ export interface Server {
   /** The ports of config.extraBinds more addresses on the same host, in bind order. */
   readonly extraPorts: readonly number[];
   readonly config: ServerConfig;
+  /** The process the driver started. */
+  readonly startedPid: number;
+  /**
+   * The process that manages the workers: the started one, or the one the manifest's
+   * processes.master names among the processes the server made (found by readiness).
+   */
   readonly masterPid: number;
   /** Live (not zombie) worker processes: children of the master, oldest first. */
   workers(): Promise<number[]>;
   /** True while the process exists and is not a zombie. */
   alive(pid: number): Promise<boolean>;
   signal(pid: number, signal: NodeJS.Signals): Promise<void>;
+  /** Runs argv beside the server (its environment, in the target's directory): an operation's command. */
+  command(argv: string[]): Promise<{ code: number | null; output: string }>;
   /** The master's exit status once it has exited, else null. */
   exitStatus(): ExitStatus | null;
   /** Everything the server printed so far (stdout and stderr interleaved). */
