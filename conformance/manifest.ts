@@ -34,7 +34,7 @@ export interface Manifest {
   /** Bounds the server puts on its settings: a case's value outside them is moved inside (0, "off", is kept). */
   settings?: Partial<Record<BoundedSetting, { min?: number; max?: number }>>;
   /** Which process is the master when not the started one, and which of its children are not workers. */
-  processes?: { master?: string; helpers?: string[] };
+  processes?: { master?: string; workers?: string; helpers?: string[] };
   readiness?: { timeoutMs?: number; logLine?: string };
   expectations?: string;
   container?: ContainerSection;
@@ -176,11 +176,13 @@ export function validateManifest(data: unknown): Manifest {
       throw new ManifestError(`invalid manifest: limits.${limit} is fixed at ${manifest.limits[limit as Limit]} but the command also sets it with {${placeholder}}: keep one`);
     }
   }
-  if (manifest.processes?.master !== undefined) {
+  for (const field of ['master', 'workers'] as const) {
+    const pattern = manifest.processes?.[field];
+    if (pattern === undefined) continue;
     try {
-      new RegExp(manifest.processes.master);
+      new RegExp(pattern);
     } catch (error) {
-      throw new ManifestError(`invalid manifest: processes.master is not a regular expression: ${(error as Error).message}`);
+      throw new ManifestError(`invalid manifest: processes.${field} is not a regular expression: ${(error as Error).message}`);
     }
   }
   for (const [i, helper] of (manifest.processes?.helpers ?? []).entries()) {
@@ -375,11 +377,16 @@ export function expand(target: Target, config: ServerConfig, runClass: RunClass,
   return { argv, env: { ...env, ...classEnv, ...config.env }, fill };
 }
 
-/** A test of a child's command line that says it is a helper, not a worker. */
+/** A test of a child's command line that says it is not a worker (a helper, or not what a worker runs). */
 export type HelperTest = (commandLine: string) => boolean;
 
-/** The manifest's `processes.helpers` as a test; undefined when it names none (no command line need be read). */
+/**
+ * The manifest's `processes.helpers` and `processes.workers` as one test; undefined when it names
+ * neither (no command line need be read).
+ */
 export function helperTest(manifest: Manifest): HelperTest | undefined {
   const helpers = (manifest.processes?.helpers ?? []).map((h) => new RegExp(h));
-  return helpers.length === 0 ? undefined : (commandLine) => helpers.some((h) => h.test(commandLine));
+  const workers = manifest.processes?.workers === undefined ? undefined : new RegExp(manifest.processes.workers);
+  if (helpers.length === 0 && !workers) return undefined;
+  return (commandLine) => helpers.some((h) => h.test(commandLine)) || (workers !== undefined && !workers.test(commandLine));
 }

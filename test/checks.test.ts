@@ -46,6 +46,15 @@ describe('http.content-length-enforced', () => {
   test('passes when the body is cut at Content-Length', async () => {
     expect(await verdict('http.content-length-enforced', answer(http('200 OK', ['Content-Length: 3'], 'abc')))).toBe('pass');
   });
+  test('passes when the server refuses the write and closes short of the length (h11)', async () => {
+    expect(await verdict('http.content-length-enforced', answer(http('200 OK', ['Content-Length: 3'], '')))).toBe('pass');
+  });
+  test('passes when the server replaces the answer with its own, of its own length (Passenger: 502)', async () => {
+    expect(await verdict('http.content-length-enforced', answer(http('502 Bad Gateway', ['Content-Length: 10'], '<h1>x</h1>')))).toBe('pass');
+  });
+  test('fails when the app\'s bytes go out in a response without a length', async () => {
+    expect(await verdict('http.content-length-enforced', answer(http('200 OK', ['Transfer-Encoding: chunked'], '6\r\nabcdef\r\n0\r\n\r\n')))).toMatch(/without one/);
+  });
 });
 
 describe('http.chunked-response', () => {
