@@ -28,7 +28,7 @@ export interface Manifest {
   profiles?: Array<Exclude<Profile, Gateway>>;
   capabilities?: Capability[];
   /** The way(s) to ask for each operation; absent: gunicorn's signals; an operation left out is unsupported. */
-  operations?: Partial<Record<Operation, StepSpec | StepSpec[]>> & { gracefulExit?: { code?: number; signal?: string } };
+  operations?: Partial<Record<Operation, StepSpec | StepSpec[]>> & { gracefulExit?: { code?: number; signal?: string }; reloadKeepsCount?: boolean };
   /** Fixed limits of the server (a limit the command sets through a placeholder is not listed). */
   limits?: Partial<Record<Limit, number>>;
   /** Bounds the server puts on its settings: a case's value outside them is moved inside (0, "off", is kept). */
@@ -231,10 +231,10 @@ export function usesPlaceholder(manifest: Manifest, name: string): boolean {
   return templateParts(manifest).some((part) => part.includes(`{${name}}`));
 }
 
-/** The manifest's operations (gracefulExit aside), each as its list of step specs. */
+/** The manifest's operations (gracefulExit and reloadKeepsCount aside), each as its list of step specs. */
 function operationSpecs(manifest: Manifest): Array<[Operation, StepSpec[]]> {
   return Object.entries(manifest.operations ?? {})
-    .filter(([k]) => k !== 'gracefulExit')
+    .filter(([k]) => k !== 'gracefulExit' && k !== 'reloadKeepsCount')
     .map(([k, v]) => [k as Operation, [v as StepSpec | StepSpec[]].flat()]);
 }
 
@@ -273,7 +273,7 @@ export function targetTraits(manifest: Manifest, defaults: Pick<ServerConfig, Li
     const value = manifest.limits?.[limit] ?? (usesPlaceholder(manifest, placeholder) ? defaults[placeholder] : undefined);
     if (value !== undefined) limits[limit] = value;
   }
-  return { operations, gracefulExit, limits };
+  return { operations, gracefulExit, limits, reloadKeepsCount: declared?.reloadKeepsCount ?? false, capabilities: manifest.capabilities ?? [] };
 }
 
 /** {extraBinds}, extraBind and the multi-bind capability come together or not at all. */

@@ -66,28 +66,37 @@ type CountOperation = Extract<Operation, 'addWorker' | 'removeWorker' | 'reload'
 const COUNT_OPERATIONS: readonly CountOperation[] = ['addWorker', 'removeWorker', 'reload'];
 
 class MasterOperation implements Command {
-  constructor(readonly operation: CountOperation, readonly step: OperationStep) {}
+  constructor(
+    readonly operation: CountOperation,
+    readonly step: OperationStep,
+    readonly keepsCount: boolean,
+  ) {}
   check = (m: Readonly<Model>) => this.operation !== 'addWorker' || m.workers < MAX_WORKERS;
   async run(m: Model, server: Server) {
     if (this.operation === 'addWorker') m.workers += 1;
     if (this.operation === 'removeWorker') m.workers = Math.max(1, m.workers - 1);
-    // A reload reads the configuration again: the count goes back to the configured workers.
-    if (this.operation === 'reload') m.workers = server.config.workers;
+    // A reload reads the configuration again (gunicorn): the count goes back to the configured
+    // workers; a server may declare that its reload keeps the count it has (Puma).
+    if (this.operation === 'reload' && !this.keepsCount) m.workers = server.config.workers;
     await performStep(server, this.step);
     await converge(server, m, this.toString());
   }
   toString = () => `${this.operation} (${stepWords(this.step)})`;
 }
 
-/** The command generator for a target: the operations it has, among faults and requests. */
-export function lifecycleCommands(operations: CaseContext['target']['operations']) {
+/**
+ * The command generator for a target: the operations it has, among faults and requests. Short
+ * stalls only where the target has a heartbeat (they test that it tolerates them); a server
+ * without one still gets the kills and operations.
+ */
+export function lifecycleCommands({ operations, reloadKeepsCount }: Pick<CaseContext['target'], 'operations' | 'reloadKeepsCount'>, heartbeat: boolean) {
   const available = COUNT_OPERATIONS.filter((o) => operations[o]?.length);
   return fc.commands(
     [
       fc.constant(new Request()),
       fc.nat(3).map((i) => new KillWorker(i)),
-      fc.nat(3).map((i) => new StallWorker(i)),
-      ...(available.length > 0 ? [fc.constantFrom(...available).map((o) => new MasterOperation(o, operations[o]![0]))] : []),
+      ...(heartbeat ? [fc.nat(3).map((i) => new StallWorker(i))] : []),
+      ...(available.length > 0 ? [fc.constantFrom(...available).map((o) => new MasterOperation(o, operations[o]![0], reloadKeepsCount))] : []),
     ],
     { maxCommands: 7 },
   );

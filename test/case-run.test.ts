@@ -26,7 +26,7 @@ function lane() {
     runClass: { label: 'sync', kind: 'sync', workerClass: 'sync' },
     driver,
     shared: new SharedServers(driver),
-    traits: { operations: GUNICORN_OPERATIONS, gracefulExit: { code: 0, signal: null }, limits: {} },
+    traits: { operations: GUNICORN_OPERATIONS, gracefulExit: { code: 0, signal: null }, reloadKeepsCount: false, capabilities: [], limits: {} },
     manifest: { name: 'fake', classes: { sync: 'sync' } } as unknown as ClassLane['manifest'],
     seed: 1,
   };

@@ -90,7 +90,7 @@ export async function runAgainst(id: string, server: Server, cls: 'sync' | 'gthr
     seed: 7,
     target: {
       operations: GUNICORN_OPERATIONS,
-      gracefulExit: { code: 0, signal: null },
+      gracefulExit: { code: 0, signal: null }, reloadKeepsCount: false, capabilities: [],
       limits: { requestLine: 4094, headerFieldSize: 8190, headerFields: 100 },
     },
     // The scripted server is whatever the case asks for: its config says what was asked.

@@ -89,7 +89,8 @@ describe('settings bounds', () => {
 describe('target traits: operations, graceful exit, limits', () => {
   const config = defaultConfig('sync');
   test("without operations, gunicorn's signals and exit 0", () => {
-    expect(targetTraits(validateManifest(good), config)).toEqual({ operations: GUNICORN_OPERATIONS, gracefulExit: { code: 0, signal: null }, limits: {} });
+    expect(targetTraits(validateManifest(good), config)).toEqual({ operations: GUNICORN_OPERATIONS, gracefulExit: { code: 0, signal: null }, limits: {}, reloadKeepsCount: false, capabilities: [] });
+    expect(targetTraits(validateManifest({ ...good, operations: { reload: 'SIGUSR1', reloadKeepsCount: true } }), config).reloadKeepsCount).toBe(true);
   });
   test('declared operations replace the defaults whole: one left out is one the server lacks', () => {
     const traits = targetTraits(validateManifest({ ...good, operations: { gracefulStop: 'SIGQUIT', quickStop: ['SIGTERM', 'SIGINT'], gracefulExit: { signal: 'SIGTERM' } } }), config);

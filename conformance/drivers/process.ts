@@ -125,14 +125,19 @@ class ProcessServer implements Server {
     // the server made outside the group (a daemon in its own session), by its mark, until none
     // is left (a watchdog may start another meanwhile).
     await this.signal(-group, 'SIGKILL');
+    await eventually(async () => this.exit !== null && (await groupMembers(group)).length === 0, {
+      within: 5000,
+      what: 'every process of the server\'s group to be gone after SIGKILL',
+    });
+    // One scan of every process's environment in the usual case (nothing outside the group).
     const marked = () => processesMarked(SERVER_ID_VARIABLE, this.launch.serverId).map((p) => p.pid);
     await eventually(
       async () => {
         const left = marked();
         for (const pid of left) await this.signal(pid, 'SIGKILL');
-        return this.exit !== null && left.length === 0 && (await groupMembers(group)).length === 0;
+        return left.length === 0;
       },
-      { within: 5000, what: 'every process of the server to be gone after SIGKILL', seen: () => `left: ${marked().join(', ') || 'none'}` },
+      { within: 5000, what: 'every process the server made, in any session, to be gone after SIGKILL', seen: () => `left: ${marked().join(', ') || 'none'}` },
     );
   }
 }

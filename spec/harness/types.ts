@@ -50,8 +50,15 @@ export interface TargetTraits {
   operations: Partial<Record<Operation, OperationStep[]>>;
   /** How the master exits after a graceful stop. */
   gracefulExit: ExitStatus;
+  /**
+   * A reload keeps the worker count the server has (Puma's phased restart) rather than going back
+   * to the configured one (gunicorn's HUP reads num_workers again).
+   */
+  reloadKeepsCount: boolean;
   /** The limits the target has (fixed in the manifest, or set by the kit through a placeholder). */
   limits: Partial<Record<Limit, number>>;
+  /** The capabilities the target declares (a case that needs one says so in `needs`; this is for a case that adapts). */
+  capabilities: Capability[];
 }
 
 /**
