@@ -20,10 +20,11 @@ export interface Expectation {
    */
   intermittent?: boolean;
   /**
-   * Part of the message the miss gives (as the report shows it): a miss that says something else
-   * is not this deviation, and is judged as if there were no entry (fail or warn, "the miss changed").
+   * Part of the message the miss gives (as the report shows it), or several, any of which will do:
+   * a miss that says something else is not this deviation, and is judged as if there were no entry
+   * (fail or warn, "the miss changed").
    */
-  seen?: string;
+  seen?: string | string[];
   /**
    * Written by `conform expectations --update` for a new miss: the reason is a placeholder until a
    * person confirms the deviation by hand and says how. Runs count such entries.
@@ -53,7 +54,10 @@ export function loadExpectations(target: Target): { file?: string; entries: Expe
     for (const flag of ['intermittent', 'unreviewed'] as const) {
       if (entry[flag] !== undefined && typeof entry[flag] !== 'boolean') throw new ManifestError(`${file}: expectations[${index}].${flag} must be true or false`);
     }
-    if (entry.seen !== undefined && (typeof entry.seen !== 'string' || entry.seen === '')) throw new ManifestError(`${file}: expectations[${index}].seen must be a non-empty string (part of the miss's message)`);
+    const seen = entry.seen === undefined ? [] : [entry.seen].flat();
+    if (entry.seen !== undefined && (seen.length === 0 || seen.some((part) => typeof part !== 'string' || part === ''))) {
+      throw new ManifestError(`${file}: expectations[${index}].seen must be a non-empty string, or a list of them (parts of the miss's message)`);
+    }
     if (entry.class !== undefined && typeof entry.class !== 'string') throw new ManifestError(`${file}: expectations[${index}].class must be a string (a class label or glob)`);
   });
   return { file, entries: data.expectations };

@@ -16,10 +16,18 @@ type Command = fc.AsyncCommand<Model, Server, false>;
 
 const MAX_WORKERS = 4;
 
-async function converge(server: Server, model: Model, after: string): Promise<void> {
-  await eventually(async () => (await server.workers()).length === model.workers, {
-    within: 5000,
-    what: `${model.workers} worker(s) after ${after}`,
+/**
+ * The step is done once the count is the model's and none of `gone` is among the workers: a killed
+ * worker may be listed for a moment after the kill, and a reload that has not begun yet still
+ * shows the old workers at the right count (uWSGI re-executes its master before it replaces them).
+ */
+async function converge(server: Server, model: Model, after: string, gone: readonly number[] = [], within = 5000): Promise<void> {
+  await eventually(async () => {
+    const now = await server.workers();
+    return now.length === model.workers && !now.some((pid) => gone.includes(pid));
+  }, {
+    within,
+    what: `${model.workers} worker(s) after ${after}${gone.length > 0 ? `, none of ${gone.join(', ')}` : ''}`,
     seen: async () => workerWords(await server.workers()),
   });
   // Requests keep being served: sent after the step, so a killed worker cannot have taken it.
@@ -43,8 +51,9 @@ class KillWorker implements Command {
   constructor(readonly index: number) {}
   check = () => true;
   async run(m: Model, server: Server) {
-    await server.signal(await pick(server, this.index), 'SIGKILL');
-    await converge(server, m, this.toString());
+    const victim = await pick(server, this.index);
+    await server.signal(victim, 'SIGKILL');
+    await converge(server, m, this.toString(), [victim]);
   }
   toString = () => `SIGKILL worker #${this.index}`;
 }
@@ -78,8 +87,12 @@ class MasterOperation implements Command {
     // A reload reads the configuration again (gunicorn): the count goes back to the configured
     // workers; a server may declare that its reload keeps the count it has (Puma).
     if (this.operation === 'reload' && !this.keepsCount) m.workers = server.config.workers;
+    const before = this.operation === 'reload' ? await server.workers() : [];
     await performStep(server, this.step);
-    await converge(server, m, this.toString());
+    // A reload replaces every worker (signals.hup-reload), and may give the old ones graceful_timeout
+    // to finish first (uWSGI's reload-mercy); adding or removing one changes the count.
+    const within = this.operation === 'reload' ? (server.config.gracefulTimeout + 5) * 1000 : 5000;
+    await converge(server, m, this.toString(), before, within);
   }
   toString = () => `${this.operation} (${stepWords(this.step)})`;
 }

@@ -50,6 +50,11 @@ describe('an expectation that says what the miss looks like (seen)', () => {
     expect(result.message).toBe('the miss changed: the expectation says "the number of Date headers", the case said: Date is not an HTTP date');
     expect(judge(meta({ id: 'http.date-header', outcome: 'violation', level: 'SHOULD', message: 'other' }), 5, entries).status).toBe('warn');
   });
+  test('several parts: any of them will do', () => {
+    const two = [{ id: 'http.date-header', reason: 'r', seen: ['two Date', 'not an HTTP date'] }];
+    expect(judge(meta({ id: 'http.date-header', outcome: 'violation', message: 'Date is not an HTTP date' }), 5, two).status).toBe('xfail');
+    expect(judge(meta({ id: 'http.date-header', outcome: 'violation', message: 'other' }), 5, two).message).toBe('the miss changed: the expectation says "two Date" or "not an HTTP date", the case said: other');
+  });
   test('a pass is still an unexpected pass', () => {
     expect(judge(meta({ id: 'http.date-header', outcome: 'pass' }), 5, entries).status).toBe('xpass');
   });
