@@ -15,7 +15,7 @@ import { readRuns } from '../conformance/report/document.ts';
 
 const SEED = process.env.CONFORM_SEED ?? '1569429623';
 /** The field's targets (fixtures/targets/<name>): servers from Debian's packages, and the Node baseline. */
-const FIELD = ['unicorn', 'puma', 'uwsgi', 'passenger', 'uvicorn', 'gunicorn-uvicorn', 'hypercorn', 'node-cluster'];
+const FIELD = ['unicorn', 'puma', 'uwsgi', 'passenger', 'uvicorn', 'gunicorn-uvicorn', 'hypercorn', 'node-cluster', 'pm2'];
 const ci = process.env.CI === 'true';
 /** Kept after the run (git-ignored): the reports, the merged matrix JSON and its page. */
 const REPORTS = path.join(KIT_DIR, 'reports');
