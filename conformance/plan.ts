@@ -89,7 +89,6 @@ export function unsupportedBecause(
   return undefined;
 }
 
-
 /** For a selection that matched nothing: the group names and ids nearest to what was asked. */
 function nearest(only: string[]): string {
   const catalog = caseCatalog();
