@@ -15,21 +15,23 @@ const conform = (args: string[], cwd = KIT_DIR) =>
   );
 
 describe('conform init', () => {
-  test.each(Object.keys(STARTERS))('--gateway %s: a valid target with its probe; --list reads it; a case passes as written', async (gateway) => {
+  test.each(Object.keys(STARTERS) as Array<keyof typeof STARTERS>)('--gateway %s: a valid target with its probe; --list reads it; a case passes as written', async (gateway) => {
+    const starter = STARTERS[gateway]!;
+    const cls = Object.keys(starter.classes)[0];
     const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-init-'));
     const init = await conform(['init', '--gateway', gateway, 'my-server'], parent);
     expect(init.code, init.err).toBe(0);
     expect(init.out).toContain('npx conform --target my-server --list');
     const dir = path.join(parent, 'my-server');
     const target = loadTarget(dir); // validates against the schema
-    expect(fs.existsSync(path.join(dir, STARTERS[gateway].file))).toBe(true);
+    expect(fs.existsSync(path.join(dir, starter.file))).toBe(true);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'expectations.json'), 'utf8'))).toEqual({ expectations: [] });
     expect(path.resolve(dir, JSON.parse(fs.readFileSync(path.join(dir, 'conform.json'), 'utf8')).$schema)).toBe(path.join(KIT_DIR, 'conformance', 'conform.schema.json'));
     expect(target.manifest.name).toBe('my-server');
     const list = await conform(['--target', 'my-server', '--list'], parent);
     expect(list.code, list.err).toBe(0);
-    expect(list.out).toMatch(/^\s+prefork.worker-count \[sync\]/m);
-    const run = await conform(['--target', 'my-server', '--driver', 'process', '--only', 'prefork.worker-count,gateway.input.content-length', '--class', 'sync'], parent);
+    expect(list.out).toMatch(new RegExp(`^\\s+prefork.worker-count \\[${cls}\\]`, 'm'));
+    const run = await conform(['--target', 'my-server', '--driver', 'process', '--only', 'prefork.worker-count,gateway.input.content-length', '--class', cls], parent);
     expect(run.code, run.out).toBe(0);
     expect(run.out).toMatch(/^conform: 2 passed, 0 failed/m);
     fs.rmSync(parent, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-// `conform init [DIR] --gateway wsgi|fetch`: a starter target. Writes conform.json (with a $schema
+// `conform init [DIR] --gateway wsgi|fetch|asgi`: a starter target. Writes conform.json (with a $schema
 // that resolves to the installed kit), a copy of the kit's probe app for that gateway and an
 // empty expectations.json, then says what to edit and what to run. A starter runs as written
 // (gunicorn for WSGI, the kit's own prefork for fetch); a user swaps in their server's command.
@@ -7,6 +7,7 @@ import path from 'node:path';
 import { KIT_DIR } from '../manifest.ts';
 import { ReportError } from '../report/document.ts';
 import { SPEC_VERSION } from '../../spec/version.ts';
+import type { Gateway } from '../../spec/harness/gateways.ts';
 
 /** What a new target of one gateway starts from: one entry per probe the kit ships. */
 interface Starter {
@@ -17,11 +18,13 @@ interface Starter {
   command: string[];
   env?: Record<string, string>;
   classes: Record<string, string>;
-  gateway: 'wsgi' | 'fetch';
+  gateway: Gateway;
   profiles: string[];
   capabilities: string[];
   /** Fixed limits, for a starter whose command does not set them. */
   limits?: Record<string, number>;
+  /** More manifest fields the server needs (bounds, helpers, its operations). */
+  more?: Record<string, unknown>;
   /** What to change first, printed after writing. */
   edit: string;
 }
@@ -33,7 +36,7 @@ const TUNING = [
   '--keep-alive', '{keepalive}', '--max-requests', '{maxRequests}', '--max-requests-jitter', '{maxRequestsJitter}',
 ];
 
-export const STARTERS: Record<string, Starter> = {
+export const STARTERS: Partial<Record<Gateway, Starter>> = {
   wsgi: {
     probe: 'fixtures/probe/wsgi/probe_app.py',
     file: 'probe_app.py',
@@ -62,6 +65,23 @@ export const STARTERS: Record<string, Starter> = {
     capabilities: ['heartbeat', 'request-timeout', 'max-requests', 'forwarded-allow-ips', 'multi-bind'],
     edit: "command: your Node server in place of the kit's prefork (its flags for each placeholder); app: how it loads probe.ts",
   },
+  asgi: {
+    probe: 'fixtures/probe/asgi/probe_app.py',
+    file: 'probe_app.py',
+    app: 'probe_app:app',
+    command: ['/usr/bin/python3', '-m', 'uvicorn', '--app-dir', '{targetDir}', '--host', '{host}', '--port', '{port}', '--workers', '{workers}', '--timeout-keep-alive', '{keepalive}', '--lifespan', 'on', '{app}'],
+    env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
+    classes: { async: 'asyncio' },
+    gateway: 'asgi',
+    profiles: [],
+    capabilities: [],
+    more: {
+      operations: { gracefulStop: 'SIGTERM', gracefulExit: { code: 0 } },
+      settings: { workers: { min: 2 } },
+      processes: { helpers: ['multiprocessing\\.resource_tracker'] },
+    },
+    edit: 'command: your ASGI server in place of uvicorn (its flags for each placeholder); settings, processes and operations: what your server does (see fixtures/targets/uvicorn, hypercorn, gunicorn-uvicorn)',
+  },
 };
 
 export interface InitOptions {
@@ -71,7 +91,7 @@ export interface InitOptions {
 }
 
 export function initTarget({ dir, gateway, force }: InitOptions): number {
-  const starter = STARTERS[gateway];
+  const starter = STARTERS[gateway as Gateway];
   if (!starter) throw new ReportError(`--gateway ${gateway}: the kit ships probes for ${Object.keys(STARTERS).join(', ')}`);
   const target = path.resolve(dir);
   const manifestFile = path.join(target, 'conform.json');
@@ -91,6 +111,7 @@ export function initTarget({ dir, gateway, force }: InitOptions): number {
     profiles: starter.profiles,
     capabilities: starter.capabilities,
     ...(starter.limits ? { limits: starter.limits } : {}),
+    ...starter.more,
     readiness: { timeoutMs: 15000 },
     expectations: 'expectations.json',
   };
