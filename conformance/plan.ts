@@ -81,7 +81,7 @@ export function unsupportedBecause(
   const capabilities = c.needs.filter((n) => !declared.has(n));
   if (capabilities.length > 0) return `the target does not declare ${capabilities.join(', ')}`;
   const operations = c.operations.filter((o) => !traits.operations[o]);
-  if (operations.length > 0) return `the target has no signal for ${operations.map((o) => `operations.${o}`).join(', ')}`;
+  if (operations.length > 0) return `the target declares no way to ask for ${operations.map((o) => `operations.${o}`).join(', ')}`;
   const limits = c.limits.filter((l) => traits.limits[l] === undefined);
   if (limits.length > 0) return `the target declares no ${limits.map((l) => `limits.${l} (nor a {${LIMIT_PLACEHOLDERS[l]}} placeholder)`).join(', ')}`;
   const lacking = (c.settings ?? []).filter((s) => !usesPlaceholder(manifest, s));

@@ -59,7 +59,7 @@ describe('conform CLI', () => {
     expect(good.code, good.err).toBe(0);
     expect(good.out).toMatch(/conform\.json is valid \(spec version 2\)/);
     expect(good.out).toMatch(/operations: +gracefulStop SIGTERM, quickStop SIGINT\/SIGQUIT, reload SIGHUP; a graceful stop exits with 0/);
-    expect(good.out).toMatch(/\d+ x the target has no signal for operations\.addWorker, operations\.removeWorker/);
+    expect(good.out).toMatch(/\d+ x the target declares no way to ask for operations\.addWorker, operations\.removeWorker/);
     const bad = await conform('check', targetDir({ ...manifest, capabilities: ['signals'], command: ['x'] }));
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/capability "signals" is gone in spec version 2/);

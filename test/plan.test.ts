@@ -25,7 +25,7 @@ describe('plan', () => {
     const why = (id: string) => makePlan(bare, { only: [id], skip: [], classes: ['sync'] }).runs[0].unsupported;
     expect(why('concurrency.sync-threads-promote-gthread')).toBe('a case of the gunicorn profile, which the target does not claim ("profiles")');
     expect(why('lifecycle.heartbeat-timeout')).toBe('the target does not declare heartbeat');
-    expect(why('signals.hup-reload')).toBe('the target has no signal for operations.reload');
+    expect(why('signals.hup-reload')).toBe('the target declares no way to ask for operations.reload');
     expect(why('http.limit-header-count')).toBe('the target declares no limits.headerFields (nor a {limitRequestFields} placeholder)');
     expect(why('signals.term-graceful')).toBeUndefined();
     expect(why('http.chunked-response')).toBeUndefined();
