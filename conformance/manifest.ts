@@ -176,30 +176,21 @@ export function validateManifest(data: unknown): Manifest {
       throw new ManifestError(`invalid manifest: limits.${limit} is fixed at ${manifest.limits[limit as Limit]} but the command also sets it with {${placeholder}}: keep one`);
     }
   }
-  for (const field of ['master', 'workers'] as const) {
-    const pattern = manifest.processes?.[field];
-    if (pattern === undefined) continue;
-    try {
-      new RegExp(pattern);
-    } catch (error) {
-      throw new ManifestError(`invalid manifest: processes.${field} is not a regular expression: ${(error as Error).message}`);
-    }
-  }
-  for (const [i, helper] of (manifest.processes?.helpers ?? []).entries()) {
-    try {
-      new RegExp(helper);
-    } catch (error) {
-      throw new ManifestError(`invalid manifest: processes.helpers.${i} is not a regular expression: ${(error as Error).message}`);
-    }
-  }
-  if (manifest.readiness?.logLine) {
-    try {
-      new RegExp(manifest.readiness.logLine);
-    } catch (error) {
-      throw new ManifestError(`invalid manifest: readiness.logLine is not a regular expression: ${(error as Error).message}`);
-    }
-  }
+  checkPattern(manifest.processes?.master, 'processes.master');
+  checkPattern(manifest.processes?.workers, 'processes.workers');
+  (manifest.processes?.helpers ?? []).forEach((helper, i) => checkPattern(helper, `processes.helpers.${i}`));
+  checkPattern(manifest.readiness?.logLine, 'readiness.logLine');
   return manifest;
+}
+
+/** A field that holds a regular expression must compile: named with the field where it does not. */
+function checkPattern(pattern: string | undefined, field: string): void {
+  if (pattern === undefined) return;
+  try {
+    new RegExp(pattern);
+  } catch (error) {
+    throw new ManifestError(`invalid manifest: ${field} is not a regular expression: ${(error as Error).message}`);
+  }
 }
 
 /** {classArgs} is a command element of its own, present when some class has args. */

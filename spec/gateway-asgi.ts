@@ -4,7 +4,6 @@
 // is stopped. The probe reports byte strings as the latin-1 text of their bytes and any value of
 // another type as {not_bytes, repr} (fixtures/probe/asgi/probe_app.py), so a wrong type is seen
 // by the case whose rule it breaks.
-import { createHash } from 'node:crypto';
 import { check, checkEqual } from './harness/assert.ts';
 import type { SpecCase } from './harness/case.ts';
 import { getJson, request, send } from './harness/client.ts';
@@ -13,6 +12,7 @@ import { bytesWords, exitWords } from './harness/observe.ts';
 import { perform } from './harness/operations.ts';
 import type { Server } from './harness/types.ts';
 import type { RequestSpec } from './harness/wire.ts';
+import { echoOf, sha256 } from './gateway-support.ts';
 
 /** The /echo answer of the ASGI probe (PROTOCOL.md, "asgi"). */
 export interface AsgiEcho {
@@ -25,8 +25,7 @@ export interface AsgiEcho {
   pid: number;
 }
 
-const echo = (server: Server, spec: RequestSpec = {}) => getJson<AsgiEcho>(server, spec.target ?? '/echo', { headers: [['Connection', 'close']], ...spec });
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+const echo = (server: Server, spec: RequestSpec = {}) => echoOf<AsgiEcho>(server, spec);
 const isBytes = (value: unknown): value is string => typeof value === 'string';
 const words = (value: unknown) => (isBytes(value) ? `b${JSON.stringify(value)}` : JSON.stringify(value));
 

@@ -1,7 +1,6 @@
 // The gateway interface as the app sees it. Model cases (any gateway): the input stream, and how
 // app errors and streaming reach the wire. The wsgi profile: the WSGI/CGI environ (PEP 3333, with
 // gunicorn's rules) built from the request, and start_response.
-import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { check, checkEqual, Violation } from './harness/assert.ts';
 import { defineGroup, requireGiven } from './harness/case.ts';
@@ -12,6 +11,7 @@ import { checkProperty } from './harness/property.ts';
 import type { Gateway, Server } from './harness/types.ts';
 import { formatRequest, type RequestSpec } from './harness/wire.ts';
 import { ASGI_CASES } from './gateway-asgi.ts';
+import { echoOf, sha256 } from './gateway-support.ts';
 
 /** The /echo answer (PROTOCOL.md): the neutral request, and the section of the target's gateway. */
 interface Echo {
@@ -34,10 +34,7 @@ interface Echo {
   body: { length: number; sha256: string } | null;
 }
 
-const echo = (server: Server, spec: RequestSpec & { localAddress?: string } = {}) =>
-  getJson<Echo>(server, spec.target ?? '/echo', { headers: [['Connection', 'close']], ...spec }, { localAddress: spec.localAddress });
-
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+const echo = (server: Server, spec: RequestSpec & { localAddress?: string } = {}) => echoOf<Echo>(server, spec);
 
 /** Percent-decoding to bytes, read as latin-1: the WSGI rule for PATH_INFO. */
 export function wsgiPath(raw: string): string {

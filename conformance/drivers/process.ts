@@ -62,7 +62,8 @@ class ProcessServer implements Server {
   get masterPid(): number {
     const pattern = this.topology.master;
     if (!pattern) return this.startedPid;
-    if (this.foundMaster !== undefined && commandLine(this.foundMaster) !== '' && pattern.test(commandLine(this.foundMaster))) return this.foundMaster;
+    // A gone process reads "" (which no master pattern worth the name matches).
+    if (this.foundMaster !== undefined && pattern.test(commandLine(this.foundMaster))) return this.foundMaster;
     this.foundMaster = processesMarked(SERVER_ID_VARIABLE, this.launch.serverId).find((p) => pattern.test(commandLine(p.pid)))?.pid;
     return this.foundMaster ?? this.startedPid;
   }
