@@ -10,7 +10,8 @@ interface WorkerMessage {
   params?: { callFrames?: Frame[]; scriptId?: string; url?: string };
 }
 
-const WORKER_TITLE = /\[worker (\d+)\]$/;
+// Node 20: "[worker 3]"; Node 22.?/24 add the thread's name: "[worker 3] WorkerThread".
+const WORKER_TITLE = /^\[worker (\d+)\]/;
 
 export async function threadStack(threadId: number): Promise<string> {
   const session = new inspector.Session();
@@ -25,7 +26,7 @@ export async function threadStack(threadId: number): Promise<string> {
     return await new Promise<string>((resolve) => {
       const timer = setTimeout(() => resolve(NO_FRAME), PAUSE_WAIT_MS);
       session.on('NodeWorker.attachedToWorker', ({ params }: { params: { sessionId: string; workerInfo: { title: string } } }) => {
-        // workerId counts attachments in no set order; the title names the thread: "[worker <threadId>]".
+        // workerId counts attachments in no set order; the title names the thread by its threadId.
         if (WORKER_TITLE.exec(params.workerInfo.title)?.[1] !== String(threadId) || sessionId) return;
         sessionId = params.sessionId;
         void send('Debugger.enable').then(() => send('Debugger.pause'));
