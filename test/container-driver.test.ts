@@ -7,6 +7,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ContainerDriver, exitFromShell } from '../conformance/drivers/container.ts';
+import type { ContainerShell } from '../conformance/drivers/container-shell.ts';
+import { stopHeld } from '../conformance/drivers/proc.ts';
 import { engine, engineAnswers, KIT_LABEL, RUN_LABEL, type RuntimeClient } from '../conformance/drivers/engine.ts';
 import { containerPlan } from '../conformance/drivers/image.ts';
 import { removeRunContainers } from '../conformance/drivers/sweep.ts';
@@ -84,6 +86,20 @@ describe.skipIf(!hasEngine && !required)('container driver with an engine', () =
       expect(exec.output.trim()).toBe('docker-init');
       expect(server.logs()).toMatch(/Booting worker with pid/);
       expect(server.logs()).not.toMatch(/@@conform/);
+      // A SIGSTOP is held by every thread of the (multi-threaded Node) master once signal() resolves;
+      // the shell's thread list, which signal() waits on, reads them all.
+      const shell = (server as unknown as { shell: ContainerShell }).shell;
+      const running = await shell.threadStates(server.masterPid);
+      expect(running.length).toBeGreaterThan(1);
+      expect(stopHeld(running)).toBe(false);
+      await server.signal(server.masterPid, 'SIGSTOP');
+      expect(await shell.threadStates(server.masterPid)).toHaveLength(running.length);
+      const tasks = await client.container.exec(client.container.getById(container.Id), ['/bin/sh', '-c', `cat /proc/${server.masterPid}/task/*/stat`]);
+      const states = tasks.output.trim().split('\n').map((line) => line.slice(line.lastIndexOf(')') + 2, line.lastIndexOf(')') + 3));
+      await server.signal(server.masterPid, 'SIGCONT');
+      expect(states.length, tasks.output).toBeGreaterThan(1);
+      expect(states.every((state) => state === 'T'), tasks.output).toBe(true);
+      await getJson(server, '/pid');
     } finally {
       await server.stop();
     }

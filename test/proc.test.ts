@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { allProcesses, groupMembers, liveChildren } from '../conformance/drivers/proc.ts';
+import { untilStopHeld } from '../conformance/drivers/driver-base.ts';
+import { allProcesses, groupMembers, liveChildren, stopHeld, threadStates } from '../conformance/drivers/proc.ts';
 import { eventually } from '../spec/harness/eventually.ts';
 
 const cleanups: Array<() => void> = [];
@@ -113,5 +114,33 @@ describe('groupMembers', () => {
     await eventually(async () => (await groupMembers(leader.pid!)).length === 2, { within: 5_000, what: 'two members' });
     process.kill(-leader.pid!, 'SIGKILL');
     await eventually(async () => (await groupMembers(leader.pid!)).length === 0, { within: 5_000, what: 'the group to be gone' });
+  });
+});
+
+describe('a SIGSTOP taking hold', () => {
+  test.each([
+    [['T', 'T', 't'], true],
+    [['T', 'S'], false],
+    [['R'], false],
+    [['T', 'Z'], true],
+    [[], true], // gone
+  ])('threads %j: held %s', (states, held) => {
+    expect(stopHeld(states)).toBe(held);
+  });
+
+  test('every thread of a multi-threaded process is read, stopped once held, running again after SIGCONT', async () => {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    cleanups.push(() => child.kill('SIGKILL'));
+    // Node runs its platform workers beside the main thread.
+    await eventually(() => threadStates(child.pid!).length > 1, { within: 5_000, what: 'the threads' });
+    expect(stopHeld(threadStates(child.pid!))).toBe(false);
+    process.kill(child.pid!, 'SIGSTOP');
+    await untilStopHeld(async () => threadStates(child.pid!));
+    const stopped = threadStates(child.pid!);
+    expect(stopped.length, JSON.stringify(stopped)).toBeGreaterThan(1);
+    expect(stopped.every((s) => s === 'T'), JSON.stringify(stopped)).toBe(true);
+    process.kill(child.pid!, 'SIGCONT');
+    await eventually(() => !stopHeld(threadStates(child.pid!)), { within: 5_000, what: 'the threads to run again' });
+    expect(threadStates(999_999_999)).toEqual([]);
   });
 });

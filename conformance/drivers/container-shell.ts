@@ -19,6 +19,7 @@ while IFS= read -r line; do
   case "$1" in
     ps) for f in /proc/[0-9]*/stat; do read -r l 2>/dev/null < "$f" && printf '%s\\n' "$l"; done 2>/dev/null; st=0 ;;
     kill) kill -s "$2" "$3" 2>/dev/null; st=$? ;;
+    tasks) for f in /proc/$2/task/[0-9]*/stat; do read -r l 2>/dev/null < "$f" && printf '%s\\n' "$l"; done 2>/dev/null; st=0 ;;
     args) tr '\\0' ' ' < "/proc/$2/cmdline" 2>/dev/null; printf '\\n'; st=0 ;;
     *) st=127 ;;
   esac
@@ -71,6 +72,12 @@ export class ContainerShell {
   async commandLine(pid: number): Promise<string> {
     const { lines } = await this.ask(`args ${pid}`);
     return lines.join(' ').trim();
+  }
+
+  /** The state of every thread of `pid` ([] once it is gone). */
+  async threadStates(pid: number): Promise<string[]> {
+    const { lines } = await this.ask(`tasks ${pid}`);
+    return lines.filter((l) => l.includes(')')).map((l) => parseStat(l).state);
   }
 
   /** Sends `signal` to `pid` inside the container; a pid that is already gone is not an error. */

@@ -17,7 +17,7 @@ import { engine, engineProblem, KIT_LABEL, RUN_LABEL, testcontainers } from './e
 import { containerPlan, type ContainerPlan } from './image.ts';
 import type { DriverKind } from './registry.ts';
 import { removeRunContainers } from './sweep.ts';
-import { LaunchingDriver, type Launched } from './driver-base.ts';
+import { LaunchingDriver, untilStopHeld, type Launched } from './driver-base.ts';
 import { liveChildrenAmong } from './proc.ts';
 import { HOST, type Launch } from './launch.ts';
 import type { StartedTestContainer } from 'testcontainers';
@@ -100,8 +100,9 @@ class ContainerServer implements Server {
     return (await this.shell.processes()).some((p) => p.pid === pid && p.state !== 'Z' && p.state !== 'X');
   }
 
-  signal(pid: number, signal: NodeJS.Signals): Promise<void> {
-    return this.shell.kill(pid, signal);
+  async signal(pid: number, signal: NodeJS.Signals): Promise<void> {
+    await this.shell.kill(pid, signal);
+    if (signal === 'SIGSTOP' && pid > 0) await untilStopHeld(() => this.shell.threadStates(pid));
   }
 
   /** The master is the process the container's shell started. */

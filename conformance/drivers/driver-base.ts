@@ -1,11 +1,25 @@
 // How every driver starts a server, whatever runs it: the command from the manifest, a retry when
 // the port was taken meanwhile, the same readiness rule and the same error when it is not met,
 // and no server left behind once the driver is disposed. A driver only says how to launch.
+import { eventually, TimedOut } from '../../spec/harness/eventually.ts';
 import { HarnessError, type Driver, type Server, type ServerConfig, type StartOptions } from '../../spec/harness/types.ts';
 import type { RunClass, Target } from '../manifest.ts';
 import { launchFor, retryingPortRace, type Launch } from './launch.ts';
 import { waitReady } from './readiness.ts';
+import { stopHeld } from './proc.ts';
 import { ServerSet } from './server-set.ts';
+
+/** How long a SIGSTOP is given to stop every thread; past it the case goes on and judges what it sees. */
+const STOP_HOLD_MS = 2000;
+
+/** After a SIGSTOP, until every thread of the process has stopped (`states`: one per thread). */
+export async function untilStopHeld(states: () => Promise<readonly string[]>): Promise<void> {
+  try {
+    await eventually(async () => stopHeld(await states()), { within: STOP_HOLD_MS, every: 2, what: 'every thread to stop' });
+  } catch (error) {
+    if (!(error instanceof TimedOut)) throw error;
+  }
+}
 
 export interface Launched<S extends Server> {
   server: S;

@@ -113,6 +113,26 @@ export function processesMarked(name: string, value: string, root = '/proc'): Pr
   return found.sort((a, b) => a.startTicks - b.startTicks || a.pid - b.pid);
 }
 
+/** The state of every thread of `pid` (/proc/PID/task/TID/stat); [] once it is gone. */
+export function threadStates(pid: number, root = '/proc'): string[] {
+  let tids: string[];
+  try {
+    tids = fs.readdirSync(`${root}/${pid}/task`);
+  } catch {
+    return [];
+  }
+  return tids.map((tid) => readStat(`${pid}/task/${tid}`, root)?.state).filter((s): s is string => s !== undefined);
+}
+
+/**
+ * SIGSTOP stops a process thread by thread: the kernel wakes one thread, which then stops the
+ * others, so on a busy machine another thread may accept and half-answer a request meanwhile
+ * (seen: Passenger's core sent a response head, then stopped). Held once no thread runs.
+ */
+export function stopHeld(states: readonly string[]): boolean {
+  return states.every((s) => s === 'T' || s === 't' || s === 'Z' || s === 'X');
+}
+
 export async function isAlive(pid: number, root = '/proc'): Promise<boolean> {
   const info = await procInfo(pid, root);
   return info !== undefined && info.state !== 'Z' && info.state !== 'X';

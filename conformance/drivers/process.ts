@@ -5,10 +5,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { eventually } from '../../spec/harness/eventually.ts';
 import { HarnessError, type ExitStatus, type Server, type ServerConfig } from '../../spec/harness/types.ts';
-import { LaunchingDriver, type Launched } from './driver-base.ts';
+import { LaunchingDriver, untilStopHeld, type Launched } from './driver-base.ts';
 import { helperTest, type HelperTest } from '../manifest.ts';
 import { HOST, SERVER_ID_VARIABLE, type Launch } from './launch.ts';
-import { commandLine, groupMembers, isAlive, liveChildren, processesMarked } from './proc.ts';
+import { commandLine, groupMembers, isAlive, liveChildren, processesMarked, threadStates } from './proc.ts';
 import type { DriverKind } from './registry.ts';
 
 const LOG_LIMIT = 1 << 20; // keep the last 1 MiB of output as evidence
@@ -86,6 +86,7 @@ class ProcessServer implements Server {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
     }
+    if (signal === 'SIGSTOP' && pid > 0) await untilStopHeld(async () => threadStates(pid));
   }
 
   command(argv: string[]): Promise<{ code: number | null; output: string }> {

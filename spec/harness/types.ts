@@ -121,6 +121,7 @@ export interface Server {
   workers(): Promise<number[]>;
   /** True while the process exists and is not a zombie. */
   alive(pid: number): Promise<boolean>;
+  /** Sends a signal; after SIGSTOP, resolves once every thread of `pid` has stopped (or 2 s passed). */
   signal(pid: number, signal: NodeJS.Signals): Promise<void>;
   /** Runs argv beside the server (its environment, in the target's directory): an operation's command. */
   command(argv: string[]): Promise<{ code: number | null; output: string }>;
