@@ -38,7 +38,11 @@ export async function schedule<T>(tasks: ReadonlyArray<Task<T>>, limit: number, 
           pump();
         })();
       }
-      if (running === 0 && (next >= tasks.length || signal?.aborted)) resolve(results);
+      if (running === 0 && (next >= tasks.length || signal?.aborted)) {
+        // A run's signal outlives its schedules (--repeat runs one per round): leave it as found.
+        signal?.removeEventListener('abort', pump);
+        resolve(results);
+      }
     };
     signal?.addEventListener('abort', pump, { once: true });
     pump();

@@ -80,3 +80,12 @@ describe('schedule: tasks share a budget of slots', () => {
     expect(results.map((x) => x.status)).toEqual(['done', 'not-run', 'not-run']);
   });
 });
+
+test('a signal shared by many schedules (one per --repeat round) is left without their listeners', async () => {
+  const { getEventListeners } = await import('node:events');
+  const controller = new AbortController();
+  for (let round = 0; round < 12; round++) {
+    await schedule([{ slots: 1, run: async () => round }], 2, controller.signal);
+  }
+  expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+});
