@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, test } from 'vitest';
 import { schedule, type Task } from '../conformance/scheduler.ts';
 
@@ -82,10 +83,9 @@ describe('schedule: tasks share a budget of slots', () => {
 });
 
 test('a signal shared by many schedules (one per --repeat round) is left without their listeners', async () => {
-  const { getEventListeners } = await import('node:events');
   const controller = new AbortController();
   for (let round = 0; round < 12; round++) {
     await schedule([{ slots: 1, run: async () => round }], 2, controller.signal);
   }
-  expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  expect(EventEmitter.getEventListeners(controller.signal, 'abort')).toHaveLength(0);
 });
