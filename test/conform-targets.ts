@@ -1,11 +1,14 @@
 // The last stage of `npm test`: the kit against every shipped target.
 //   engine present: `conform matrix` of reference + gunicorn in containers
 //   no engine:      the same as processes (CI=true refuses this)
-//   always:         `conform matrix` of the field (Unicorn, Puma, uWSGI, the node:cluster baseline)
-//                   as processes: each must exit 0 with its expectations
+//   always:         `conform matrix` of the field (Unicorn, Puma, uWSGI, Passenger, the ASGI
+//                   servers, the node:cluster baseline, pm2) as processes: each must exit 0 with
+//                   its expectations
 // Then `conform report` merges every report into reports/matrix.json and reports/matrix.html; no
 // container of the kit may be left in the engine, and no probe process on the host. Prints the wall
 // time of every run.
+// With --core (`npm run test:core`, CI's second Node): reference + gunicorn only, into
+// reports/core-node<major>/, so that the first Node's reports stay.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,8 +20,9 @@ const SEED = process.env.CONFORM_SEED ?? '1569429623';
 /** The field's targets (fixtures/targets/<name>): servers from Debian's packages, and the Node baseline. */
 const FIELD = ['unicorn', 'puma', 'uwsgi', 'passenger', 'uvicorn', 'gunicorn-uvicorn', 'hypercorn', 'node-cluster', 'pm2'];
 const ci = process.env.CI === 'true';
+const core = process.argv.includes('--core');
 /** Kept after the run (git-ignored): the reports, the merged matrix JSON and its page. */
-const REPORTS = path.join(KIT_DIR, 'reports');
+const REPORTS = path.join(KIT_DIR, 'reports', ...(core ? [`core-node${process.versions.node.split('.')[0]}`] : []));
 
 interface Invocation {
   what: string;
@@ -61,11 +65,12 @@ async function main(): Promise<number> {
   const targets = ['-t', 'fixtures/targets/reference', '-t', 'fixtures/targets/gunicorn'];
   // The field's servers run from Debian's packages on the host: the process driver is enough.
   const field = FIELD.flatMap((name) => ['-t', `fixtures/targets/${name}`]);
+  const node = `Node ${process.version}`;
   const invocations: Invocation[] = [
     hasEngine
-      ? { what: 'matrix: reference + gunicorn, container driver', args: ['matrix', ...targets, '--driver', 'container', ...common, '--report-json', at('matrix-container.json')] }
-      : { what: 'matrix: reference + gunicorn, process driver', args: ['matrix', ...targets, '--driver', 'process', ...common, '--report-json', at('matrix-process.json')] },
-    { what: `matrix: ${FIELD.join(', ')}, process driver`, args: ['matrix', ...field, '--driver', 'process', ...common, '--report-json', at('matrix-field.json')] },
+      ? { what: `matrix: reference + gunicorn, container driver, ${node}`, args: ['matrix', ...targets, '--driver', 'container', ...common, '--report-json', at('matrix-container.json')] }
+      : { what: `matrix: reference + gunicorn, process driver, ${node}`, args: ['matrix', ...targets, '--driver', 'process', ...common, '--report-json', at('matrix-process.json')] },
+    ...(core ? [] : [{ what: `matrix: ${FIELD.join(', ')}, process driver, ${node}`, args: ['matrix', ...field, '--driver', 'process', ...common, '--report-json', at('matrix-field.json')] }]),
   ];
   if (!hasEngine) console.log('conform-targets: no Docker engine answers: the container runs are skipped (CI runs them)');
   for (const invocation of invocations) {

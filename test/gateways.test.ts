@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { STARTERS } from '../conformance/commands/init.ts';
 import { GATEWAY_PROFILES, GATEWAYS } from '../spec/harness/gateways.ts';
+import { CAPABILITIES, OPERATIONS } from '../spec/harness/types.ts';
 import { caseCatalog } from '../conformance/catalog.ts';
 
 const KIT = path.resolve(import.meta.dirname, '..');
@@ -31,5 +32,13 @@ describe('the gateway registry', () => {
 
   test('every init starter speaks a registered gateway', () => {
     for (const starter of Object.values(STARTERS)) expect(GATEWAYS).toContain(starter.gateway);
+  });
+});
+
+describe('the other tables the schema repeats', () => {
+  test('capabilities and operations: the schema names exactly the ones the kit knows', () => {
+    const schema = json('conformance/conform.schema.json');
+    expect(schema.properties.capabilities.items.enum).toEqual(Object.keys(CAPABILITIES));
+    expect(Object.keys(schema.properties.operations.properties).filter((k) => k !== 'gracefulExit' && k !== 'reloadKeepsCount')).toEqual([...OPERATIONS]);
   });
 });

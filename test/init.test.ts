@@ -36,6 +36,26 @@ describe('conform init', () => {
     expect(run.out).toMatch(/^conform: 2 passed, 0 failed/m);
     fs.rmSync(parent, { recursive: true, force: true });
   }, 60_000);
+  test("--gateway fetch: the plain probe any Node server loads, nothing claimed but a graceful stop, and each unclaimed item named", async () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-init-'));
+    const init = await conform(['init', '--gateway', 'fetch', 'node-server'], parent);
+    expect(init.code, init.err).toBe(0);
+    const dir = path.join(parent, 'node-server');
+    expect(fs.readFileSync(path.join(dir, 'probe.mjs'), 'utf8')).toBe(fs.readFileSync(path.join(KIT_DIR, 'fixtures', 'probe', 'fetch', 'probe.mjs'), 'utf8'));
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'conform.json'), 'utf8'));
+    expect(manifest).toMatchObject({ profiles: [], capabilities: [], operations: { gracefulStop: 'SIGTERM', gracefulExit: { code: 0 } } });
+    for (const line of ['profiles += "gunicorn"', 'capabilities += "heartbeat": a stalled worker', 'capabilities += "multi-bind"', 'operations.reload:', 'operations.addWorker:']) {
+      expect(init.out).toContain(line);
+    }
+    expect(init.out).not.toContain('operations.gracefulStop');
+    // The plain probe takes one argument: a server that passes no environ is served (the
+    // reference's own probe answered such a server 500).
+    const { default: probe } = await import(path.join(dir, 'probe.mjs'));
+    const answer = await probe(new Request('http://127.0.0.1/echo?x=1', { method: 'POST', body: 'hi' }));
+    expect(answer.status).toBe(200);
+    expect((await answer.json()).request.target).toBe('/echo?x=1');
+    fs.rmSync(parent, { recursive: true, force: true });
+  }, 60_000);
   test('an existing target is kept unless --force; an unknown gateway names the ones there are', async () => {
     const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-init-'));
     expect((await conform(['init', '--gateway', 'fetch', 'x'], parent)).code).toBe(0);

@@ -1,13 +1,17 @@
 // `conform init [DIR] --gateway wsgi|fetch|asgi`: a starter target. Writes conform.json (with a $schema
 // that resolves to the installed kit), a copy of the kit's probe app for that gateway and an
-// empty expectations.json, then says what to edit and what to run. A starter runs as written
-// (gunicorn for WSGI, the kit's own prefork for fetch); a user swaps in their server's command.
+// empty expectations.json, then says what to edit, what the starter does not claim, and what to
+// run. A starter runs as written (gunicorn for WSGI, the kit's own prefork serving the plain
+// fetch probe, uvicorn for ASGI); a user swaps in their server's command. What a starter claims
+// (profiles, capabilities, operations) is only what any server of its kind can be asked for, so
+// that a swapped-in server has cases unsupported rather than failed until its author claims more.
 import fs from 'node:fs';
 import path from 'node:path';
 import { KIT_DIR } from '../manifest.ts';
 import { ReportError } from '../report/document.ts';
 import { SPEC_VERSION } from '../../spec/version.ts';
 import type { Gateway } from '../../spec/harness/gateways.ts';
+import { CAPABILITIES, OPERATIONS, type Capability, type Operation } from '../../spec/harness/types.ts';
 
 /** What a new target of one gateway starts from: one entry per probe the kit ships. */
 interface Starter {
@@ -51,9 +55,11 @@ export const STARTERS: Partial<Record<Gateway, Starter>> = {
     edit: 'command: your WSGI server in place of gunicorn (its flags for each placeholder); classes: its names for sync, threaded and evented workers',
   },
   fetch: {
-    probe: 'fixtures/probe/reference/probe.ts',
-    file: 'probe.ts',
-    app: '{targetDir}/probe.ts',
+    // The plain probe (a `(request) => Response` module any Node server can load), not the
+    // reference's own, which reads prefork's second argument.
+    probe: 'fixtures/probe/fetch/probe.mjs',
+    file: 'probe.mjs',
+    app: '{targetDir}/probe.mjs',
     command: [
       'node', '{kitDir}/reference/bin/prefork.js', ...TUNING,
       '--limit-request-line', '{limitRequestLine}', '--limit-request-field-size', '{limitRequestFieldSize}', '--limit-request-fields', '{limitRequestFields}',
@@ -61,9 +67,10 @@ export const STARTERS: Partial<Record<Gateway, Starter>> = {
     ],
     classes: { sync: 'sync', gthread: 'gthread', async: 'async' },
     gateway: 'fetch',
-    profiles: ['gunicorn'],
-    capabilities: ['heartbeat', 'request-timeout', 'max-requests', 'forwarded-allow-ips', 'multi-bind'],
-    edit: "command: your Node server in place of the kit's prefork (its flags for each placeholder); app: how it loads probe.ts",
+    profiles: [],
+    capabilities: [],
+    more: { operations: { gracefulStop: 'SIGTERM', gracefulExit: { code: 0 } } },
+    edit: "command: your Node server in place of the kit's prefork (its flags for each placeholder; drop what it lacks); app: how it loads probe.mjs; classes: its own (a node:cluster server has one: async)",
   },
   asgi: {
     probe: 'fixtures/probe/asgi/probe_app.py',
@@ -116,13 +123,14 @@ export function initTarget({ dir, gateway, force }: InitOptions): number {
     expectations: 'expectations.json',
   };
   fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
-  fs.writeFileSync(path.join(target, starter.file), probeSource(starter, target));
+  fs.copyFileSync(path.join(KIT_DIR, starter.probe), path.join(target, starter.file));
   fs.writeFileSync(path.join(target, 'expectations.json'), JSON.stringify({ expectations: [] }, null, 2) + '\n');
   const shown = path.relative(process.cwd(), target) || '.';
   console.log(
     [
       `conform init: wrote ${shown}/conform.json, ${shown}/${starter.file} (the ${gateway} probe) and ${shown}/expectations.json`,
       `  edit first: ${starter.edit}; profiles, capabilities, operations and limits: only what your server does (see README, "Checking your own server")`,
+      ...unclaimed(starter),
       `  then: npx conform --target ${shown} --list          # the plan`,
       `        npx conform --target ${shown} --driver process --report-json ${shown}/report.json`,
       `        npx conform expectations --update --from ${shown}/report.json   # known deviations, to review by hand`,
@@ -131,9 +139,17 @@ export function initTarget({ dir, gateway, force }: InitOptions): number {
   return 0;
 }
 
-/** The kit's probe, with a TypeScript probe's type import pointed at the kit where it is installed. */
-function probeSource(starter: Starter, target: string): string {
-  const source = fs.readFileSync(path.join(KIT_DIR, starter.probe), 'utf8');
-  const types = path.relative(target, path.join(KIT_DIR, 'reference', 'gateway', 'types.ts'));
-  return source.replace(/from '(\.\.\/)+reference\/gateway\/types\.ts'/, `from '${types.startsWith('.') ? types : `./${types}`}'`);
+/** One line per profile, capability and operation the starter does not claim: what claiming it asks of the server. */
+function unclaimed(starter: Starter): string[] {
+  const lines: string[] = [];
+  if (!starter.profiles.includes('gunicorn')) lines.push(`profiles += "gunicorn": the server takes gunicorn's settings with their meanings (sync with threads is gthread, timeout 0 is off, ...)`);
+  for (const [name, meaning] of Object.entries(CAPABILITIES)) {
+    if (!starter.capabilities.includes(name as Capability)) lines.push(`capabilities += "${name}": ${meaning}`);
+  }
+  // Without an operations section the kit assumes gunicorn's signals, so a starter that has one lists the others.
+  const operations = starter.more?.operations as Partial<Record<Operation, unknown>> | undefined;
+  if (operations) {
+    for (const name of OPERATIONS) if (!(name in operations)) lines.push(`operations.${name}: the signal or command that does it, if your server has one`);
+  }
+  return lines.length === 0 ? [] : ['  not claimed (its cases are unsupported; claim what your server does):', ...lines.map((l) => `    ${l}`)];
 }

@@ -62,15 +62,18 @@ export interface TargetTraits {
 }
 
 /**
- * What a target declares it can do. A case that needs a capability the target lacks is reported
- * `unsupported`, never failed.
+ * What a target may declare it can do, each with what declaring it means. A case that needs a
+ * capability the target lacks is reported `unsupported`, never failed. (The manifest schema's
+ * enum and `conform init`'s next steps come from this table.)
  */
-export type Capability =
-  | 'heartbeat' // a stalled worker (stopped, looping, never loaded) is killed after `timeout`
-  | 'request-timeout' // a request running longer than `timeout` is ended and its worker replaced (gunicorn sync, uWSGI harakiri)
-  | 'max-requests' // workers recycle after max_requests (+ jitter)
-  | 'forwarded-allow-ips' // the url scheme follows trusted forwarded headers
-  | 'multi-bind'; // several bind addresses at once (the manifest's extraBind template)
+export const CAPABILITIES = {
+  heartbeat: 'a stalled worker (stopped, stuck in a loop, stuck loading the app) is killed after {timeout}',
+  'request-timeout': 'a request running longer than {timeout} is ended and its worker replaced (gunicorn sync, uWSGI harakiri)',
+  'max-requests': 'workers retire after {maxRequests} responses (+ {maxRequestsJitter})',
+  'forwarded-allow-ips': 'the URL scheme follows X-Forwarded-Proto from trusted peers only',
+  'multi-bind': 'several listening addresses at once (the extraBind template)',
+} as const;
+export type Capability = keyof typeof CAPABILITIES;
 
 /** A server configuration a case asks for; unset fields take the kit defaults. */
 export interface ServerConfig {
