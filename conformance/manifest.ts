@@ -289,7 +289,7 @@ export function loadTarget(dir: string): Target {
   const file = path.join(absolute, 'conform.json');
   if (!fs.existsSync(absolute)) throw new ManifestError(`target directory ${absolute} does not exist`);
   if (!fs.existsSync(file)) {
-    throw new ManifestError(`no conform.json in ${absolute}: a target directory needs a manifest (see README, "Checking your own server"; or start one from a copy of fixtures/targets/reference/conform.json)`);
+    throw new ManifestError(`no conform.json in ${absolute}: a target directory needs a manifest (see README, "The manifest"; \`npx conform init DIR --gateway wsgi\` starts one, or fetch, asgi)`);
   }
   let data: unknown;
   try {

@@ -129,7 +129,7 @@ export function initTarget({ dir, gateway, force }: InitOptions): number {
   console.log(
     [
       `conform init: wrote ${shown}/conform.json, ${shown}/${starter.file} (the ${gateway} probe) and ${shown}/expectations.json`,
-      `  edit first: ${starter.edit}; profiles, capabilities, operations and limits: only what your server does (see README, "Checking your own server")`,
+      `  edit first: ${starter.edit}; profiles, capabilities, operations and limits: only what your server does (see README, "The manifest")`,
       ...unclaimed(starter),
       `  then: npx conform --target ${shown} --list          # the plan`,
       `        npx conform --target ${shown} --driver process --report-json ${shown}/report.json`,
