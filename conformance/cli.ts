@@ -117,16 +117,19 @@ export async function main(argv: string[]): Promise<number> {
     .addHelpText(
       'after',
       '\nExamples:\n' +
-        '  conform                                   # the reference server (Node only)\n' +
-        '  conform --target fixtures/targets/gunicorn\n' +
-        '  conform --target fixtures/targets/gunicorn --driver container   # each server in its own container\n' +
+        '  conform init --gateway wsgi ./my-server   # a starter target (or fetch, asgi)\n' +
+        '  conform --target ./my-server --driver process\n' +
+        '  conform --target ./my-server --driver container   # each server in its own container\n' +
+        '  conform --target ./my-server --repeat 3 --report-json r.json && conform expectations --update --from r.json\n' +
         '  conform --target ./my-server --class sync --only "lifecycle.*" --report-json out.json\n' +
         '  conform --target ./my-server --baseline last-release.json        # fail only on regressions\n' +
-        '  conform matrix -t fixtures/targets/reference -t fixtures/targets/gunicorn --html matrix.html\n' +
+        '  conform matrix -t ./my-server -t ./my-server-threads --html matrix.html\n' +
         '  conform diff old.json new.json\n' +
         '  conform explain lifecycle.heartbeat-timeout\n' +
         '\nStatuses: pass; fail (MUST violated); warn (SHOULD missed); xfail/xpass (listed in the\n' +
-        "target's expectations file); unsupported (capability not declared); error (kit could not run it).\n" +
+        "target's expectations file: missed as listed / passed anyway); unsupported (not claimed by the\n" +
+        'target); error (the kit could not run it). Exit 1: fail, xpass of a MUST; with --strict also\n' +
+        'warn and xpass of a SHOULD. Exit 2: errors, bad input.\n' +
         'With GITHUB_ACTIONS=true a run also prints workflow annotations and appends a summary to $GITHUB_STEP_SUMMARY.',
     )
     .exitOverride();

@@ -66,13 +66,22 @@ export function planUpdate(current: Expectation[], run: RunDoc): ExpectationUpda
     }
   }
 
-  for (const r of run.results) {
-    if (r.status !== 'fail' && r.status !== 'warn') continue;
-    if (findExpectation(update.entries, r.id, r.class)) continue;
-    const first = r.message.split('\n')[0].slice(0, 240);
-    const entry: Expectation = { id: r.id, class: r.class, reason: `UNREVIEWED: ${r.status} (${r.level}): ${first}`, unreviewed: true };
-    update.entries.push(entry);
-    update.added.push(entry);
+  // New misses, by case: where every class the case ran in misses and none is listed, one entry
+  // without a class says it (and keeps saying it for a class added later, which is then checked
+  // against the same reason); otherwise one entry per class.
+  const isNewMiss = (r: ResultDoc) => (r.status === 'fail' || r.status === 'warn') && !findExpectation(update.entries, r.id, r.class);
+  const byCase = new Map<string, ResultDoc[]>();
+  for (const r of run.results) if (r.status !== 'unsupported') byCase.set(r.id, [...(byCase.get(r.id) ?? []), r]);
+  for (const [id, results] of byCase) {
+    const misses = results.filter(isNewMiss);
+    if (misses.length === 0) continue;
+    const first = (r: ResultDoc) => `UNREVIEWED: ${r.status} (${r.level}): ${r.message.split('\n')[0].slice(0, 240)}`;
+    const everyClass = misses.length > 1 && misses.length === results.length;
+    const entries: Expectation[] = everyClass
+      ? [{ id, reason: `${first(misses[0])} (every class: ${misses.map((r) => r.class).join(', ')})`, unreviewed: true }]
+      : misses.map((r) => ({ id, class: r.class, reason: first(r), unreviewed: true }));
+    update.entries.push(...entries);
+    update.added.push(...entries);
   }
   return update;
 }

@@ -1,7 +1,7 @@
 // Known deviations live with the target (WPT's .ini idea): an entry says a case is expected not
 // to pass, with a reason and a link, and may say what its miss looks like (`seen`: another miss is
-// news, not this deviation). An unexpected pass is reported (xpass) and fails the run; entries
-// that match nothing that ran are reported stale.
+// news, not this deviation). An unexpected pass is reported (xpass) and fails the run for a MUST
+// (a SHOULD's only under --strict); entries that match nothing that ran are reported stale.
 import fs from 'node:fs';
 import path from 'node:path';
 import { ManifestError, type Target } from './manifest.ts';

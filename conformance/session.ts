@@ -145,7 +145,7 @@ async function rounds(opts: SessionOptions, target: Target, plan: Plan, seed: nu
   }
   writeOutputs(opts, doc);
 
-  let code = Math.max(...reports.map((r) => exitCode(r.summary, opts.strict)));
+  let code = Math.max(...reports.map((r) => exitCode(r.results, opts.strict)));
   if (opts.baseline) {
     // Gate on "no regression": misses the baseline already had do not fail the run.
     const diff = diffRuns([baselineOf(opts.baseline, target.manifest.name, driver.name)], [doc]);
@@ -155,7 +155,7 @@ async function rounds(opts: SessionOptions, target: Target, plan: Plan, seed: nu
   }
   if (last.harnessErrors.length > 0) code = 2;
   if (changes.length > 0) code = Math.max(code, 1);
-  for (const line of closingLines(doc.summary, Boolean(opts.strict))) console.log(line);
+  for (const line of closingLines(doc.results, Boolean(opts.strict))) console.log(line);
   return { code, doc, interrupted: false };
 }
 

@@ -11,7 +11,7 @@ import { matrixDocument, mergeRuns, readRuns, type ResultDoc, type RunDoc } from
 import { annotations, stepSummary } from '../conformance/report/github.ts';
 import { matrixHtml } from '../conformance/report/html.ts';
 import { junitReport } from '../conformance/report/junit.ts';
-import { closingLines, resultLine } from '../conformance/report/terminal.ts';
+import { closingLines, resultLine, summaryText } from '../conformance/report/terminal.ts';
 import { summarize, type Status } from '../conformance/verdict.ts';
 
 const result = (id: string, cls: string, status: Status, over: Partial<ResultDoc> = {}): ResultDoc => ({
@@ -104,13 +104,21 @@ describe('diff', () => {
 });
 
 describe('closing line', () => {
-  const summary = summarize([result('a', 's', 'pass'), result('b', 's', 'xfail'), result('c', 's', 'warn'), result('d', 's', 'unsupported'), result('e', 's', 'fail')]);
+  const results = [result('a', 's', 'pass'), result('b', 's', 'xfail'), result('c', 's', 'warn', { level: 'SHOULD' }), result('d', 's', 'unsupported'), result('e', 's', 'fail')];
   test('its counts say which statuses they hold, and add up to the summary', () => {
-    expect(closingLines(summary, false)).toEqual([
+    expect(closingLines(results, false)).toEqual([
       'counted: passed = 1 pass + 1 warn (SHOULD missed; --strict fails it) + 1 xfail; failed = 1 fail; skipped = 1 unsupported',
       'conform: 3 passed, 1 failed, 1 skipped',
     ]);
-    expect(closingLines(summary, true)[1]).toBe('conform: 2 passed, 2 failed, 1 skipped');
+    expect(closingLines(results, true)[1]).toBe('conform: 2 passed, 2 failed, 1 skipped');
+  });
+  test("a SHOULD's unexpected pass is counted with the passed, a MUST's with the failed", () => {
+    const both = [result('f', 's', 'xpass', { level: 'SHOULD' }), result('g', 's', 'xpass')];
+    expect(closingLines(both, false)).toEqual([
+      'counted: passed = 1 xpass (SHOULD passed against its expectation; --strict fails it); failed = 1 xpass; skipped = 0',
+      'conform: 1 passed, 1 failed, 0 skipped',
+    ]);
+    expect(closingLines(both, true)[1]).toBe('conform: 0 passed, 2 failed, 0 skipped');
   });
 });
 
@@ -193,6 +201,31 @@ describe('conform expectations --update', () => {
     expect(flaky.intermittent).toBe(true);
     expect(flaky.reason).toMatch(/^race \(flipped under --repeat 3: xfail -> xpass -> xfail\)$/);
     expect(update.entries[0]).toMatchObject({ id: 'http.wobbly', class: 'async', intermittent: true, unreviewed: true });
+  });
+});
+
+describe('conform expectations --update, a case that misses in every class', () => {
+  const doc = runDoc([
+    result('lifecycle.everywhere', 'sync', 'fail', { message: 'no respawn' }),
+    result('lifecycle.everywhere', 'gthread', 'fail', { message: 'no respawn' }),
+    result('lifecycle.everywhere', 'async', 'unsupported'),
+    result('lifecycle.somewhere', 'sync', 'fail'),
+    result('lifecycle.somewhere', 'gthread', 'pass'),
+    result('lifecycle.once', 'sync', 'warn', { level: 'SHOULD' }),
+  ]);
+  test('one entry without a class where every class it ran in misses; one per class otherwise', () => {
+    const { added } = planUpdate([], doc);
+    expect(added.map((e) => `${e.id} [${e.class ?? '*'}]`)).toEqual(['lifecycle.everywhere [*]', 'lifecycle.somewhere [sync]', 'lifecycle.once [sync]']);
+    expect(added[0].reason).toBe('UNREVIEWED: fail (MUST): no respawn (every class: sync, gthread)');
+  });
+  test('a class already listed keeps its entry; the rest get their own', () => {
+    const { added } = planUpdate([{ id: 'lifecycle.everywhere', class: 'sync', reason: 'known' }], doc);
+    expect(added.filter((e) => e.id === 'lifecycle.everywhere').map((e) => e.class)).toEqual(['gthread']);
+  });
+  test('the run counts unreviewed entries, not the results they cover', () => {
+    const entry = { id: 'lifecycle.everywhere', reason: 'UNREVIEWED: x', unreviewed: true };
+    const twice = runDoc([result('lifecycle.everywhere', 'sync', 'xfail', { expectation: entry }), result('lifecycle.everywhere', 'gthread', 'xfail', { expectation: entry }), result('http.x', 'sync', 'xfail', { expectation: { id: 'http.x', class: 'sync', reason: 'UNREVIEWED: x', unreviewed: true } })]);
+    expect(summaryText(twice, false)).toMatch(/UNREVIEWED 2 expectation\(s\)/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { exitCode, judge, staleExpectations, statusOf, summarize } from '../conformance/verdict.ts';
+import { exitCode, failsRun, judge, staleExpectations, statusOf, type Status } from '../conformance/verdict.ts';
+import type { Level } from '../spec/harness/types.ts';
 import { verdictChanges } from '../conformance/repeat.ts';
 import type { CaseMeta } from '../conformance/outcome.ts';
 import type { RunReport } from '../conformance/run.ts';
@@ -25,17 +26,39 @@ describe('statusOf', () => {
 });
 
 describe('exitCode', () => {
-  const zero = summarize([]);
+  const of = (...statuses: Array<[Status, Level]>) => statuses.map(([status, level]) => ({ status, level }));
   test('0 when everything is as expected, warn included unless strict', () => {
-    expect(exitCode({ ...zero, pass: 3, xfail: 2, warn: 1, unsupported: 1 })).toBe(0);
-    expect(exitCode({ ...zero, warn: 1 }, true)).toBe(1);
+    expect(exitCode(of(['pass', 'MUST'], ['xfail', 'MUST'], ['warn', 'SHOULD'], ['unsupported', 'MUST']))).toBe(0);
+    expect(exitCode(of(['warn', 'SHOULD']), true)).toBe(1);
+    expect(exitCode([])).toBe(0);
   });
-  test('1 for fail and for unexpected passes', () => {
-    expect(exitCode({ ...zero, fail: 1 })).toBe(1);
-    expect(exitCode({ ...zero, xpass: 1 })).toBe(1);
+  test('1 for fail and for unexpected passes of a MUST', () => {
+    expect(exitCode(of(['fail', 'MUST']))).toBe(1);
+    expect(exitCode(of(['xpass', 'MUST']))).toBe(1);
+  });
+  test("a SHOULD's unexpected pass is reported, failing the run only under --strict", () => {
+    expect(exitCode(of(['xpass', 'SHOULD']))).toBe(0);
+    expect(exitCode(of(['xpass', 'SHOULD']), true)).toBe(1);
   });
   test('2 when the harness could not do its job, whatever else happened', () => {
-    expect(exitCode({ ...zero, fail: 4, error: 1 })).toBe(2);
+    expect(exitCode(of(['fail', 'MUST'], ['error', 'MUST']))).toBe(2);
+  });
+});
+
+describe('failsRun, status by level by --strict', () => {
+  test.each([
+    ['pass', 'MUST', false, false],
+    ['fail', 'MUST', false, true],
+    ['warn', 'SHOULD', false, false],
+    ['warn', 'SHOULD', true, true],
+    ['xfail', 'MUST', true, false],
+    ['xpass', 'MUST', false, true],
+    ['xpass', 'SHOULD', false, false],
+    ['xpass', 'SHOULD', true, true],
+    ['unsupported', 'MUST', true, false],
+    ['error', 'SHOULD', false, true],
+  ] as const)('%s of a %s, strict %s -> %s', (status, level, strict, fails) => {
+    expect(failsRun({ status, level }, strict)).toBe(fails);
   });
 });
 

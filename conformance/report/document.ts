@@ -22,7 +22,8 @@ export interface ResultDoc {
   durationMs: number;
   message: string;
   evidence: Record<string, unknown>;
-  expectation?: { reason: string; link?: string; intermittent?: boolean; unreviewed?: boolean };
+  /** The entry that governs the result: its id and class as written (globs), and what it says. */
+  expectation?: { id?: string; class?: string; reason: string; link?: string; intermittent?: boolean; unreviewed?: boolean };
   seed?: number;
   /** When the case started (epoch ms). */
   startedAt?: number;
@@ -123,7 +124,7 @@ export function runDocument(report: RunReport, target: Target, extras: RunDocExt
       message: r.message,
       evidence: r.evidence,
       ...(r.expectation
-        ? { expectation: { reason: r.expectation.reason, link: r.expectation.link, intermittent: r.expectation.intermittent, unreviewed: r.expectation.unreviewed } }
+        ? { expectation: { id: r.expectation.id, class: r.expectation.class, reason: r.expectation.reason, link: r.expectation.link, intermittent: r.expectation.intermittent, unreviewed: r.expectation.unreviewed } }
         : {}),
       seed: extras.seed,
       ...(r.startedAt ? { startedAt: r.startedAt } : {}),

@@ -2,7 +2,7 @@
 // colour a job by <failure>/<error>, so whatever fails the run is one of those (a warn under
 // --strict too), and whatever does not is <skipped> or passes.
 import type { ResultDoc, RunDoc } from './document.ts';
-import { failsRun } from '../verdict.ts';
+import { failsRun, XPASS_ADVICE } from '../verdict.ts';
 
 const escape = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string)
@@ -36,10 +36,10 @@ export function splitLogs(evidence: Record<string, unknown>): { logs: Array<[str
 function testcase(r: ResultDoc, classname: string, strict: boolean): string {
   const open = `    <testcase classname="${escape(classname)}" name="${escape(`${r.id} [${r.class}]`)}" time="${seconds(r.durationMs)}">`;
   const text = escape(details(r));
-  const headline = escape(r.status === 'xpass' ? 'unexpected pass: remove the expectation' : `${r.status}: ${r.message.split('\n')[0]}`);
+  const headline = escape(r.status === 'xpass' ? `unexpected pass: ${XPASS_ADVICE}` : `${r.status}: ${r.message.split('\n')[0]}`);
   if (r.status === 'pass') return `${open}</testcase>`;
   if (r.status === 'error') return `${open}<error message="${headline}" type="error">${text}</error></testcase>`;
-  if (failsRun(r.status, strict)) return `${open}<failure message="${headline}" type="${r.status}">${text}</failure></testcase>`;
+  if (failsRun(r, strict)) return `${open}<failure message="${headline}" type="${r.status}">${text}</failure></testcase>`;
   // A miss that does not fail the run: skipped, with the reason and the evidence kept.
   const why = escape(`${r.status}: ${r.expectation?.reason ?? r.message.split('\n')[0]}`);
   return `${open}<skipped message="${why}"/><system-out>${text}</system-out></testcase>`;
@@ -53,9 +53,9 @@ export function junitReport(run: RunDoc, strict = false): string {
   }
   const totals = { tests: 0, failures: 0, errors: 0, skipped: 0, ms: 0 };
   const suites = [...groups].map(([group, results]) => {
-    const failures = results.filter((r) => r.status !== 'error' && failsRun(r.status, strict)).length;
+    const failures = results.filter((r) => r.status !== 'error' && failsRun(r, strict)).length;
     const errors = results.filter((r) => r.status === 'error').length;
-    const skipped = results.filter((r) => r.status !== 'pass' && !failsRun(r.status, strict)).length;
+    const skipped = results.filter((r) => r.status !== 'pass' && !failsRun(r, strict)).length;
     const ms = results.reduce((sum, r) => sum + r.durationMs, 0);
     Object.assign(totals, { tests: totals.tests + results.length, failures: totals.failures + failures, errors: totals.errors + errors, skipped: totals.skipped + skipped, ms: totals.ms + ms });
     const cases = results.map((r) => testcase(r, `${run.target.name}.${group}`, strict));

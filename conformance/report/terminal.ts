@@ -1,6 +1,6 @@
 // Human output: a line per result as it arrives (progress), then a summary by group and level,
 // and one closing line that CI systems read.
-import { STATUSES, failsRun, type Status, type Summary } from '../verdict.ts';
+import { STATUSES, failsRun, XPASS_ADVICE, type Judged, type Status } from '../verdict.ts';
 import type { ResultDoc, RunDoc } from './document.ts';
 
 const COLOURS: Record<Status, number> = { pass: 32, fail: 31, warn: 33, xfail: 36, xpass: 35, unsupported: 90, error: 31 };
@@ -59,13 +59,14 @@ export function summaryText(run: RunDoc, colour: boolean): string {
   if (problems.length > 0) {
     lines.push('', 'Needs attention:');
     for (const r of problems) {
-      const what = r.status === 'xpass' ? 'passes but is listed as expected to fail: remove the expectation' : r.message.split('\n')[0];
+      const what = r.status === 'xpass' ? XPASS_ADVICE : r.message.split('\n')[0];
       lines.push(`  ${paint(r.status, r.status.toUpperCase(), colour)} ${r.id} [${r.class}]: ${what}`);
       if (r.replay) lines.push(`      replay: ${r.replay}`);
     }
   }
   for (const e of run.stale ?? []) lines.push(`  STALE expectation ${e.id} [${e.class ?? '*'}]: matches no case of the spec`);
-  const unreviewed = new Set(run.results.filter((r) => r.expectation?.unreviewed).map((r) => r.expectation!.reason));
+  // Entries, not results or reasons: one class-less entry covers several results, and two entries may share a placeholder reason.
+  const unreviewed = new Set(run.results.filter((r) => r.expectation?.unreviewed).map((r) => `${r.expectation!.id ?? r.id} [${r.expectation!.class ?? '*'}]`));
   if (unreviewed.size > 0) lines.push(`  UNREVIEWED ${unreviewed.size} expectation(s) written by "conform expectations --update": confirm each by hand, write how in its reason, drop "unreviewed"`);
   for (const e of run.harnessErrors ?? []) lines.push(`  HARNESS ${e}`);
   const total = STATUSES.map((s) => `${run.summary[s]} ${s}`).join(', ');
@@ -96,14 +97,20 @@ export function timeText(results: ResultDoc[], slowest = 10): string[] {
  * The closing line CI log readers parse ("N passed, N failed, N skipped", alone on its line),
  * preceded by the line that says which statuses each count holds, so both agree with the summary.
  */
-export function closingLines(summary: Summary, strict: boolean): string[] {
-  const bucket = (statuses: Status[]) => statuses.filter((s) => summary[s] > 0);
-  const failing = STATUSES.filter((s) => failsRun(s, strict));
-  const passing = STATUSES.filter((s) => s !== 'unsupported' && !failing.includes(s));
-  const sum = (statuses: Status[]) => statuses.reduce((n, s) => n + summary[s], 0);
-  const words = (statuses: Status[]) => bucket(statuses).map((s) => `${summary[s]} ${s}${s === 'warn' && !strict ? ' (SHOULD missed; --strict fails it)' : ''}`).join(' + ') || '0';
+export function closingLines(results: readonly Judged[], strict: boolean): string[] {
+  const count = (keep: (r: Judged) => boolean) => {
+    const counts = new Map<Status, number>();
+    for (const r of results) if (keep(r)) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+    return STATUSES.filter((s) => counts.has(s)).map((s) => [s, counts.get(s)!] as const);
+  };
+  const failing = count((r) => failsRun(r, strict));
+  const passing = count((r) => r.status !== 'unsupported' && !failsRun(r, strict));
+  const skipped = results.filter((r) => r.status === 'unsupported').length;
+  const note: Partial<Record<Status, string>> = { warn: ' (SHOULD missed; --strict fails it)', xpass: ' (SHOULD passed against its expectation; --strict fails it)' };
+  const words = (bucket: ReadonlyArray<readonly [Status, number]>, notes: boolean) => bucket.map(([s, n]) => `${n} ${s}${notes ? (note[s] ?? '') : ''}`).join(' + ') || '0';
+  const sum = (bucket: ReadonlyArray<readonly [Status, number]>) => bucket.reduce((n, [, k]) => n + k, 0);
   return [
-    `counted: passed = ${words(passing)}; failed = ${words(failing)}; skipped = ${words(['unsupported'])}`,
-    `conform: ${sum(passing)} passed, ${sum(failing)} failed, ${summary.unsupported} skipped`,
+    `counted: passed = ${words(passing, true)}; failed = ${words(failing, false)}; skipped = ${skipped > 0 ? `${skipped} unsupported` : '0'}`,
+    `conform: ${sum(passing)} passed, ${sum(failing)} failed, ${skipped} skipped`,
   ];
 }
