@@ -27,16 +27,17 @@ async function removeOnce(client: RuntimeClient, runId: string): Promise<string[
  * container left in state Created).
  */
 export async function removeRunContainers(client: RuntimeClient, runId: string): Promise<string[]> {
-  const removed: string[] = [];
+  // A set: a container still being removed is listed again by the next look (seen in CI).
+  const removed = new Set<string>();
   const deadline = Date.now() + WITHIN_MS;
   let quietSince = Date.now();
   while (Date.now() - quietSince < QUIET_MS && Date.now() < deadline) {
     const found = await removeOnce(client, runId);
     if (found.length > 0) {
-      removed.push(...found);
+      for (const id of found) removed.add(id);
       quietSince = Date.now();
     }
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
-  return removed;
+  return [...removed];
 }
