@@ -45,6 +45,11 @@ export function caseBudgetMs(spec: Pick<SpecCase, 'budgetMs'>): number {
   return scaled(spec.budgetMs ?? DEFAULT_BUDGET_MS) + scaled(STARTUP_SLACK_MS);
 }
 
+/** The configuration a case of this lane asks for: the kit's defaults, its overrides, the manifest's bounds. */
+export function laneConfig(lane: Pick<ClassLane, 'manifest' | 'runClass'>, overrides: Partial<ServerConfig> = {}): ServerConfig {
+  return withinBounds(lane.manifest, { ...defaultConfig(lane.runClass.kind), ...overrides });
+}
+
 export async function runCase(spec: SpecCase, lane: ClassLane): Promise<CaseRun> {
   const startedAt = Date.now();
   const meta: CaseMeta = { id: spec.id, label: lane.runClass.label, level: spec.level, outcome: 'pass', message: '', evidence: {}, seed: lane.seed };
@@ -54,8 +59,7 @@ export async function runCase(spec: SpecCase, lane: ClassLane): Promise<CaseRun>
   const borrowed = new Map<Server, number>();
   const lender = lane.shared.forCase();
   let ended = false;
-  const configFor = (overrides: Partial<ServerConfig> = {}): ServerConfig =>
-    withinBounds(lane.manifest, { ...defaultConfig(lane.runClass.kind), ...overrides });
+  const configFor = (overrides: Partial<ServerConfig> = {}) => laneConfig(lane, overrides);
   const notAfterEnd = () => {
     if (ended) throw new HarnessError(`${spec.id} asked for a server after it ended (it overran its budget)`);
   };

@@ -7,7 +7,7 @@ import type { SpecCase } from '../spec/harness/case.ts';
 import { defaultConfig } from '../spec/harness/case.ts';
 import { HarnessError } from '../spec/harness/types.ts';
 import { GROUPS } from '../spec/index.ts';
-import { runCase, type ClassLane } from './case-run.ts';
+import { laneConfig, runCase, type ClassLane } from './case-run.ts';
 import { driverKind } from './drivers/registry.ts';
 import { loadExpectations, type Expectation } from './expectations.ts';
 import { targetTraits, type RunClass, type Target } from './manifest.ts';
@@ -87,6 +87,18 @@ export async function run(options: RunOptions): Promise<RunReport> {
   const onAbort = () => void stopAll();
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
+  // Pre-flight: before any case, each class that has cases to run starts its plain server (into
+  // the shared pool, where read-only cases then use it). A target that does not start at all is
+  // a misconfiguration, said once with its command and output (exit 2), not ~80 cases each
+  // failing or erring on their own account.
+  const refused = await preflight(plan, lanes, options.signal);
+  if (refused.length > 0) {
+    await stopAll();
+    options.signal?.removeEventListener('abort', onAbort);
+    process.off('unhandledRejection', stray);
+    return { results: [], summary: summarize([]), stale: [], classes: plan.classes, wallMs: Date.now() - started, driver: options.driver, harnessErrors: refused };
+  }
+
   const results: CaseResult[] = [];
   const finish = (meta: CaseMeta, durationMs: number, startedAt?: number) => {
     const result: CaseResult = { ...judge(meta, durationMs, expectations), ...(startedAt === undefined ? {} : { startedAt }) };
@@ -137,4 +149,21 @@ export async function run(options: RunOptions): Promise<RunReport> {
     driver: options.driver,
     harnessErrors,
   };
+}
+
+/** Why each class with cases to run could not start its plain server; [] when all did. */
+async function preflight(plan: Plan, lanes: ReadonlyMap<string, ClassLane>, signal?: AbortSignal): Promise<string[]> {
+  const needed = [...lanes.values()].filter((lane) => plan.runs.some((r) => r.label === lane.runClass.label && !r.unsupported));
+  const refusals = await Promise.all(
+    needed.map(async (lane) => {
+      try {
+        await lane.shared.warm(laneConfig(lane));
+        return undefined;
+      } catch (error) {
+        if (signal?.aborted) return undefined; // interrupted, not refused
+        return `the target did not start in its plain configuration (class ${lane.runClass.label}), so no case was run: ${(error as Error).message}`;
+      }
+    }),
+  );
+  return refusals.filter((r): r is string => r !== undefined);
 }

@@ -34,6 +34,17 @@ export class SharedServers {
     };
   }
 
+  /** Starts a server of `config` into the pool, lent to nobody: the pre-flight's, which read-only cases then share. */
+  warm(config: ServerConfig): Promise<Server> {
+    const key = JSON.stringify(config);
+    const pool = this.pools.get(key) ?? [];
+    this.pools.set(key, pool);
+    const entry: Entry = { server: this.driver.start(config), lent: false };
+    pool.push(entry);
+    entry.server.catch(() => pool.includes(entry) && pool.splice(pool.indexOf(entry), 1));
+    return entry.server;
+  }
+
   private async take(key: string, config: ServerConfig): Promise<Entry> {
     const pool = this.pools.get(key) ?? [];
     this.pools.set(key, pool);

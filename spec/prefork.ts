@@ -46,7 +46,15 @@ export default defineGroup({
       source: 'gunicorn docs: settings "workers"; arbiter.py manage_workers()',
       async run(t) {
         const server = await t.start({ workers: 3 });
-        await eventually(async () => (await server.workers()).length === 3, { within: 5000, what: 'three workers', seen: async () => workerWords(await server.workers()) });
+        // The same target with the kit's default count (the pre-flight's server): a count that
+        // does not follow what was asked is a command that never passes {workers}.
+        const plain = await t.shared();
+        const seen = async () => {
+          const [three, other] = [await server.workers(), await plain.workers()];
+          const ignored = other.length === three.length && plain.config.workers !== 3;
+          return workerWords(three) + (ignored ? `; asked for ${plain.config.workers}, it runs ${other.length} too: does the manifest's command pass {workers} to the server?` : '');
+        };
+        await eventually(async () => (await server.workers()).length === 3, { within: 5000, what: 'three workers', seen });
         await holds(async () => (await server.workers()).length === 3, { within: 1000, what: 'the worker count staying at 3', seen: async () => workerWords(await server.workers()) });
         const pids = new Set<number>();
         for (let i = 0; i < 12 && pids.size < 2; i++) pids.add((await getJson<{ pid: number; ppid: number }>(server, '/pid')).pid);

@@ -69,20 +69,39 @@ describe('conform CLI', () => {
     expect(code).toBe(2);
     expect(err).toMatch(/--accept-spec-version/);
   });
-  test('a target that never starts is an error (exit 2) that shows the command and its output', async () => {
+  test('a target that never starts is refused before any case: one error with the command and its output, exit 2', async () => {
     const dir = targetDir({ ...manifest, command: ['/bin/sh', '-c', 'echo booting; echo broken >&2; exit 7'], readiness: { timeoutMs: 3000 } });
-    const { code, out } = await conform('--target', dir, '--only', 'prefork.worker-count', '--report-json', path.join(dir, 'r.json'));
+    const { code, out } = await conform('--target', dir, '--report-json', path.join(dir, 'r.json'), '--junit', path.join(dir, 'r.xml'));
     expect(code).toBe(2);
     const report = JSON.parse(fs.readFileSync(path.join(dir, 'r.json'), 'utf8'));
-    expect(report.results[0].status).toBe('error');
-    expect(report.results[0].message).toMatch(/exited \(\{"code":7[\s\S]*broken/);
-    expect(out).toMatch(/ERROR/);
+    expect(report.results).toEqual([]); // no case ran, none blames the server for what is a setup error
+    expect(report.harnessErrors).toHaveLength(1);
+    expect(report.harnessErrors[0]).toMatch(/did not start in its plain configuration \(class sync\), so no case was run[\s\S]*exited \(\{"code":7[\s\S]*broken/);
+    expect(out).toMatch(/^ {2}ERROR the target did not start/m);
+    expect(out).not.toMatch(/^ +\d+ (FAIL|ERROR) /m);
+    expect(fs.readFileSync(path.join(dir, 'r.xml'), 'utf8')).toMatch(/<testsuites [^>]*errors="1"[\s\S]*<error message="the target did not start/);
   }, 60_000);
   test('a command that does not exist is an error naming it', async () => {
     const dir = targetDir({ ...manifest, command: ['/no/such/server'] });
     const { code } = await conform('--target', dir, '--only', 'prefork.worker-count', '--report-json', path.join(dir, 'r.json'));
     expect(code).toBe(2);
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'r.json'), 'utf8')).results[0].message).toMatch(/\/no\/such\/server/);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'r.json'), 'utf8')).harnessErrors[0]).toMatch(/\/no\/such\/server/);
+  }, 60_000);
+  test('a worker count that does not follow {workers} is named: too few at the start, too many in prefork.worker-count', async () => {
+    const reference = JSON.parse(fs.readFileSync(path.join(KIT, 'fixtures', 'targets', 'reference', 'conform.json'), 'utf8'));
+    const fixed = (n: string, more: object = {}) => {
+      const command = [...reference.command];
+      command[command.indexOf('{workers}')] = n;
+      return targetDir({ ...reference, $schema: undefined, command, classes: { sync: 'sync' }, readiness: { timeoutMs: 4000 }, ...more });
+    };
+    const few = await conform('--target', fixed('1'), '--only', 'prefork.worker-count');
+    expect(few.code).toBe(2);
+    expect(few.out).toMatch(/1 of 2 worker\(s\) exist \(the manifest never passes \{workers\}: the server runs a count of its own\)/);
+    const ignored = await conform('--target', fixed('1', { env: { IGNORED: '{workers}' } }), '--only', 'prefork.worker-count');
+    expect(ignored.out).toMatch(/1 of 2 worker\(s\) exist \(does the server honour the \{workers\} the command passes\?\)/);
+    const many = await conform('--target', fixed('4'), '--only', 'prefork.worker-count');
+    expect(many.code).toBe(1);
+    expect(many.out).toMatch(/asked for 2, it runs 4 too: does the manifest's command pass \{workers\} to the server\?/);
   }, 60_000);
 });
 

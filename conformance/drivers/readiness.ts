@@ -40,7 +40,12 @@ export async function waitReady(server: Server, target: Target): Promise<string 
         if (!(await canConnect(server.host, server.port))) return false;
         const workers = await server.workers();
         if (workers.length < want) {
-          const hint = workers.length === 0 ? ' (a server whose workers are not children of the process the kit started names its master in processes.master)' : '';
+          const hint =
+            workers.length === 0
+              ? ' (a server whose workers are not children of the process the kit started names its master in processes.master)'
+              : JSON.stringify(target.manifest).includes('{workers}')
+                ? ' (does the server honour the {workers} the command passes?)'
+                : ' (the manifest never passes {workers}: the server runs a count of its own)';
           return (state = `${workers.length} of ${want} worker(s) exist${hint}`), false;
         }
         const loaded = loadedPids(server.logs());

@@ -22,6 +22,7 @@ export function annotations(run: RunDoc, strict: boolean): string[] {
     const text = [message.slice(0, 2000), r.replay ? `replay: ${r.replay}` : ''].filter(Boolean).join('\n');
     lines.push(`::${fails ? 'error' : 'warning'} ${where}title=${title}::${data(text)}`);
   }
+  for (const e of run.harnessErrors ?? []) lines.push(`::error title=${property(`${run.target.name}: conform error`)}::${data(e.slice(0, 4000))}`);
   for (const e of run.stale ?? []) lines.push(`::warning title=${property(`${run.target.name}: stale expectation`)}::${data(`${e.id} [${e.class ?? '*'}] matches no case of the spec`)}`);
   return lines;
 }
@@ -36,10 +37,11 @@ export function stepSummary(run: RunDoc, strict: boolean): string {
     `${counts || 'no results'} · driver ${run.target.driver} · classes ${run.classes.join(', ')} · ${(run.wallMs / 1000).toFixed(1)} s`,
   ];
   const unexpected = run.results.filter((r) => failsRun(r, strict) || r.status === 'warn' || r.status === 'xpass');
+  for (const e of run.harnessErrors ?? []) lines.push('', `**conform error:** ${cell(e.split('\n')[0].slice(0, 500))}`);
   if (unexpected.length > 0) {
     lines.push('', '| status | case | class | level | message |', '| --- | --- | --- | --- | --- |');
     for (const r of unexpected) lines.push(`| ${r.status} | \`${r.id}\` | ${r.class} | ${r.level} | ${cell(r.message.split('\n')[0].slice(0, 300))} |`);
-  } else {
+  } else if ((run.harnessErrors ?? []).length === 0) {
     lines.push('', 'Every result as expected.');
   }
   return lines.join('\n') + '\n';

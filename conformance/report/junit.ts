@@ -61,6 +61,14 @@ export function junitReport(run: RunDoc, strict = false): string {
     const cases = results.map((r) => testcase(r, `${run.target.name}.${group}`, strict));
     return `  <testsuite name="${escape(group)}" tests="${results.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(ms)}">\n${cases.join('\n')}\n  </testsuite>`;
   });
+  // What stopped the kit itself (a target that did not start, a kit bug): errors too, or a CI
+  // page would show a run that exited 2 as green.
+  const kit = run.harnessErrors ?? [];
+  if (kit.length > 0) {
+    const cases = kit.map((e, i) => `    <testcase classname="${escape(`${run.target.name}.conform`)}" name="${escape(`conform error ${i + 1}`)}" time="0"><error message="${escape(e.split('\n')[0])}" type="error">${escape(e)}</error></testcase>`);
+    suites.push(`  <testsuite name="conform" tests="${kit.length}" failures="0" errors="${kit.length}" skipped="0" time="0">\n${cases.join('\n')}\n  </testsuite>`);
+    Object.assign(totals, { tests: totals.tests + kit.length, errors: totals.errors + kit.length });
+  }
   const head = `<testsuites name="${escape(`${run.target.name} ${run.target.version}`)}" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}" time="${seconds(run.wallMs)}">`;
   return `<?xml version="1.0" encoding="UTF-8"?>\n${head}\n${suites.join('\n')}\n</testsuites>\n`;
 }
