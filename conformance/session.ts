@@ -130,7 +130,8 @@ async function rounds(opts: SessionOptions, target: Target, plan: Plan, seed: nu
         driver: driver.name,
         driverContext: driver.context,
         signal: interruption.signal,
-        onResult: (r) => console.log(`${String(++done).padStart(4)} ${resultLine({ ...r, replay: replayCommand(where, r.id, r.class, seed) }, colour)}`),
+        // Unsupported runs are said once per reason in the summary, not one line each here.
+        onResult: (r) => r.status !== 'unsupported' && console.log(`${String(++done).padStart(4)} ${resultLine({ ...r, replay: replayCommand(where, r.id, r.class, seed) }, colour)}`),
       }),
     );
   }

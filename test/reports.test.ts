@@ -122,6 +122,27 @@ describe('closing line', () => {
   });
 });
 
+describe('terminal summary', () => {
+  const doc = runDoc([
+    result('a.should', 's', 'warn', { level: 'SHOULD', message: 'slow' }),
+    result('a.broken', 's', 'error', { message: 'kit broke' }),
+    result('a.must', 's', 'fail', { message: 'bad' }),
+    result('a.listed', 's', 'xpass'),
+    ...['x', 'y', 'z', 'w'].map((id) => result(`b.${id}`, 's', 'unsupported', { message: 'the target does not declare heartbeat' })),
+    result('c.one', 's', 'unsupported', { message: 'needs multi-bind' }),
+  ]);
+  const text = summaryText(doc, false);
+  test('needs attention lists what fails the run first, then errors, then SHOULDs missed', () => {
+    const order = [...text.matchAll(/^ {2}(FAIL|XPASS|ERROR|WARN) (\S+)/gm)].map((m) => m[2]);
+    expect(order).toEqual(['a.must', 'a.listed', 'a.broken', 'a.should']);
+  });
+  test('unsupported runs are one line per reason, most first, a few named', () => {
+    expect(text).toContain('    4 x the target does not declare heartbeat: b.x [s], b.y [s], b.z [s], ... (1 more)');
+    expect(text).toContain('    1 x needs multi-bind: c.one [s]');
+    expect(text.indexOf('4 x the target')).toBeLessThan(text.indexOf('1 x needs'));
+  });
+});
+
 describe('terminal', () => {
   test('a failure shows its whole message, indented and capped, with explain and replay hints', () => {
     const long = ['the master exited before it was ready', 'Error: Cannot find module /app/server.js', ...Array.from({ length: 60 }, (_, i) => `log ${i}`)].join('\n');

@@ -55,7 +55,20 @@ export function summaryText(run: RunDoc, colour: boolean): string {
     }
   }
   lines.push(...timeText(run.results));
-  const problems = run.results.filter((r) => ['fail', 'xpass', 'error', 'warn'].includes(r.status));
+  // What is not claimed, once per reason: a line per (case, class) would open every run with
+  // dozens of them and push the failures out of sight.
+  const unclaimed = new Map<string, string[]>();
+  for (const r of run.results) if (r.status === 'unsupported') unclaimed.set(r.message, [...(unclaimed.get(r.message) ?? []), `${r.id} [${r.class}]`]);
+  if (unclaimed.size > 0) {
+    lines.push('', 'Unsupported (not claimed by the target), by reason:');
+    for (const [why, runs] of [...unclaimed].sort((a, b) => b[1].length - a[1].length)) {
+      const shown = runs.slice(0, 3).join(', ') + (runs.length > 3 ? `, ... (${runs.length - 3} more)` : '');
+      lines.push(`  ${String(runs.length).padStart(3)} x ${why}: ${shown}`);
+    }
+  }
+  // Worst first: what fails the run, then what the kit could not judge, then SHOULDs missed.
+  const severity: Partial<Record<Status, number>> = { fail: 0, xpass: 1, error: 2, warn: 3 };
+  const problems = run.results.filter((r) => severity[r.status] !== undefined).sort((a, b) => severity[a.status]! - severity[b.status]!);
   if (problems.length > 0) {
     lines.push('', 'Needs attention:');
     for (const r of problems) {
