@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SPEC_VERSION } from '../spec/version.ts';
-import { HarnessError } from '../spec/harness/types.ts';
+import { HarnessError, PROFILES } from '../spec/harness/types.ts';
 import { caseCatalog, caseInfo, groupCatalog, SPEC_CLASSES } from './catalog.ts';
 import { checkTarget } from './commands/check.ts';
 import { diffReports } from './commands/diff.ts';
@@ -12,7 +12,7 @@ import { initTarget, STARTERS } from './commands/init.ts';
 import { runMatrix } from './commands/matrix.ts';
 import { buildReport } from './commands/report.ts';
 import { KIT_DIR, loadTarget, ManifestError } from './manifest.ts';
-import { planText } from './plan.ts';
+import { checkChoices, LEVELS, planText } from './plan.ts';
 import { KIT, mergeRuns, prepareOutput, readRuns, ReportError } from './report/document.ts';
 import { DEFAULT_JOBS } from './run.ts';
 import { runSession, sessionPlan } from './session.ts';
@@ -34,8 +34,11 @@ const integer = (value: string) => {
 };
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 
-function listCases(): void {
-  const [cases, groups] = [caseCatalog(), groupCatalog()];
+function listCases(opts: { level?: string[]; layer?: string[] }): void {
+  checkChoices('--level', opts.level, LEVELS);
+  checkChoices('--layer', opts.layer, ['model', ...PROFILES]);
+  const cases = caseCatalog().filter((c) => (!opts.level || opts.level.includes(c.level)) && (!opts.layer || opts.layer.includes(c.layer)));
+  const groups = groupCatalog().filter((g) => cases.some((c) => c.group === g.name));
   for (const group of groups) {
     console.log(`${group.name}: ${group.summary}`);
     for (const c of cases.filter((x) => x.group === group.name)) {
@@ -81,6 +84,9 @@ function runOptions(command: Command): Command {
     .option('--class <labels>', 'classes to run, comma-separated (default: sync, gthread, async as the target declares them; extra classes such as eventlet by name)', list)
     .option('--only <globs>', 'run only case ids matching these globs, e.g. "lifecycle.*,http.keepalive"', list)
     .option('--skip <globs>', 'skip case ids matching these globs', list)
+    .option('--level <levels>', 'only cases of these levels: MUST, SHOULD', list)
+    .option('--layer <layers>', `only cases of these layers: model, ${PROFILES.join(', ')}`, list)
+    .option('--fail-fast', 'start no more cases after the first result that fails the run (cases already running finish)')
     .option('--shard <i/n>', 'run only the i-th of n stable parts of the plan (a CI matrix splits one suite; conform report merges the parts)')
     .option('--timeout-multiplier <n>', 'scale every time bound (slow machines: 2)', positiveNumber, Number(process.env.CONFORM_TIMEOUT_MULTIPLIER ?? 1))
     .option('--seed <n>', 'seed for property tests (printed on every run; reuse it to replay)', integer)
@@ -135,7 +141,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride();
   program.action(() => {
     const opts = program.opts();
-    if (opts.list && !opts.target) return void (work = () => (listCases(), 0));
+    if (opts.list && !opts.target) return void (work = () => (listCases(opts), 0));
     if (opts.list) return void (work = () => (console.log(planText(sessionPlan(loadTarget(opts.target), opts))), 0));
     // The embedded default: the reference server, which needs nothing but Node.
     opts.target ??= path.join(KIT_DIR, 'fixtures', 'targets', 'reference');

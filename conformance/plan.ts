@@ -33,7 +33,17 @@ export interface Selection {
   classes?: string[];
   only: string[];
   skip: string[];
+  /** Only cases of these levels (MUST, SHOULD) / layers (model, a profile); all when absent. */
+  levels?: string[];
+  layers?: string[];
   shard?: Shard;
+}
+
+/** The values --level and --layer take, checked before the plan is made. */
+export const LEVELS = ['MUST', 'SHOULD'] as const;
+export function checkChoices(option: string, given: string[] | undefined, allowed: readonly string[]): void {
+  const unknown = (given ?? []).filter((g) => !allowed.includes(g));
+  if (unknown.length > 0) throw new HarnessError(`${option} ${unknown.join(',')}: not one of ${allowed.join(', ')}`);
 }
 
 /** "2/4" -> {index: 2, count: 4}; anything else is refused with the form it takes. */
@@ -51,13 +61,15 @@ export function makePlan(target: Target, selection: Selection): Plan {
   const traits = targetTraits(target.manifest, defaultConfig('sync'));
   const all: PlannedRun[] = caseCatalog()
     .filter((c) => selected(c.id, selection.only, selection.skip))
+    .filter((c) => !selection.levels || selection.levels.includes(c.level))
+    .filter((c) => !selection.layers || selection.layers.includes(c.layer))
     .flatMap((c) => {
       const because = unsupportedBecause(target, c, traits);
       return classes
         .filter((rc) => applies(c, rc))
         .map((rc) => ({ id: c.id, group: c.group, label: rc.label, level: c.level, ...(because ? { unsupported: because } : {}) }));
     });
-  if (all.length === 0) throw new HarnessError(`no case matches --only/--skip/--class${nearest(selection.only)}`);
+  if (all.length === 0) throw new HarnessError(`no case matches --only/--skip/--class/--level/--layer${nearest(selection.only)}`);
   // Shards deal the plan out like cards, in spec order: each gets a share of every group (the
   // slow lifecycle cases included), and the same selection always gives the same shards.
   const runs = selection.shard ? all.filter((_, i) => i % selection.shard!.count === selection.shard!.index - 1) : all;

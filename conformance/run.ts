@@ -15,7 +15,7 @@ import type { CaseMeta } from './outcome.ts';
 import { makePlan, type Plan } from './plan.ts';
 import { schedule, type Task } from './scheduler.ts';
 import { SharedServers } from './shared-servers.ts';
-import { judge, staleExpectations, summarize, type CaseResult, type Summary } from './verdict.ts';
+import { failsRun, judge, staleExpectations, summarize, type CaseResult, type Summary } from './verdict.ts';
 
 /**
  * Cases at once unless --jobs says otherwise: three per core, as most of a case's time is waiting
@@ -36,6 +36,8 @@ export interface RunOptions {
   onResult?: (result: CaseResult) => void;
   /** Ctrl-C: no case starts any more, every server is stopped, the report is incomplete. */
   signal?: AbortSignal;
+  /** --fail-fast: no case starts after the first result that fails the run (judged as --strict says). */
+  failFast?: { strict: boolean };
 }
 
 export interface RunReport {
@@ -47,6 +49,8 @@ export interface RunReport {
   driver: string;
   /** Problems of the kit outside any case (a promise that failed with nobody waiting for it). */
   harnessErrors: string[];
+  /** Planned runs never started: --fail-fast stopped the run. */
+  notRun?: number;
 }
 
 /** The (case, class) pairs a target can have at all, for stale-expectation detection. */
@@ -100,9 +104,14 @@ export async function run(options: RunOptions): Promise<RunReport> {
   }
 
   const results: CaseResult[] = [];
+  // The schedule stops starting cases on Ctrl-C or, with --fail-fast, after the first failure.
+  const stopStarting = new AbortController();
+  const relay = () => stopStarting.abort();
+  options.signal?.addEventListener('abort', relay, { once: true });
   const finish = (meta: CaseMeta, durationMs: number, startedAt?: number) => {
     const result: CaseResult = { ...judge(meta, durationMs, expectations), ...(startedAt === undefined ? {} : { startedAt }) };
     results.push(result);
+    if (options.failFast && failsRun(result, options.failFast.strict)) stopStarting.abort();
     if (!options.signal?.aborted) options.onResult?.(result);
   };
   const tasks: Array<Task<void>> = [];
@@ -130,10 +139,12 @@ export async function run(options: RunOptions): Promise<RunReport> {
       },
     });
   }
+  let outcomes: Awaited<ReturnType<typeof schedule>> = [];
   try {
-    await schedule(tasks, options.jobs, options.signal);
+    outcomes = await schedule(tasks, options.jobs, stopStarting.signal);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    options.signal?.removeEventListener('abort', relay);
     await stopAll();
     process.off('unhandledRejection', stray);
   }
@@ -148,6 +159,7 @@ export async function run(options: RunOptions): Promise<RunReport> {
     wallMs: Date.now() - started,
     driver: options.driver,
     harnessErrors,
+    ...(stopStarting.signal.aborted && !options.signal?.aborted ? { notRun: outcomes.filter((o) => o.status === 'not-run').length } : {}),
   };
 }
 

@@ -13,7 +13,8 @@ import { junitReport } from './report/junit.ts';
 import { closingLines, resultLine, summaryText } from './report/terminal.ts';
 import { run, type RunReport } from './run.ts';
 import { exitCode } from './verdict.ts';
-import { makePlan, parseShard, type Plan } from './plan.ts';
+import { checkChoices, LEVELS, makePlan, parseShard, type Plan } from './plan.ts';
+import { PROFILES } from '../spec/harness/types.ts';
 import { verdictChanges } from './repeat.ts';
 
 export interface SessionOptions {
@@ -23,6 +24,10 @@ export interface SessionOptions {
   class?: string[];
   only?: string[];
   skip?: string[];
+  level?: string[];
+  layer?: string[];
+  /** Stop starting cases after the first result that fails the run. */
+  failFast?: boolean;
   /** "i/n": run only the i-th of n stable parts of the plan (conform report merges the parts). */
   shard?: string;
   seed?: number;
@@ -107,8 +112,10 @@ class Interruption {
 }
 
 /** The one plan of a session, from the same options `conform --list --target` prints it with. */
-export function sessionPlan(target: Target, opts: Pick<SessionOptions, 'class' | 'only' | 'skip' | 'shard'>): Plan {
-  return makePlan(target, { classes: opts.class, only: opts.only ?? [], skip: opts.skip ?? [], shard: opts.shard ? parseShard(opts.shard) : undefined });
+export function sessionPlan(target: Target, opts: Pick<SessionOptions, 'class' | 'only' | 'skip' | 'level' | 'layer' | 'shard'>): Plan {
+  checkChoices('--level', opts.level, LEVELS);
+  checkChoices('--layer', opts.layer, ['model', ...PROFILES]);
+  return makePlan(target, { classes: opts.class, only: opts.only ?? [], skip: opts.skip ?? [], levels: opts.level, layers: opts.layer, shard: opts.shard ? parseShard(opts.shard) : undefined });
 }
 
 async function rounds(opts: SessionOptions, target: Target, plan: Plan, seed: number, driver: DriverChoice, interruption: Interruption): Promise<SessionResult> {
@@ -130,6 +137,7 @@ async function rounds(opts: SessionOptions, target: Target, plan: Plan, seed: nu
         driver: driver.name,
         driverContext: driver.context,
         signal: interruption.signal,
+        ...(opts.failFast ? { failFast: { strict: Boolean(opts.strict) } } : {}),
         // Unsupported runs are said once per reason in the summary, not one line each here.
         onResult: (r) => r.status !== 'unsupported' && console.log(`${String(++done).padStart(4)} ${resultLine({ ...r, replay: replayCommand(where, r.id, r.class, seed) }, colour)}`),
       }),

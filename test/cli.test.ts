@@ -117,6 +117,32 @@ async function descendants(root: number): Promise<number[]> {
   return [...found];
 }
 
+describe('selecting and stopping', () => {
+  test('--level and --layer select cases; a value the kit does not know is refused naming the ones there are', async () => {
+    const asgi = await conform('--list', '--layer', 'asgi', '--level', 'SHOULD');
+    expect(asgi.code).toBe(0);
+    expect(asgi.out).toMatch(/^(\d+) cases in 1 groups .*: \1 asgi;/m);
+    expect(asgi.out).not.toMatch(/ MUST /);
+    const bad = await conform('--list', '--level', 'MAY');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--level MAY: not one of MUST, SHOULD/);
+    const plan = await conform('--target', 'fixtures/targets/reference', '--list', '--layer', 'model', '--level', 'SHOULD', '--class', 'sync');
+    expect(plan.out).toMatch(/lifecycle\.max-requests-exact \[sync\]/);
+    expect(plan.out).not.toMatch(/ MUST /);
+  });
+  test('--fail-fast starts no case after the first failure, and says how many it left', async () => {
+    const reference = JSON.parse(fs.readFileSync(path.join(KIT, 'fixtures', 'targets', 'reference', 'conform.json'), 'utf8'));
+    // A graceful stop that is not one: prefork quits at once on SIGINT.
+    const dir = targetDir({ ...reference, $schema: undefined, classes: { sync: 'sync' }, operations: { gracefulStop: 'SIGINT', gracefulExit: { code: 0 } } });
+    const { code, out } = await conform('--target', dir, '--only', 'signals.term-graceful*,http.*', '--jobs', '1', '--fail-fast', '--report-json', path.join(dir, 'r.json'));
+    expect(code, out).toBe(1);
+    const report = JSON.parse(fs.readFileSync(path.join(dir, 'r.json'), 'utf8'));
+    expect(report.results.filter((r: { status: string }) => r.status === 'fail')).toHaveLength(1);
+    expect(report.notRun).toBeGreaterThan(10);
+    expect(out).toContain(`--fail-fast: stopped after the first result that fails the run; ${report.notRun} planned run(s) not started`);
+  }, 60_000);
+});
+
 describe('interrupting a run', () => {
   test('Ctrl-C stops every server the run started (process driver) and exits 130 without a summary', async () => {
     const child = spawn(process.execPath, ['bin/conform.js', '--driver', 'process', '--only', 'signals.*,concurrency.*', '--class', 'sync'], { cwd: KIT });

@@ -48,6 +48,8 @@ export interface RunDoc {
   cases?: Record<string, Omit<CaseInfo, 'id' | 'classes' | 'needs' | 'operations' | 'limits' | 'settings' | 'layer'> & { layer?: CaseInfo['layer'] }>;
   stale?: Array<{ id: string; class?: string; reason: string }>;
   harnessErrors?: string[];
+  /** Planned runs never started because --fail-fast stopped the run. */
+  notRun?: number;
   repeat?: number;
   verdictChanges?: VerdictChange[];
   /** This run is part i of n of its plan (--shard i/n); `conform report` merges the parts. */
@@ -133,6 +135,7 @@ export function runDocument(report: RunReport, target: Target, extras: RunDocExt
     cases,
     stale: report.stale,
     harnessErrors: report.harnessErrors,
+    ...(report.notRun !== undefined ? { notRun: report.notRun } : {}),
     ...(extras.shard ? { shard: `${extras.shard.index}/${extras.shard.count}` } : {}),
     ...(extras.repeat && extras.repeat > 1 ? { repeat: extras.repeat, verdictChanges: extras.verdictChanges ?? [] } : {}),
   };

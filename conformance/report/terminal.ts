@@ -82,6 +82,7 @@ export function summaryText(run: RunDoc, colour: boolean): string {
   const unreviewed = new Set(run.results.filter((r) => r.expectation?.unreviewed).map((r) => `${r.expectation!.id ?? r.id} [${r.expectation!.class ?? '*'}]`));
   if (unreviewed.size > 0) lines.push(`  UNREVIEWED ${unreviewed.size} expectation(s) written by "conform expectations --update": confirm each by hand, write how in its reason, drop "unreviewed"`);
   for (const e of run.harnessErrors ?? []) lines.push(`  ERROR ${e}`);
+  if (run.notRun) lines.push(`  --fail-fast: stopped after the first result that fails the run; ${run.notRun} planned run(s) not started`);
   const total = STATUSES.map((s) => `${run.summary[s]} ${s}`).join(', ');
   const shards = run.shards ? `, ${run.shards} shards merged` : '';
   lines.push('', `${total} (${run.results.length} results, classes ${run.classes.join(', ')}) in ${(run.wallMs / 1000).toFixed(1)} s wall time, driver: ${run.target.driver}${shards}`);
