@@ -172,13 +172,15 @@ export async function main(argv: string[]): Promise<number> {
     });
   program
     .command('report <reports...>')
-    .description('build the matrix page and JSON from saved reports (runs, shards or matrices); runs of one target, version and driver merge')
+    .description('build the matrix page, JSON and JUnit from saved reports (runs, shards or matrices); runs of one target, version and driver merge; exits as the merged runs would')
     .option('--html <file>', 'write the matrix page here')
     .option('--report-json <file>', 'write the merged matrix JSON here')
+    .option('--junit <file>', 'write JUnit XML of every merged run here')
+    .option('--strict', 'a missed SHOULD (warn) also fails the merged runs')
     .exitOverride()
     .action(function (this: Command, files: string[]) {
       const opts = this.opts();
-      for (const [file, option] of [[opts.html, '--html'], [opts.reportJson, '--report-json']] as const) if (file) prepareOutput(file, option);
+      for (const [file, option] of [[opts.html, '--html'], [opts.reportJson, '--report-json'], [opts.junit, '--junit']] as const) if (file) prepareOutput(file, option);
       work = () => buildReport(files, opts);
     });
   program

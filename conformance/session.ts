@@ -55,7 +55,8 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
   if (opts.baseline) baselineOf(opts.baseline, target.manifest.name); // refused before the run, not after
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   const driver = await chooseDriver(opts.driver, target);
-  console.log(`conform: ${target.manifest.name} ${target.manifest.version} (${target.dir}), driver ${driver.name} (${driver.because}), seed ${seed}`);
+  const shard = plan.shard ? `, shard ${plan.shard.index}/${plan.shard.count} (${plan.runs.length} runs of the plan)` : '';
+  console.log(`conform: ${target.manifest.name} ${target.manifest.version} (${target.dir}), driver ${driver.name} (${driver.because}), seed ${seed}${shard}`);
   const interruption = new Interruption(driver);
   let interrupted: number | undefined;
   try {

@@ -143,6 +143,33 @@ describe('selecting and stopping', () => {
   }, 60_000);
 });
 
+describe('conform report over saved runs', () => {
+  test('JUnit of every merged run (shards named apart), and the exit code the runs would have had', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-merge-'));
+    const parts = [1, 2].map((i) => path.join(dir, `part${i}.json`));
+    for (const [i, file] of parts.entries()) {
+      const run = await conform('--target', 'fixtures/targets/reference', '--class', 'sync', '--only', 'http.date-header,http.head-no-body', '--shard', `${i + 1}/2`, '--report-json', file, '--junit', `${file}.xml`);
+      expect(run.code, run.out).toBe(0);
+      expect(run.out).toMatch(new RegExp(`seed \\d+, shard ${i + 1}/2 \\(1 runs of the plan\\)`));
+      // Each shard's own JUnit names its suites apart, so a CI page that reads both keeps both.
+      expect(fs.readFileSync(`${file}.xml`, 'utf8')).toMatch(new RegExp(`<testsuite name="http \\(shard ${i + 1}/2\\)"`));
+    }
+    const merged = await conform('report', ...parts, '--junit', path.join(dir, 'all.xml'));
+    expect(merged.code, merged.out).toBe(0);
+    const xml = fs.readFileSync(path.join(dir, 'all.xml'), 'utf8');
+    // The shards merge into the run they are parts of.
+    expect(xml).toMatch(/<testsuites name="conform" tests="2" failures="0"/);
+    expect(xml).toMatch(/<testsuite name="prefork \(reference\) \(process\): http" tests="2"/);
+    // A MUST listed as a deviation that passes: the merge fails as the run would have.
+    const doc = JSON.parse(fs.readFileSync(parts[1], 'utf8'));
+    doc.results[0].status = 'xpass';
+    fs.writeFileSync(parts[1], JSON.stringify(doc));
+    const worse = await conform('report', ...parts, '--junit', path.join(dir, 'all.xml'));
+    expect(worse.code).toBe(1);
+    expect(fs.readFileSync(path.join(dir, 'all.xml'), 'utf8')).toMatch(/<failure message="unexpected pass: /);
+  }, 60_000);
+});
+
 describe('interrupting a run', () => {
   test('Ctrl-C stops every server the run started (process driver) and exits 130 without a summary', async () => {
     const child = spawn(process.execPath, ['bin/conform.js', '--driver', 'process', '--only', 'signals.*,concurrency.*', '--class', 'sync'], { cwd: KIT });

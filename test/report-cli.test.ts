@@ -69,7 +69,7 @@ describe('bad input is refused before any work', () => {
     expect(diff.err).toMatch(/junk.json: not a conform report/);
     const report = await conform(['report', at('junk.json')]);
     expect(report.code).toBe(2);
-    expect(report.err).toMatch(/--html FILE and\/or --report-json FILE/);
+    expect(report.err).toMatch(/--html FILE, --report-json FILE and\/or --junit FILE/);
   });
 });
 
@@ -181,7 +181,9 @@ describe('conform matrix and its page', () => {
     fs.writeFileSync(at('shard2.json'), JSON.stringify(half(two, 1)));
     fs.writeFileSync(at('one.json'), JSON.stringify(one));
     const { code, out } = await conform(['report', at('one.json'), at('shard1.json'), at('shard2.json'), '--report-json', at('merged.json'), '--html', at('merged.html')]);
-    expect(code, out).toBe(0);
+    // The broken copy's failures fail the merge, as they failed its run.
+    expect(code, out).toBe(1);
+    expect(out).toMatch(/conform report: exit 1: a merged run has results that fail it/);
     const merged = readValid(at('merged.json'));
     const key = (r: { id: string; class: string; status: string }) => `${r.id} [${r.class}] ${r.status}`;
     expect(merged.runs[1].results.map(key).sort()).toEqual(two.results.map(key).sort());

@@ -45,13 +45,23 @@ function testcase(r: ResultDoc, classname: string, strict: boolean): string {
   return `${open}<skipped message="${why}"/><system-out>${text}</system-out></testcase>`;
 }
 
-export function junitReport(run: RunDoc, strict = false): string {
+interface Totals {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+  ms: number;
+}
+
+/** One run's suites (one per group); `prefix` tells runs apart where several share a file. */
+function suitesOf(run: RunDoc, strict: boolean, prefix: string, totals: Totals): string[] {
   const groups = new Map<string, ResultDoc[]>();
   for (const r of run.results) {
     const group = r.id.split('.')[0];
     groups.set(group, [...(groups.get(group) ?? []), r]);
   }
-  const totals = { tests: 0, failures: 0, errors: 0, skipped: 0, ms: 0 };
+  // A shard says so in its suite names: two shards' files merged by a CI page must not collide.
+  const shard = run.shard ? ` (shard ${run.shard})` : '';
   const suites = [...groups].map(([group, results]) => {
     const failures = results.filter((r) => r.status !== 'error' && failsRun(r, strict)).length;
     const errors = results.filter((r) => r.status === 'error').length;
@@ -59,16 +69,33 @@ export function junitReport(run: RunDoc, strict = false): string {
     const ms = results.reduce((sum, r) => sum + r.durationMs, 0);
     Object.assign(totals, { tests: totals.tests + results.length, failures: totals.failures + failures, errors: totals.errors + errors, skipped: totals.skipped + skipped, ms: totals.ms + ms });
     const cases = results.map((r) => testcase(r, `${run.target.name}.${group}`, strict));
-    return `  <testsuite name="${escape(group)}" tests="${results.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(ms)}">\n${cases.join('\n')}\n  </testsuite>`;
+    return `  <testsuite name="${escape(`${prefix}${group}${shard}`)}" tests="${results.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(ms)}">\n${cases.join('\n')}\n  </testsuite>`;
   });
   // What stopped the kit itself (a target that did not start, a kit bug): errors too, or a CI
   // page would show a run that exited 2 as green.
   const kit = run.harnessErrors ?? [];
   if (kit.length > 0) {
     const cases = kit.map((e, i) => `    <testcase classname="${escape(`${run.target.name}.conform`)}" name="${escape(`conform error ${i + 1}`)}" time="0"><error message="${escape(e.split('\n')[0])}" type="error">${escape(e)}</error></testcase>`);
-    suites.push(`  <testsuite name="conform" tests="${kit.length}" failures="0" errors="${kit.length}" skipped="0" time="0">\n${cases.join('\n')}\n  </testsuite>`);
+    suites.push(`  <testsuite name="${escape(`${prefix}conform${shard}`)}" tests="${kit.length}" failures="0" errors="${kit.length}" skipped="0" time="0">\n${cases.join('\n')}\n  </testsuite>`);
     Object.assign(totals, { tests: totals.tests + kit.length, errors: totals.errors + kit.length });
   }
-  const head = `<testsuites name="${escape(`${run.target.name} ${run.target.version}`)}" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}" time="${seconds(run.wallMs)}">`;
+  return suites;
+}
+
+function document(name: string, suites: string[], totals: Totals, wallMs: number): string {
+  const head = `<testsuites name="${escape(name)}" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}" time="${seconds(wallMs)}">`;
   return `<?xml version="1.0" encoding="UTF-8"?>\n${head}\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+export function junitReport(run: RunDoc, strict = false): string {
+  const totals: Totals = { tests: 0, failures: 0, errors: 0, skipped: 0, ms: 0 };
+  const suites = suitesOf(run, strict, '', totals);
+  return document(`${run.target.name} ${run.target.version}${run.shard ? ` (shard ${run.shard})` : ''}`, suites, totals, run.wallMs);
+}
+
+/** Several runs (conform report, conform matrix) in one file: each run's suites named by its target. */
+export function junitRuns(runs: RunDoc[], strict = false): string {
+  const totals: Totals = { tests: 0, failures: 0, errors: 0, skipped: 0, ms: 0 };
+  const suites = runs.flatMap((run) => suitesOf(run, strict, `${run.target.name} (${run.target.driver}): `, totals));
+  return document('conform', suites, totals, runs.reduce((n, r) => n + r.wallMs, 0));
 }
