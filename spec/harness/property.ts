@@ -1,5 +1,5 @@
 // Property tests inside cases: bounded in runs and time, seeded from the run's seed, and on a
-// counterexample they report seed, path and a replay command (kit lesson 8).
+// counterexample they report seed and path; the result's replay command runs it again (kit lesson 8).
 import fc from 'fast-check';
 import { Violation } from './assert.ts';
 import { scaled } from './eventually.ts';
@@ -37,6 +37,7 @@ export async function checkProperty<Ts extends [unknown, ...unknown[]]>(
   throw new Violation(
     `property failed after ${details.numRuns} run(s): ${error}\n` +
       `counterexample: ${fc.stringify(details.counterexample)}\n` +
-      `seed ${details.seed}, path "${path}"; replay: conform --target <dir> --only ${t.id} --class ${t.label} --seed ${details.seed}`,
+      // The result's own replay line (the run's seed is this property's) is the runnable one.
+      `seed ${details.seed}, path "${path}" (the replay line runs it again)`,
   );
 }
