@@ -163,13 +163,26 @@ describe('GitHub annotations and step summary', () => {
     result(id, 'gthread', 'pass'),
     result(id, 'eventlet', 'xfail'),
   ]);
-  test('one annotation per unexpected result, on the line that defines the case, escaped', () => {
-    const [file, line] = caseInfo(id)!.location.split(':');
-    const lines = annotations(doc, false);
+  test("one annotation per case and kind, on the target's conform.json, naming the classes, escaped", () => {
+    const located = { ...doc, target: { ...doc.target, dir: 'servers/srv' } };
+    const lines = annotations(located, false);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toBe(`::error file=${file},line=${line},title=srv%3A ${id} [sync] fail::expected 2 workers, saw 3: a, b%0Asecond%0Areplay: npx conform --only x`);
-    expect(lines[1]).toMatch(/^::warning file=.*title=srv%3A .* \[async\] warn::/);
-    expect(annotations(doc, true)[1]).toMatch(/^::error /);
+    expect(lines[0]).toBe(`::error file=servers/srv/conform.json,title=srv%3A ${id} [sync] fail::expected 2 workers, saw 3: a, b%0Asecond%0Adefined in the kit at ${caseInfo(id)!.location}%0Areplay: npx conform --only x`);
+    expect(lines[1]).toMatch(/^::warning file=servers\/srv\/conform.json,title=srv%3A .* \[async\] warn::/);
+    expect(annotations(located, true)[1]).toMatch(/^::error /);
+    // Outside the workspace (or no dir): no file, the annotation goes on the run.
+    expect(annotations({ ...doc, target: { ...doc.target, dir: '/elsewhere/srv' } }, false)[0]).toMatch(/^::error title=/);
+  });
+  test('a case missed in several classes is one annotation; past ten of a kind, one says how many more', () => {
+    const many = runDoc([
+      ...['sync', 'gthread', 'async'].map((cls) => result('a.same', cls, 'fail')),
+      ...Array.from({ length: 12 }, (_, i) => result(`b.case${i}`, 'sync', 'fail')),
+    ]);
+    const lines = annotations(many, false);
+    expect(lines.filter((l) => l.includes('a.same'))).toHaveLength(1);
+    expect(lines[0]).toMatch(/a.same \[sync%2C gthread%2C async\] fail/); // commas escaped, as titles need
+    expect(lines).toHaveLength(10);
+    expect(lines[9]).toBe("::error file=targets/srv/conform.json,title=srv%3A 4 more::4 more errors: the job's step summary lists every one");
   });
   test('the step summary is a Markdown table of what needs attention', () => {
     const md = stepSummary(doc, false);
