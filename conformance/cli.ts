@@ -8,7 +8,7 @@ import { caseCatalog, caseInfo, groupCatalog, SPEC_CLASSES } from './catalog.ts'
 import { checkTarget } from './commands/check.ts';
 import { diffReports } from './commands/diff.ts';
 import { updateExpectationsFile } from './commands/expectations.ts';
-import { initTarget, STARTERS } from './commands/init.ts';
+import { initTarget, shippedTargets, STARTERS } from './commands/init.ts';
 import { runMatrix } from './commands/matrix.ts';
 import { buildReport } from './commands/report.ts';
 import { KIT_DIR, loadTarget, ManifestError } from './manifest.ts';
@@ -195,13 +195,14 @@ export async function main(argv: string[]): Promise<number> {
     .action((dir: string | undefined) => void (work = () => checkTarget(dir ?? '.')));
   program
     .command('init [dir]')
-    .description('start a target: conform.json, a copy of the probe app for the gateway, an empty expectations.json (dir: default .)')
-    .addOption(new Option('--gateway <name>', 'the probe to copy').choices(Object.keys(STARTERS)).makeOptionMandatory())
+    .description('start a target (dir: default .): from a gateway\'s starter (conform.json, a copy of its probe app, an empty expectations.json) or from a server the kit ships a target for (its manifest and reviewed expectations)')
+    .addOption(new Option('--gateway <name>', 'a starter: the probe to copy').choices(Object.keys(STARTERS)).conflicts('from'))
+    .addOption(new Option('--from <server>', 'a shipped target to copy').choices(shippedTargets()))
     .option('--force', 'overwrite an existing conform.json')
     .exitOverride()
     .action(function (this: Command, dir: string | undefined) {
       const opts = this.opts();
-      work = () => initTarget({ dir: dir ?? '.', gateway: opts.gateway, force: opts.force });
+      work = () => initTarget({ dir: dir ?? '.', gateway: opts.gateway, from: opts.from, force: opts.force });
     });
   program
     .command('expectations')

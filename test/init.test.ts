@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
-import { STARTERS } from '../conformance/commands/init.ts';
+import { shippedTargets, STARTERS } from '../conformance/commands/init.ts';
 import { KIT_DIR, loadTarget } from '../conformance/manifest.ts';
 
 const conform = (args: string[], cwd = KIT_DIR) =>
@@ -54,6 +54,26 @@ describe('conform init', () => {
     const answer = await probe(new Request('http://127.0.0.1/echo?x=1', { method: 'POST', body: 'hi' }));
     expect(answer.status).toBe(200);
     expect((await answer.json()).request.target).toBe('/echo?x=1');
+    fs.rmSync(parent, { recursive: true, force: true });
+  }, 60_000);
+  test('--from SERVER: every shipped target copies to a valid target, its files and reviewed expectations kept', async () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-init-from-'));
+    for (const name of shippedTargets()) {
+      const init = await conform(['init', '--from', name, name], parent);
+      expect(init.code, `${name}: ${init.err}`).toBe(0);
+      const dir = path.join(parent, name);
+      const source = path.join(KIT_DIR, 'fixtures', 'targets', name);
+      expect(fs.readdirSync(dir).sort()).toEqual(fs.readdirSync(source).sort());
+      expect(loadTarget(dir).manifest.name).toBe(loadTarget(source).manifest.name); // valid, and the same server
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'conform.json'), 'utf8'));
+      expect(path.resolve(dir, manifest.$schema)).toBe(path.join(KIT_DIR, 'conformance', 'conform.schema.json'));
+      if (manifest.expectations) expect(fs.readFileSync(path.join(dir, manifest.expectations), 'utf8')).toBe(fs.readFileSync(path.join(source, manifest.expectations), 'utf8'));
+    }
+    const both = await conform(['init', '--from', 'unicorn', '--gateway', 'wsgi', 'x'], parent);
+    expect(both.code).toBe(2);
+    const neither = await conform(['init', 'y'], parent);
+    expect(neither.code).toBe(2);
+    expect(neither.err).toMatch(/say either --gateway NAME .* or --from SERVER/);
     fs.rmSync(parent, { recursive: true, force: true });
   }, 60_000);
   test('an existing target is kept unless --force; an unknown gateway names the ones there are', async () => {

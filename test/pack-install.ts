@@ -57,6 +57,13 @@ const report = path.join(project, 'reports', 'my-server.json');
 const conform = npx('conform', '--target', 'my-server', '--driver', 'process', '--only', 'prefork.worker-count,http.keepalive', '--class', 'sync,async', '--report-json', report);
 const results: Array<{ status: string }> = fs.existsSync(report) ? JSON.parse(fs.readFileSync(report, 'utf8')).results : [];
 expect(conform.code === 0 && results.length === 3 && results.every((r) => r.status === 'pass'), `npx conform --target my-server --driver process: ${results.map((r) => r.status).join(', ') || 'no report'}${conform.code === 0 ? '' : `\n${conform.out}`}`);
+// A server the kit ships a target for, with its reviewed expectations: a maintainer of that
+// server starts from it (Debian's unicorn: .ci/run installs it).
+expect(files.includes('fixtures/targets/unicorn/expectations.json') && files.includes('fixtures/servers/node-cluster/server.mjs'), "the tarball holds the field's targets and the servers they run");
+const fromUnicorn = npx('conform', 'init', '--from', 'unicorn', 'my-unicorn');
+expect(fromUnicorn.code === 0 && fs.existsSync(path.join(project, 'my-unicorn', 'unicorn.conf.rb')), `npx conform init --from unicorn my-unicorn${fromUnicorn.code === 0 ? '' : `:\n${fromUnicorn.out}`}`);
+const unicorn = npx('conform', '--target', 'my-unicorn', '--driver', 'process', '--only', 'prefork.worker-count,gateway.rack.env-required', '--class', 'sync');
+expect(unicorn.code === 0 && /conform: 2 passed, 0 failed/.test(unicorn.out), `npx conform --target my-unicorn (from the shipped target): ${unicorn.code === 0 ? 'ok' : unicorn.out}`);
 const container = npx('conform', '--target', 'my-server', '--driver', 'container', '--only', 'prefork.worker-count');
 expect(container.code === 2 && container.out.includes('npm i -D testcontainers@'), 'without testcontainers, --driver container exits 2 and says what to install');
 

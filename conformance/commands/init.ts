@@ -93,16 +93,26 @@ export const STARTERS: Partial<Record<Gateway, Starter>> = {
 
 export interface InitOptions {
   dir: string;
-  gateway: string;
+  gateway?: string;
+  /** A target the kit ships (fixtures/targets/NAME): its manifest, files and reviewed expectations. */
+  from?: string;
   force?: boolean;
 }
 
-export function initTarget({ dir, gateway, force }: InitOptions): number {
-  const starter = STARTERS[gateway as Gateway];
-  if (!starter) throw new ReportError(`--gateway ${gateway}: the kit ships probes for ${Object.keys(STARTERS).join(', ')}`);
+/** The targets the kit ships, by directory name: the field's servers with reasoned expectations. */
+export const SHIPPED_TARGETS_DIR = path.join(KIT_DIR, 'fixtures', 'targets');
+export function shippedTargets(): string[] {
+  return fs.readdirSync(SHIPPED_TARGETS_DIR).filter((name) => fs.existsSync(path.join(SHIPPED_TARGETS_DIR, name, 'conform.json'))).sort();
+}
+
+export function initTarget({ dir, gateway, from, force }: InitOptions): number {
+  if ((gateway === undefined) === (from === undefined)) throw new ReportError('conform init: say either --gateway NAME (a starter) or --from SERVER (a target the kit ships)');
   const target = path.resolve(dir);
   const manifestFile = path.join(target, 'conform.json');
   if (fs.existsSync(manifestFile) && !force) throw new ReportError(`${manifestFile} exists; --force overwrites conform.json, the probe and expectations.json`);
+  if (from !== undefined) return initFrom(from, target);
+  const starter = STARTERS[gateway as Gateway];
+  if (!starter) throw new ReportError(`--gateway ${gateway}: the kit ships probes for ${Object.keys(STARTERS).join(', ')}`);
   fs.mkdirSync(target, { recursive: true });
   const manifest = {
     $schema: path.relative(target, path.join(KIT_DIR, 'conformance', 'conform.schema.json')),
@@ -134,6 +144,37 @@ export function initTarget({ dir, gateway, force }: InitOptions): number {
       `  then: npx conform --target ${shown} --list          # the plan`,
       `        npx conform --target ${shown} --driver process --report-json ${shown}/report.json`,
       `        npx conform expectations --update --from ${shown}/report.json   # known deviations, to review by hand`,
+    ].join('\n'),
+  );
+  return 0;
+}
+
+/**
+ * A copy of a shipped target: every file of its directory (manifest, server config, README,
+ * expectations), the manifest's $schema pointed at the installed kit. Its {kitDir} paths (probes,
+ * the node:cluster server) resolve to the installed kit, its {targetDir} paths to the copy.
+ */
+function initFrom(name: string, target: string): number {
+  const known = shippedTargets();
+  if (!known.includes(name)) throw new ReportError(`--from ${name}: the kit ships ${known.join(', ')}`);
+  const source = path.join(SHIPPED_TARGETS_DIR, name);
+  fs.mkdirSync(target, { recursive: true });
+  const files = fs.readdirSync(source).filter((f) => fs.statSync(path.join(source, f)).isFile());
+  for (const file of files) fs.copyFileSync(path.join(source, file), path.join(target, file));
+  const manifestFile = path.join(target, 'conform.json');
+  const text = fs.readFileSync(manifestFile, 'utf8');
+  const manifest = JSON.parse(text);
+  // Only the $schema line changes: the file keeps the layout its authors gave it.
+  const schema = JSON.stringify(path.relative(target, path.join(KIT_DIR, 'conformance', 'conform.schema.json')));
+  fs.writeFileSync(manifestFile, text.replace(/"\$schema":\s*"[^"]*"/, () => `"$schema": ${schema}`));
+  const entries = manifest.expectations ? (JSON.parse(fs.readFileSync(path.join(target, manifest.expectations), 'utf8')).expectations ?? []).length : 0;
+  const shown = path.relative(process.cwd(), target) || '.';
+  console.log(
+    [
+      `conform init: copied the kit's ${name} target (${manifest.name} ${manifest.version}) to ${shown}: ${files.join(', ')}`,
+      `  ${entries} reviewed expectation(s), each reproduced by hand for that version: a newer version may pass some (xpass) or miss differently ("the miss changed")`,
+      ...(files.includes('README.md') ? [`  how the server maps onto the kit: ${shown}/README.md`] : []),
+      `  then: npx conform --target ${shown} --driver process`,
     ].join('\n'),
   );
   return 0;
