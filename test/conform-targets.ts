@@ -2,8 +2,8 @@
 //   engine present: `conform matrix` of reference + gunicorn in containers
 //   no engine:      the same as processes (CI=true refuses this)
 //   always:         `conform matrix` of the field (Unicorn, Puma, uWSGI, Passenger, the ASGI
-//                   servers, the node:cluster baseline, pm2) as processes, and gunicorn's tornado
-//                   class: each must exit 0 with its expectations
+//                   servers, the node:cluster baseline, pm2) as processes, and gunicorn's eventlet
+//                   and tornado classes: each must exit 0 with its expectations
 // Then `conform report` merges every report into reports/matrix.json and reports/matrix.html; no
 // container of the kit may be left in the engine, and no probe process on the host. Prints the wall
 // time of every run.
@@ -20,7 +20,7 @@ const SEED = process.env.CONFORM_SEED ?? '1569429623';
 /** The field's targets (fixtures/targets/<name>): servers from Debian's packages, and the Node baseline. */
 const FIELD = ['unicorn', 'puma', 'uwsgi', 'passenger', 'uvicorn', 'gunicorn-uvicorn', 'hypercorn', 'node-cluster', 'pm2'];
 /** gunicorn's worker classes beyond sync, gthread and gevent that CI runs (fixtures/targets/gunicorn extraClasses). */
-const EXTRA_CLASSES = ['tornado'];
+const EXTRA_CLASSES = ['eventlet', 'tornado'];
 const ci = process.env.CI === 'true';
 const core = process.argv.includes('--core');
 /** Kept after the run (git-ignored): the reports, the merged matrix JSON and its page. */
@@ -76,9 +76,7 @@ async function main(): Promise<number> {
       ? []
       : [
           { what: `matrix: ${FIELD.join(', ')}, process driver, ${node}`, args: ['matrix', ...field, '--driver', 'process', ...common, '--report-json', at('matrix-field.json')] },
-          // gunicorn's extra classes, by name. eventlet is left out: its workers take longer than
-          // the 2 s timeout some cases set to boot when several start at once, are killed by the
-          // heartbeat and never load (the kit does not yet budget server starts, issue 22).
+          // gunicorn's extra classes, by name (--class runs them; the manifest's classes do not).
           { what: `gunicorn --class ${EXTRA_CLASSES.join(',')}, process driver, ${node}`, args: ['--target', 'fixtures/targets/gunicorn', '--class', EXTRA_CLASSES.join(','), '--driver', 'process', ...common, '--report-json', at('gunicorn-extra-classes.json')] },
         ]),
   ];

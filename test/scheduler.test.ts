@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, test } from 'vitest';
 import { schedule, type Task } from '../conformance/scheduler.ts';
+import { Gate } from '../conformance/drivers/driver-base.ts';
 
 /** A task that records when it ran and holds its slots until released by the test. */
 function recorder(limit: number) {
@@ -88,4 +89,27 @@ test('a signal shared by many schedules (one per --repeat round) is left without
     await schedule([{ slots: 1, run: async () => round }], 2, controller.signal);
   }
   expect(EventEmitter.getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+});
+
+test('the boot gate lets `limit` starts in at once, the next in arrival order as each leaves', async () => {
+  const gate = new Gate(2);
+  const entered: string[] = [];
+  const leaves = new Map<string, () => void>();
+  const enter = (name: string) => gate.enter().then((leave) => (entered.push(name), leaves.set(name, leave)));
+  const all = ['a', 'b', 'c', 'd'].map(enter);
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  await settle();
+  expect(entered).toEqual(['a', 'b']);
+  leaves.get('b')!();
+  leaves.get('b')!(); // twice is once
+  await settle();
+  expect(entered).toEqual(['a', 'b', 'c']);
+  leaves.get('a')!();
+  await Promise.all(all);
+  expect(entered).toEqual(['a', 'b', 'c', 'd']);
+  leaves.get('c')!();
+  leaves.get('d')!();
+  await enter('e');
+  await enter('f');
+  expect(entered.slice(-2)).toEqual(['e', 'f']); // both places free again
 });

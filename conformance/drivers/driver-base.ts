@@ -1,6 +1,7 @@
 // How every driver starts a server, whatever runs it: the command from the manifest, a retry when
 // the port was taken meanwhile, the same readiness rule and the same error when it is not met,
 // and no server left behind once the driver is disposed. A driver only says how to launch.
+import os from 'node:os';
 import { eventually, TimedOut } from '../../spec/harness/eventually.ts';
 import { HarnessError, type Driver, type Server, type ServerConfig, type StartOptions } from '../../spec/harness/types.ts';
 import type { RunClass, Target } from '../manifest.ts';
@@ -8,6 +9,37 @@ import { launchFor, retryingPortRace, type Launch } from './launch.ts';
 import { waitReady } from './readiness.ts';
 import { stopHeld } from './proc.ts';
 import { ServerSet } from './server-set.ts';
+
+/** At most `limit` holders at once; the others wait in arrival order. */
+export class Gate {
+  private readonly waiting: Array<() => void> = [];
+  private held = 0;
+
+  constructor(private readonly limit: number) {}
+
+  /** Resolves with the release once a place is free. */
+  async enter(): Promise<() => void> {
+    if (this.held >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.held++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next(); // the place passes straight to the next in line
+      else this.held--;
+    };
+  }
+}
+
+/**
+ * Server starts in progress at once, across every driver of the run. A boot is CPU (an
+ * interpreter, the app's imports, monkey-patching): N boots on N cores take N times as long
+ * each, and with six at once on two cores gunicorn's eventlet workers outlived the 2 s timeout
+ * some cases set, were killed by the heartbeat and never loaded. A start waits for a place
+ * before its command runs, so its readiness timeout counts its own boot only.
+ */
+export const BOOTS = new Gate(Math.max(1, os.availableParallelism()));
 
 /** How long a SIGSTOP is given to stop every thread; past it the case goes on and judges what it sees. */
 const STOP_HOLD_MS = 2000;
@@ -46,14 +78,20 @@ export abstract class LaunchingDriver<S extends Server> implements Driver {
   }
 
   private async startOnce(config: ServerConfig, options: StartOptions): Promise<Server> {
-    const launch = await launchFor(this.target, this.runClass, config);
-    const { server, failed, where = '' } = await this.launch(launch, config);
-    await this.servers.add(server);
-    if (options.waitReady === false) return server;
-    const why = await (failed ? Promise.race([waitReady(server, this.target), failed]) : waitReady(server, this.target));
-    if (why === undefined) return server;
-    await server.stop().catch(() => undefined);
-    throw new HarnessError(`target never became ready${where}: ${why}\ncommand: ${launch.argv.join(' ')}\noutput:\n${server.logs().slice(-4000)}`);
+    const leave = await BOOTS.enter();
+    try {
+      const launch = await launchFor(this.target, this.runClass, config);
+      const { server, failed, where = '' } = await this.launch(launch, config);
+      await this.servers.add(server);
+      // A case that watches the boot itself (one that must fail) holds no place while it watches.
+      if (options.waitReady === false) return server;
+      const why = await (failed ? Promise.race([waitReady(server, this.target), failed]) : waitReady(server, this.target));
+      if (why === undefined) return server;
+      await server.stop().catch(() => undefined);
+      throw new HarnessError(`target never became ready${where}: ${why}\ncommand: ${launch.argv.join(' ')}\noutput:\n${server.logs().slice(-4000)}`);
+    } finally {
+      leave();
+    }
   }
 
   dispose(): Promise<void> {
