@@ -108,6 +108,7 @@ export async function run(options: RunOptions): Promise<RunReport> {
   const stopStarting = new AbortController();
   const relay = () => stopStarting.abort();
   options.signal?.addEventListener('abort', relay, { once: true });
+  if (options.signal?.aborted) stopStarting.abort(); // interrupted during the pre-flight: an abort already past fires no event
   const finish = (meta: CaseMeta, durationMs: number, startedAt?: number) => {
     const result: CaseResult = { ...judge(meta, durationMs, expectations), ...(startedAt === undefined ? {} : { startedAt }) };
     results.push(result);
