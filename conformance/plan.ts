@@ -7,7 +7,7 @@ import { LIMIT_PLACEHOLDERS, runClasses, targetTraits, usesPlaceholder, type Run
 import { selected } from './select.ts';
 import { defaultConfig } from '../spec/harness/case.ts';
 import { isGateway } from '../spec/harness/gateways.ts';
-import { HarnessError, type TargetTraits } from '../spec/harness/types.ts';
+import { HarnessError, PROFILES, type TargetTraits } from '../spec/harness/types.ts';
 
 export interface Shard {
   index: number; // 1-based
@@ -39,11 +39,16 @@ export interface Selection {
   shard?: Shard;
 }
 
-/** The values --level and --layer take, checked before the plan is made. */
-export const LEVELS = ['MUST', 'SHOULD'] as const;
-export function checkChoices(option: string, given: string[] | undefined, allowed: readonly string[]): void {
-  const unknown = (given ?? []).filter((g) => !allowed.includes(g));
-  if (unknown.length > 0) throw new HarnessError(`${option} ${unknown.join(',')}: not one of ${allowed.join(', ')}`);
+const LEVELS = ['MUST', 'SHOULD'];
+
+/** --level and --layer, refused before anything is planned when they name what the spec lacks. */
+export function checkLevelsAndLayers(opts: { level?: string[]; layer?: string[] }): void {
+  const check = (option: string, given: string[] | undefined, allowed: readonly string[]) => {
+    const unknown = (given ?? []).filter((g) => !allowed.includes(g));
+    if (unknown.length > 0) throw new HarnessError(`${option} ${unknown.join(',')}: not one of ${allowed.join(', ')}`);
+  };
+  check('--level', opts.level, LEVELS);
+  check('--layer', opts.layer, ['model', ...PROFILES]);
 }
 
 /** "2/4" -> {index: 2, count: 4}; anything else is refused with the form it takes. */

@@ -13,8 +13,7 @@ import { junitReport } from './report/junit.ts';
 import { closingLines, resultLine, summaryText } from './report/terminal.ts';
 import { run, type RunReport } from './run.ts';
 import { exitCode } from './verdict.ts';
-import { checkChoices, LEVELS, makePlan, parseShard, type Plan } from './plan.ts';
-import { PROFILES } from '../spec/harness/types.ts';
+import { checkLevelsAndLayers, makePlan, parseShard, type Plan } from './plan.ts';
 import { verdictChanges } from './repeat.ts';
 
 export interface SessionOptions {
@@ -114,8 +113,7 @@ class Interruption {
 
 /** The one plan of a session, from the same options `conform --list --target` prints it with. */
 export function sessionPlan(target: Target, opts: Pick<SessionOptions, 'class' | 'only' | 'skip' | 'level' | 'layer' | 'shard'>): Plan {
-  checkChoices('--level', opts.level, LEVELS);
-  checkChoices('--layer', opts.layer, ['model', ...PROFILES]);
+  checkLevelsAndLayers(opts);
   return makePlan(target, { classes: opts.class, only: opts.only ?? [], skip: opts.skip ?? [], levels: opts.level, layers: opts.layer, shard: opts.shard ? parseShard(opts.shard) : undefined });
 }
 
