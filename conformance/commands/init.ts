@@ -172,7 +172,7 @@ function initFrom(name: string, target: string): number {
   console.log(
     [
       `conform init: copied the kit's ${name} target (${manifest.name} ${manifest.version}) to ${shown}: ${files.join(', ')}`,
-      `  ${entries} reviewed expectation(s), each reproduced by hand for that version: a newer version may pass some (xpass) or miss differently ("the miss changed")`,
+      ...(entries > 0 ? [`  ${entries} reviewed expectation(s), each reproduced by hand for that version: a newer version may pass some (xpass) or miss differently ("the miss changed")`] : []),
       ...(files.includes('README.md') ? [`  how the server maps onto the kit: ${shown}/README.md`] : []),
       `  then: npx conform --target ${shown} --driver process`,
     ].join('\n'),
