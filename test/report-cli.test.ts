@@ -97,8 +97,10 @@ describe('comparing runs', () => {
     expect(code, out).toBe(1);
     expect(out).toMatch(/Worse: held before, missed or not checkable now \(1\):\n {2}prefork \(reference\): prefork.worker-count \[sync\]: pass -> fail/);
     expect(out).toMatch(/1 worse, 0 fixed, 0 changed, 0 added, 0 removed: a regression/);
-    const [file, line] = caseInfo(ID)!.location.split(':');
-    expect(out).toMatch(new RegExp(`^::error file=${file},line=${line},title=prefork \\(reference\\)%3A prefork.worker-count \\[sync\\] fail::`, 'm'));
+    // On the target's conform.json (where it lies inside the workspace), with where the kit defines the case.
+    const annotation = out.split('\n').find((l) => l.startsWith('::error ') && l.includes('prefork.worker-count [sync] fail::'));
+    expect(annotation, out).toMatch(/^::error (file=[^,]*conform\.json,)?title=prefork \(reference\)%3A prefork.worker-count \[sync\] fail::/);
+    expect(annotation).toContain(`defined in the kit at ${caseInfo(ID)!.location}`);
     readValid(at('broken.json'));
     expect(fs.readFileSync(summary, 'utf8')).toMatch(/\| fail \| `prefork.worker-count` \| sync \| MUST \|/);
     expect(fs.readFileSync(at('junit/broken.xml'), 'utf8')).toMatch(/failures="1"/);
@@ -227,6 +229,22 @@ describe('conform matrix and its page', () => {
     const http = await page.locator('tr.case:not([hidden]) th.id code').allTextContents();
     expect(http.length).toBe(caseCatalog().filter((c) => c.group === 'http').length);
     expect(http.every((id) => id.startsWith('http.'))).toBe(true);
+    await page.selectOption('#f-group', '');
+
+    // The problems are linked from the first screen, and a link leads to the row.
+    const link = page.locator(`.problems a[href="#case-${ID}"]`).first();
+    expect(await link.textContent()).toMatch(new RegExp(`^FAIL ${ID.replace('.', '\\.')} \\[sync\\]`));
+    await link.click();
+    expect(await page.evaluate(() => location.hash)).toBe(`#case-${ID}`);
+
+    // At 400 px a verdict is on the first screen: the case column shrinks, the level column goes.
+    await page.setViewportSize({ width: 400, height: 800 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const cell = await page.locator('tr.case:not([hidden]) td.cell').first().boundingBox();
+    expect(cell, 'a verdict cell').not.toBeNull();
+    expect(cell!.x + cell!.width).toBeLessThanOrEqual(400);
+    expect(cell!.y).toBeLessThan(800);
+    expect(await page.locator('td.level').first().isVisible()).toBe(false);
     expect(problems).toEqual([]);
   }, 60_000);
 });

@@ -11,6 +11,20 @@ const esc = (s: unknown) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 const LABEL: Record<Status, string> = { pass: 'pass', fail: 'FAIL', warn: 'warn', xfail: 'xfail', xpass: 'XPASS', unsupported: 'n/a', error: 'ERROR' };
+/** What each chip means, for the legend's tooltips (the chips themselves are the legend). */
+const MEANING: Record<Status, string> = {
+  pass: 'the requirement holds',
+  fail: 'a MUST is violated',
+  warn: 'a SHOULD is missed',
+  xfail: 'missed, as the target\'s expectations list',
+  xpass: 'listed as expected to miss, but passes',
+  unsupported: 'not claimed by the target',
+  error: 'the kit could not run the case',
+};
+/** Problems, worst first, linked from the top of the page so they are on its first screen. */
+const PROBLEMS: Status[] = ['fail', 'xpass', 'error'];
+const SHOWN_PROBLEMS = 12;
+const rowId = (id: string) => `case-${id}`;
 
 interface Column {
   run: number;
@@ -50,7 +64,7 @@ function caseRow(c: CaseInfo, cols: Column[], lookup: Map<string, number>, cells
   });
   if (statuses.size === 0) statuses.add('none');
   return (
-    `<tr class="case" data-id="${esc(c.id)}" data-group="${esc(c.group)}" data-level="${esc(c.level)}" data-statuses="${[...statuses].join(' ')}">` +
+    `<tr class="case" id="${esc(rowId(c.id))}" data-id="${esc(c.id)}" data-group="${esc(c.group)}" data-level="${esc(c.level)}" data-statuses="${[...statuses].join(' ')}">` +
     `<th class="id" scope="row"><code>${esc(c.id)}</code><div class="req">${esc(c.requirement)}</div></th>` +
     `<td class="level l-${esc(c.level)}">${esc(c.level)}<div class="layer" title="layer: model, or the profile a target must claim">${esc(c.layer ?? 'model')}</div></td>${tds.join('')}</tr>`
   );
@@ -66,6 +80,19 @@ export function matrixHtml(doc: MatrixDoc): string {
       cells.push({ ...r, run: index });
     }
   });
+  // Runs with the same name and version (before and after, two machines) are told apart by the
+  // directory and driver each header shows; the problem links name the column the same way.
+  const problems = cells
+    .filter((r) => PROBLEMS.includes(r.status))
+    .sort((a, b) => PROBLEMS.indexOf(a.status) - PROBLEMS.indexOf(b.status));
+  const problemLinks = problems
+    .slice(0, SHOWN_PROBLEMS)
+    .map((r) => `<a href="#${esc(rowId(r.id))}" class="s-${r.status} tally">${LABEL[r.status]} ${esc(r.id)} [${esc(r.class)}] · ${esc(doc.runs[r.run].target.name)}</a>`)
+    .join(' ');
+  const problemLine =
+    problems.length === 0
+      ? '<p class="problems ok">No fail, unexpected pass or error.</p>'
+      : `<p class="problems"><b>Needs attention (${problems.length}):</b> ${problemLinks}${problems.length > SHOWN_PROBLEMS ? ` and ${problems.length - SHOWN_PROBLEMS} more (status filter)` : ''}</p>`;
   const headRuns = doc.runs.map((run) => runHeader(run, run.classes.length)).join('');
   const headClasses = cols.map((c) => `<th class="class">${esc(c.label)}</th>`).join('');
   const bodies = doc.groups
@@ -102,11 +129,12 @@ export function matrixHtml(doc: MatrixDoc): string {
 <label>search <input id="f-text" type="search" placeholder="id or words"></label>
 <span id="shown"></span>
 </form>
-<p class="legend">${STATUSES.map((s) => `<span class="cell s-${s}">${LABEL[s]}</span> ${s}`).join(' ')} <span class="cell none">–</span> does not apply to the class <span class="cell none">·</span> not run. Click a cell for its evidence.</p>
+<p class="legend">${STATUSES.map((s) => `<span class="cell s-${s}" title="${s}: ${esc(MEANING[s])}">${LABEL[s]}</span>`).join(' ')} <span class="cell none" title="does not apply to the class">–</span> <span class="cell none" title="not run">·</span> (hover for meaning; click a cell for its evidence)</p>
+${problemLine}
 </header>
 <main>
 <table id="matrix">
-<thead><tr><th rowspan="2" class="corner">case</th><th rowspan="2">level</th>${headRuns}</tr><tr>${headClasses}</tr></thead>
+<thead><tr><th rowspan="2" class="corner">case</th><th rowspan="2" class="level">level</th>${headRuns}</tr><tr>${headClasses}</tr></thead>
 ${bodies}
 </table>
 </main>
@@ -171,6 +199,22 @@ td.cell:focus, td.cell.open { outline: 2px solid #2458c6; outline-offset: -2px; 
 #details pre { background: #f5f7f9; border: 1px solid #e1e5ea; padding: 8px; white-space: pre-wrap; word-break: break-word; font-size: 12px; max-height: 40vh; overflow: auto; }
 #details dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; font-size: 12px; margin: 6px 0; }
 #details dt { color: #5a6472; }
+/* The case column stays in view while the verdicts scroll sideways. */
+th.id, th.corner { position: sticky; left: 0; z-index: 1; background: #fff; }
+thead th.corner { background: #f1f3f6; z-index: 2; }
+.problems { margin: 4px 0 0; font-size: 12px; } .problems a { text-decoration: none; margin-right: 2px; white-space: nowrap; }
+.problems.ok { color: #14532d; }
+tr.case:target th.id { outline: 2px solid #2458c6; outline-offset: -2px; }
+tr.case { scroll-margin-top: 180px; } /* a linked row is not hidden under the sticky header */
+/* Narrow screens: the case column shrinks to its id, the level column and the header's stickiness
+   go, so that verdicts are on the first screen (checked at 400 px in a browser test). */
+@media (max-width: 760px) {
+  header { position: static; padding: 8px 10px; }
+  main { padding: 6px 10px 30px; }
+  th.id { min-width: 34vw; max-width: 40vw; overflow-wrap: anywhere; }
+  th.id code { font-size: 11px; }
+  .req, td.level, th.level { display: none; }
+}
 #close { position: absolute; top: 8px; right: 10px; font-size: 20px; border: 0; background: none; cursor: pointer; }
 `;
 
