@@ -91,63 +91,62 @@ export async function run(options: RunOptions): Promise<RunReport> {
   const onAbort = () => void stopAll();
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  // Pre-flight: before any case, each class that has cases to run starts its plain server (into
-  // the shared pool, where read-only cases then use it). A target that does not start at all is
-  // a misconfiguration, said once with its command and output (exit 2), not ~80 cases each
-  // failing or erring on their own account.
-  const refused = await preflight(plan, lanes, options.signal);
-  if (refused.length > 0) {
-    await stopAll();
-    options.signal?.removeEventListener('abort', onAbort);
-    process.off('unhandledRejection', stray);
-    return { results: [], summary: summarize([]), stale: [], classes: plan.classes, wallMs: Date.now() - started, driver: options.driver, harnessErrors: refused };
-  }
-
   const results: CaseResult[] = [];
   // The schedule stops starting cases on Ctrl-C or, with --fail-fast, after the first failure.
   const stopStarting = new AbortController();
   const relay = () => stopStarting.abort();
   options.signal?.addEventListener('abort', relay, { once: true });
-  if (options.signal?.aborted) stopStarting.abort(); // interrupted during the pre-flight: an abort already past fires no event
+  if (options.signal?.aborted) stopStarting.abort(); // an abort already past fires no event
   const finish = (meta: CaseMeta, durationMs: number, startedAt?: number) => {
     const result: CaseResult = { ...judge(meta, durationMs, expectations), ...(startedAt === undefined ? {} : { startedAt }) };
     results.push(result);
     if (options.failFast && failsRun(result, options.failFast.strict)) stopStarting.abort();
     if (!options.signal?.aborted) options.onResult?.(result);
   };
-  const tasks: Array<Task<void>> = [];
-  for (const entry of plan.runs) {
-    const spec = SPEC_CASES.get(entry.id);
-    if (!spec) throw new HarnessError(`the plan names ${entry.id}, which no group of the spec defines`);
-    const meta = (outcome: CaseMeta['outcome'], message: string): CaseMeta => ({ id: entry.id, label: entry.label, level: spec.level, outcome, message, evidence: {}, seed: options.seed });
-    if (entry.unsupported) {
-      finish(meta('unsupported', entry.unsupported), 0);
-      continue;
-    }
-    tasks.push({
-      slots: slotsOf(spec, options.jobs),
-      run: async () => {
-        const startedAt = Date.now();
-        try {
-          const done = await runCase(spec, lanes.get(entry.label)!);
-          finish(done.meta, done.durationMs, done.startedAt);
-        } catch (error) {
-          // runCase judges what the case threw; this is the kit failing around it.
-          const failed = meta('error', `the kit failed running the case: ${(error as Error)?.message ?? String(error)}`);
-          failed.evidence.stack = (error as Error)?.stack ?? '';
-          finish(failed, Date.now() - startedAt, startedAt);
-        }
-      },
+  const tasks = (): Array<Task<void>> =>
+    plan.runs.flatMap((entry) => {
+      const spec = SPEC_CASES.get(entry.id);
+      if (!spec) throw new HarnessError(`the plan names ${entry.id}, which no group of the spec defines`);
+      const meta = (outcome: CaseMeta['outcome'], message: string): CaseMeta => ({ id: entry.id, label: entry.label, level: spec.level, outcome, message, evidence: {}, seed: options.seed });
+      if (entry.unsupported) {
+        finish(meta('unsupported', entry.unsupported), 0);
+        return [];
+      }
+      return [
+        {
+          slots: slotsOf(spec, options.jobs),
+          run: async () => {
+            const startedAt = Date.now();
+            try {
+              const done = await runCase(spec, lanes.get(entry.label)!);
+              finish(done.meta, done.durationMs, done.startedAt);
+            } catch (error) {
+              // runCase judges what the case threw; this is the kit failing around it.
+              const failed = meta('error', `the kit failed running the case: ${(error as Error)?.message ?? String(error)}`);
+              failed.evidence.stack = (error as Error)?.stack ?? '';
+              finish(failed, Date.now() - startedAt, startedAt);
+            }
+          },
+        },
+      ];
     });
-  }
+  let refused: string[] = [];
   let outcomes: Awaited<ReturnType<typeof schedule>> = [];
   try {
-    outcomes = await schedule(tasks, options.jobs, stopStarting.signal);
+    // Pre-flight: before any case, each class that has cases to run starts its plain server (into
+    // the shared pool, where read-only cases then use it). A target that does not start at all is
+    // a misconfiguration, said once with its command and output (exit 2), not ~80 cases each
+    // failing or erring on their own account.
+    refused = await preflight(plan, lanes, options.signal);
+    if (refused.length === 0) outcomes = await schedule(tasks(), options.jobs, stopStarting.signal);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     options.signal?.removeEventListener('abort', relay);
     await stopAll();
     process.off('unhandledRejection', stray);
+  }
+  if (refused.length > 0) {
+    return { results: [], summary: summarize([]), stale: [], classes: plan.classes, wallMs: Date.now() - started, driver: options.driver, harnessErrors: refused };
   }
   // Reports list results in plan order, whatever order they finished in.
   const order = new Map(plan.runs.map((r, i) => [`${r.id} [${r.label}]`, i]));
