@@ -36,18 +36,25 @@ export class SharedServers {
 
   /** Starts a server of `config` into the pool, lent to nobody: the pre-flight's, which read-only cases then share. */
   warm(config: ServerConfig): Promise<Server> {
-    const key = JSON.stringify(config);
+    return this.started(this.pool(JSON.stringify(config)), config, false).server;
+  }
+
+  private pool(key: string): Entry[] {
     const pool = this.pools.get(key) ?? [];
     this.pools.set(key, pool);
-    const entry: Entry = { server: this.driver.start(config), lent: false };
+    return pool;
+  }
+
+  /** A new server in `pool`. A start that failed is not kept: the next case tries again (and says why, if it fails too). */
+  private started(pool: Entry[], config: ServerConfig, lent: boolean): Entry {
+    const entry: Entry = { server: this.driver.start(config), lent };
     pool.push(entry);
     entry.server.catch(() => pool.includes(entry) && pool.splice(pool.indexOf(entry), 1));
-    return entry.server;
+    return entry;
   }
 
   private async take(key: string, config: ServerConfig): Promise<Entry> {
-    const pool = this.pools.get(key) ?? [];
-    this.pools.set(key, pool);
+    const pool = this.pool(key);
     for (const entry of pool.filter((e) => !e.lent)) {
       entry.lent = true; // before the await: no other case takes it meanwhile
       const server = await entry.server.catch(() => undefined);
@@ -55,11 +62,7 @@ export class SharedServers {
       pool.splice(pool.indexOf(entry), 1);
       await server?.stop().catch(() => undefined);
     }
-    const entry: Entry = { server: this.driver.start(config), lent: true };
-    pool.push(entry);
-    // A start that failed is not kept: the next case tries again (and says why, if it fails too).
-    entry.server.catch(() => pool.includes(entry) && pool.splice(pool.indexOf(entry), 1));
-    return entry;
+    return this.started(pool, config, true);
   }
 
   async stopAll(): Promise<void> {
