@@ -5,7 +5,7 @@
 import net from 'node:net';
 import { eventually } from '../../spec/harness/eventually.ts';
 import type { Server } from '../../spec/harness/types.ts';
-import type { Target } from '../manifest.ts';
+import { usesPlaceholder, type Target } from '../manifest.ts';
 
 // Not anchored to a line: output of several processes sharing a pipe may interleave.
 const LOADED = /conform-probe: loaded pid=(\d+)/g;
@@ -43,7 +43,7 @@ export async function waitReady(server: Server, target: Target): Promise<string 
           const hint =
             workers.length === 0
               ? ' (a server whose workers are not children of the process the kit started names its master in processes.master)'
-              : JSON.stringify(target.manifest).includes('{workers}')
+              : usesPlaceholder(target.manifest, 'workers')
                 ? ' (does the server honour the {workers} the command passes?)'
                 : ' (the manifest never passes {workers}: the server runs a count of its own)';
           return (state = `${workers.length} of ${want} worker(s) exist${hint}`), false;
