@@ -191,6 +191,6 @@ function writeOutputs(opts: SessionOptions, doc: RunDoc): void {
   if (process.env.GITHUB_ACTIONS === 'true') {
     for (const line of annotations(doc, Boolean(opts.strict))) console.log(line);
     const summaryFile = process.env.GITHUB_STEP_SUMMARY;
-    if (summaryFile) fs.appendFileSync(summaryFile, stepSummary(doc, Boolean(opts.strict)));
+    if (summaryFile) fs.appendFileSync(summaryFile, stepSummary(doc));
   }
 }

@@ -59,6 +59,12 @@ export function summarize(results: ReadonlyArray<{ status: Status }>): Summary {
   return summary;
 }
 
+/**
+ * What a person must look at, worst first: what fails the run, what the kit could not judge,
+ * SHOULDs missed. The same set with or without --strict (which decides only what fails the run).
+ */
+export const NEEDS_ATTENTION: readonly Status[] = ['fail', 'xpass', 'error', 'warn'];
+
 /** What to do about an unexpected pass (xpass), said the same way in every view. */
 export const XPASS_ADVICE = 'passes but is listed as expected to miss: remove the expectation, or mark it "intermittent" if --repeat shows it misses only sometimes';
 

@@ -185,7 +185,7 @@ describe('GitHub annotations and step summary', () => {
     expect(lines[9]).toBe("::error file=targets/srv/conform.json,title=srv%3A 4 more::4 more errors: the job's step summary lists every one");
   });
   test('the step summary is a Markdown table of what needs attention', () => {
-    const md = stepSummary(doc, false);
+    const md = stepSummary(doc);
     expect(md).toContain('## conform: srv 1.0');
     expect(md).toContain(`| fail | \`${id}\` | sync | MUST | expected 2 workers, saw 3: a, b |`);
     expect(md).not.toContain('gthread |');

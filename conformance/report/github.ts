@@ -3,7 +3,7 @@
 // page ($GITHUB_STEP_SUMMARY) that lists every result needing attention.
 import path from 'node:path';
 import { caseInfo } from '../catalog.ts';
-import { failsRun, STATUSES, XPASS_ADVICE } from '../verdict.ts';
+import { failsRun, NEEDS_ATTENTION, STATUSES, XPASS_ADVICE } from '../verdict.ts';
 import type { RunDoc } from './document.ts';
 
 // Workflow commands: data escapes %, CR, LF; properties also ':' and ','.
@@ -34,8 +34,8 @@ export function annotations(run: RunDoc, strict: boolean): string[] {
   const where = file ? `file=${property(file)},` : '';
   const byCase = new Map<string, { fails: boolean; results: RunDoc['results'] }>();
   for (const r of run.results) {
+    if (!NEEDS_ATTENTION.includes(r.status)) continue;
     const fails = failsRun(r, strict);
-    if (!fails && r.status !== 'warn' && r.status !== 'xpass') continue;
     const key = `${fails ? 'error' : 'warning'} ${r.id} ${r.status}`;
     const entry = byCase.get(key) ?? { fails, results: [] };
     entry.results.push(r);
@@ -65,14 +65,14 @@ export function annotations(run: RunDoc, strict: boolean): string[] {
 
 const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
-export function stepSummary(run: RunDoc, strict: boolean): string {
+export function stepSummary(run: RunDoc): string {
   const counts = STATUSES.filter((s) => run.summary[s] > 0).map((s) => `${run.summary[s]} ${s}`).join(', ');
   const lines = [
     `## conform: ${run.target.name} ${run.target.version}`,
     '',
     `${counts || 'no results'} · driver ${run.target.driver} · classes ${run.classes.join(', ')} · ${(run.wallMs / 1000).toFixed(1)} s`,
   ];
-  const unexpected = run.results.filter((r) => failsRun(r, strict) || r.status === 'warn' || r.status === 'xpass');
+  const unexpected = run.results.filter((r) => NEEDS_ATTENTION.includes(r.status));
   for (const e of run.harnessErrors ?? []) lines.push('', `**conform error:** ${cell(e.split('\n')[0].slice(0, 500))}`);
   if (unexpected.length > 0) {
     lines.push('', '| status | case | class | level | message |', '| --- | --- | --- | --- | --- |');

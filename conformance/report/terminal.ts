@@ -1,6 +1,6 @@
 // Human output: a line per result as it arrives (progress), then a summary by group and level,
 // and one closing line that CI systems read.
-import { STATUSES, failsRun, XPASS_ADVICE, type Judged, type Status } from '../verdict.ts';
+import { NEEDS_ATTENTION, STATUSES, failsRun, XPASS_ADVICE, type Judged, type Status } from '../verdict.ts';
 import type { ResultDoc, RunDoc } from './document.ts';
 
 const COLOURS: Record<Status, number> = { pass: 32, fail: 31, warn: 33, xfail: 36, xpass: 35, unsupported: 90, error: 31 };
@@ -66,9 +66,7 @@ export function summaryText(run: RunDoc, colour: boolean): string {
       lines.push(`  ${String(runs.length).padStart(3)} x ${why}: ${shown}`);
     }
   }
-  // Worst first: what fails the run, then what the kit could not judge, then SHOULDs missed.
-  const severity: Partial<Record<Status, number>> = { fail: 0, xpass: 1, error: 2, warn: 3 };
-  const problems = run.results.filter((r) => severity[r.status] !== undefined).sort((a, b) => severity[a.status]! - severity[b.status]!);
+  const problems = run.results.filter((r) => NEEDS_ATTENTION.includes(r.status)).sort((a, b) => NEEDS_ATTENTION.indexOf(a.status) - NEEDS_ATTENTION.indexOf(b.status));
   if (problems.length > 0) {
     lines.push('', 'Needs attention:');
     for (const r of problems) {
