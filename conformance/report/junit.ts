@@ -50,7 +50,6 @@ interface Totals {
   failures: number;
   errors: number;
   skipped: number;
-  ms: number;
 }
 
 /** One run's suites (one per group); `prefix` tells runs apart where several share a file. */
@@ -67,7 +66,7 @@ function suitesOf(run: RunDoc, strict: boolean, prefix: string, totals: Totals):
     const errors = results.filter((r) => r.status === 'error').length;
     const skipped = results.filter((r) => r.status !== 'pass' && !failsRun(r, strict)).length;
     const ms = results.reduce((sum, r) => sum + r.durationMs, 0);
-    Object.assign(totals, { tests: totals.tests + results.length, failures: totals.failures + failures, errors: totals.errors + errors, skipped: totals.skipped + skipped, ms: totals.ms + ms });
+    Object.assign(totals, { tests: totals.tests + results.length, failures: totals.failures + failures, errors: totals.errors + errors, skipped: totals.skipped + skipped });
     const cases = results.map((r) => testcase(r, `${run.target.name}.${group}`, strict));
     return `  <testsuite name="${escape(`${prefix}${group}${shard}`)}" tests="${results.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(ms)}">\n${cases.join('\n')}\n  </testsuite>`;
   });
@@ -82,20 +81,20 @@ function suitesOf(run: RunDoc, strict: boolean, prefix: string, totals: Totals):
   return suites;
 }
 
-function document(name: string, suites: string[], totals: Totals, wallMs: number): string {
+/** The file: `parts` are the runs it holds, each with the prefix its suites are named by. */
+function document(name: string, parts: Array<{ run: RunDoc; prefix: string }>, strict: boolean): string {
+  const totals: Totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  const suites = parts.flatMap(({ run, prefix }) => suitesOf(run, strict, prefix, totals));
+  const wallMs = parts.reduce((n, { run }) => n + run.wallMs, 0);
   const head = `<testsuites name="${escape(name)}" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}" time="${seconds(wallMs)}">`;
   return `<?xml version="1.0" encoding="UTF-8"?>\n${head}\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
 export function junitReport(run: RunDoc, strict = false): string {
-  const totals: Totals = { tests: 0, failures: 0, errors: 0, skipped: 0, ms: 0 };
-  const suites = suitesOf(run, strict, '', totals);
-  return document(`${run.target.name} ${run.target.version}${run.shard ? ` (shard ${run.shard})` : ''}`, suites, totals, run.wallMs);
+  return document(`${run.target.name} ${run.target.version}${run.shard ? ` (shard ${run.shard})` : ''}`, [{ run, prefix: '' }], strict);
 }
 
 /** Several runs (conform report, conform matrix) in one file: each run's suites named by its target. */
 export function junitRuns(runs: RunDoc[], strict = false): string {
-  const totals: Totals = { tests: 0, failures: 0, errors: 0, skipped: 0, ms: 0 };
-  const suites = runs.flatMap((run) => suitesOf(run, strict, `${run.target.name} (${run.target.driver}): `, totals));
-  return document('conform', suites, totals, runs.reduce((n, r) => n + r.wallMs, 0));
+  return document('conform', runs.map((run) => ({ run, prefix: `${run.target.name} (${run.target.driver}): ` })), strict);
 }
