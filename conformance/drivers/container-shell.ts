@@ -14,12 +14,13 @@ const END = '@@conform-end';
 // are used (read, kill, printf), so any image with a POSIX sh will do; `args` (a helper's command
 // line, manifest processes.helpers) uses tr, and says "" where the image has none.
 const SHELL = `
+stats() { for f in "$@"; do read -r l 2>/dev/null < "$f" && printf '%s\\n' "$l"; done 2>/dev/null; }
 while IFS= read -r line; do
   set -- $line
   case "$1" in
-    ps) for f in /proc/[0-9]*/stat; do read -r l 2>/dev/null < "$f" && printf '%s\\n' "$l"; done 2>/dev/null; st=0 ;;
+    ps) stats /proc/[0-9]*/stat; st=0 ;;
     kill) kill -s "$2" "$3" 2>/dev/null; st=$? ;;
-    tasks) for f in /proc/$2/task/[0-9]*/stat; do read -r l 2>/dev/null < "$f" && printf '%s\\n' "$l"; done 2>/dev/null; st=0 ;;
+    tasks) stats /proc/$2/task/[0-9]*/stat; st=0 ;;
     args) tr '\\0' ' ' < "/proc/$2/cmdline" 2>/dev/null; printf '\\n'; st=0 ;;
     *) st=127 ;;
   esac
@@ -64,8 +65,7 @@ export class ContainerShell {
 
   /** Every process in the container's PID namespace (the shell itself included). */
   async processes(): Promise<ProcInfo[]> {
-    const { lines } = await this.ask('ps');
-    return lines.filter((l) => l.includes(')')).map(parseStat);
+    return this.stats('ps');
   }
 
   /** A process's arguments joined by spaces ("" where the image has no `tr`, or the process is gone). */
@@ -76,8 +76,13 @@ export class ContainerShell {
 
   /** The state of every thread of `pid` ([] once it is gone). */
   async threadStates(pid: number): Promise<string[]> {
-    const { lines } = await this.ask(`tasks ${pid}`);
-    return lines.filter((l) => l.includes(')')).map((l) => parseStat(l).state);
+    return (await this.stats(`tasks ${pid}`)).map((p) => p.state);
+  }
+
+  /** The stat lines a command prints, parsed (a line cut short by a process that went is dropped). */
+  private async stats(command: string): Promise<ProcInfo[]> {
+    const { lines } = await this.ask(command);
+    return lines.filter((l) => l.includes(')')).map(parseStat);
   }
 
   /** Sends `signal` to `pid` inside the container; a pid that is already gone is not an error. */
