@@ -12,7 +12,7 @@ import { initTarget, shippedTargets, STARTERS } from './commands/init.ts';
 import { runMatrix } from './commands/matrix.ts';
 import { buildReport } from './commands/report.ts';
 import { KIT_DIR, loadTarget, ManifestError } from './manifest.ts';
-import { checkLevelsAndLayers, planText } from './plan.ts';
+import { checkLevelsAndLayers, ofLevelsAndLayers, planText } from './plan.ts';
 import { KIT, mergeRuns, prepareOutput, readRuns, ReportError } from './report/document.ts';
 import { DEFAULT_JOBS } from './run.ts';
 import { runSession, sessionPlan } from './session.ts';
@@ -36,7 +36,7 @@ const list = (value: string, previous: string[] = []) => [...previous, ...value.
 
 function listCases(opts: { level?: string[]; layer?: string[] }): void {
   checkLevelsAndLayers(opts);
-  const cases = caseCatalog().filter((c) => (!opts.level || opts.level.includes(c.level)) && (!opts.layer || opts.layer.includes(c.layer)));
+  const cases = caseCatalog().filter((c) => ofLevelsAndLayers(c, opts.level, opts.layer));
   const groups = groupCatalog().filter((g) => cases.some((c) => c.group === g.name));
   for (const group of groups) {
     console.log(`${group.name}: ${group.summary}`);

@@ -41,6 +41,11 @@ export interface Selection {
 
 const LEVELS = ['MUST', 'SHOULD'];
 
+/** Whether a case is of the levels and layers asked for (all when none are). */
+export function ofLevelsAndLayers(c: Pick<CaseInfo, 'level' | 'layer'>, levels?: string[], layers?: string[]): boolean {
+  return (!levels || levels.includes(c.level)) && (!layers || layers.includes(c.layer));
+}
+
 /** --level and --layer, refused before anything is planned when they name what the spec lacks. */
 export function checkLevelsAndLayers(opts: { level?: string[]; layer?: string[] }): void {
   const check = (option: string, given: string[] | undefined, allowed: readonly string[]) => {
@@ -66,8 +71,7 @@ export function makePlan(target: Target, selection: Selection): Plan {
   const traits = targetTraits(target.manifest, defaultConfig('sync'));
   const all: PlannedRun[] = caseCatalog()
     .filter((c) => selected(c.id, selection.only, selection.skip))
-    .filter((c) => !selection.levels || selection.levels.includes(c.level))
-    .filter((c) => !selection.layers || selection.layers.includes(c.layer))
+    .filter((c) => ofLevelsAndLayers(c, selection.levels, selection.layers))
     .flatMap((c) => {
       const because = unsupportedBecause(target, c, traits);
       return classes
