@@ -10,10 +10,20 @@ import { perform, performStep, stepsFor } from './harness/operations.ts';
 import type { Server } from './harness/types.ts';
 import { WireError, type Connection } from './harness/wire.ts';
 
-/** Starts a streamed response whose first chunk proves the request is in flight on a worker. */
+/**
+ * Starts a streamed response and returns once the request is in flight on a worker: its first
+ * chunk arrived, or, where the server buffers bodies (no byte leaves before the app ends), the
+ * probe logged that the app started it.
+ */
 async function inFlight(server: Server, chunks: number, delayMs: number): Promise<Connection> {
-  const connection = await send(server, { target: `/stream?chunks=${chunks}&bytes=4&delay=${delayMs}` });
-  await eventually(() => connection.pending.includes('0000'), { within: 5000, what: 'the first streamed chunk', seen: () => bytesWords(connection.pending) });
+  const tag = `s${process.hrtime.bigint()}`;
+  const connection = await send(server, { target: `/stream?chunks=${chunks}&bytes=4&delay=${delayMs}&tag=${tag}` });
+  const said = `conform-probe: stream tag=${tag} `;
+  await eventually(() => connection.pending.includes('0000') || server.logs().includes(said), {
+    within: 5000,
+    what: 'the first streamed chunk (or the probe\'s "stream" log line)',
+    seen: () => `${bytesWords(connection.pending)}, no "stream" line logged`,
+  });
   return connection;
 }
 

@@ -69,6 +69,32 @@ describe('http.chunked-response', () => {
   });
 });
 
+describe('gateway.response.error-after-headers-closes', () => {
+  const id = 'gateway.response.error-after-headers-closes';
+  const head = (headers: string[]) => http('200 OK', ['Content-Type: text/plain', ...headers]);
+  test('passes when a chunked body is cut off by the close (no last chunk)', async () => {
+    expect(await verdict(id, answer(`${head(['Transfer-Encoding: chunked'])}7\r\npartial\r\n`))).toBe('pass');
+  });
+  test('passes when the close comes short of the declared length', async () => {
+    expect(await verdict(id, answer(`${head(['Content-Length: 100'])}partial`))).toBe('pass');
+  });
+  test('passes when a server that had sent nothing yet answers with its own 5xx (PEP 3333: it buffers)', async () => {
+    expect(await verdict(id, answer(http('500 Internal Server Error', ['Connection: close', 'Content-Length: 5'], 'error')))).toBe('pass');
+  });
+  test('passes when that 5xx leaves the connection open for the next request', async () => {
+    expect(await verdict(id, answer(http('500 Internal Server Error', ['Content-Length: 5'], 'error'), false))).toBe('pass');
+  });
+  test("fails when the app's status arrives complete, delimited by the close (Unicorn, uWSGI)", async () => {
+    expect(await verdict(id, answer(`${head([])}partial`))).toMatch(/complete 200 response.*indistinguishable/);
+  });
+  test("fails when the app's status arrives complete, with a last chunk", async () => {
+    expect(await verdict(id, answer(`${head(['Transfer-Encoding: chunked'])}7\r\npartial\r\n0\r\n\r\n`))).toMatch(/complete 200 response/);
+  });
+  test('fails when an unfinished body is left open', async () => {
+    expect(await verdict(id, answer(`${head(['Transfer-Encoding: chunked'])}7\r\npartial\r\n`, false))).toMatch(/stayed open/);
+  });
+});
+
 describe('http.sync-connection-close', () => {
   test('fails when the connection stays open', async () => {
     expect(await verdict('http.sync-connection-close', answer(http('200 OK', ['Connection: close', 'Content-Length: 2'], 'ok'), false))).toMatch(/stayed open/);
@@ -252,5 +278,39 @@ describe('recycling at max_requests: counting responses and losing requests are 
     const other = await fakeServer(recycling());
     await expect(runAgainst('lifecycle.max-requests-no-lost', other)).rejects.toThrow(/1 request\(s\) of the stream were not answered as workers recycled: request 11: connection reset/);
     await other.close();
+  });
+});
+
+describe('signals.term-graceful-timeout on a server that buffers bodies', () => {
+  // Tornado's WSGIContainer, for one: no byte of a long response leaves before the app ends, so
+  // the request is known to be in flight from the probe's "stream" log line, not from the wire.
+  async function buffering({ cutAfterMs }: { cutAfterMs: number | null }) {
+    let log = '';
+    let exit: { code: number; signal: null } | null = null;
+    const held: import('node:net').Socket[] = [];
+    const server = await fakeServer((request, socket) => {
+      const tag = /[?&]tag=([^&\s]+)/.exec(request)?.[1];
+      if (tag) log += `conform-probe: stream tag=${tag} pid=10\n`;
+      held.push(socket);
+    });
+    Object.assign(server, {
+      logs: () => log,
+      exitStatus: () => exit,
+      signal: async () => {
+        if (cutAfterMs === null) return;
+        setTimeout(() => {
+          for (const socket of held) socket.destroy();
+          exit = { code: 0, signal: null };
+        }, cutAfterMs);
+      },
+    });
+    close = server.close;
+    return server;
+  }
+  test('passes when the held request is cut at graceful_timeout', async () => {
+    await expect(runAgainst('signals.term-graceful-timeout', await buffering({ cutAfterMs: 2000 }))).resolves.toBeUndefined();
+  });
+  test('fails when it is cut at once', async () => {
+    await expect(runAgainst('signals.term-graceful-timeout', await buffering({ cutAfterMs: 0 }))).rejects.toThrow(/ms from the graceful stop to the cut/);
   });
 });
