@@ -64,6 +64,19 @@ describe('http.chunked-response', () => {
   test('passes on a close-delimited body the server ends by closing (RFC 9112 6.3)', async () => {
     expect(await verdict('http.chunked-response', answer(http('200 OK', [], '000011112222')))).toBe('pass');
   });
+  test("fails on a close-delimited body whose close comes only with the server's idle timer", async () => {
+    const lateClose: Reply = (_request, socket) => {
+      socket.write(http('200 OK', [], '000011112222'));
+      setTimeout(() => socket.end(), 2500);
+    };
+    expect(await verdict('http.chunked-response', lateClose)).toMatch(/closed \d+ ms after the body's last byte/);
+  });
+  test('passes on a body a buffering server sends whole with a Content-Length of its own (tornado)', async () => {
+    expect(await verdict('http.chunked-response', answer(http('200 OK', ['Content-Length: 12'], '000011112222'), false))).toBe('pass');
+  });
+  test('fails on a length-framed body that is not the whole of the app\'s', async () => {
+    expect(await verdict('http.chunked-response', answer(http('200 OK', ['Content-Length: 8'], '00001111'), false))).toMatch(/the body/);
+  });
   test('passes on a chunked body', async () => {
     expect(await verdict('http.chunked-response', answer(http('200 OK', ['Transfer-Encoding: chunked'], '8\r\n00001111\r\n4\r\n2222\r\n0\r\n\r\n')))).toBe('pass');
   });

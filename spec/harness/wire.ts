@@ -48,6 +48,8 @@ export interface ReadOptions {
 export class Connection {
   private buffer = Buffer.alloc(0);
   private state: CloseState = 'open';
+  private lastData: number | undefined;
+  private ended: number | undefined;
   private waiters: Array<() => void> = [];
   readonly connected: Promise<void>;
 
@@ -58,18 +60,22 @@ export class Connection {
     });
     socket.on('data', (chunk) => {
       this.buffer = Buffer.concat([this.buffer, chunk]);
+      this.lastData = Date.now();
       this.wake();
     });
     socket.on('end', () => {
+      this.ended ??= Date.now();
       if (this.state === 'open') this.state = 'fin';
       this.wake();
     });
     // Any socket error after connect (ECONNRESET, EPIPE) means the peer aborted the connection.
     socket.on('error', () => {
+      this.ended ??= Date.now();
       this.state = 'reset';
       this.wake();
     });
     socket.on('close', () => {
+      this.ended ??= Date.now();
       if (this.state === 'open') this.state = 'fin';
       this.wake();
     });
@@ -98,6 +104,14 @@ export class Connection {
 
   get closeState(): CloseState {
     return this.state;
+  }
+
+  /**
+   * Milliseconds from the last byte received to the server's close (FIN or reset); undefined
+   * while open. Tells a close that ends a body from an idle timer's close seconds later.
+   */
+  get closedAfterLastByteMs(): number | undefined {
+    return this.ended === undefined ? undefined : this.ended - (this.lastData ?? this.ended);
   }
 
   /** Bytes received and not yet consumed by a parsed response. */
