@@ -92,7 +92,7 @@ export class ManifestError extends Error {
 const PLACEHOLDERS = [
   'host', 'port', 'workers', 'workerClass', 'threads', 'connections', 'timeout', 'gracefulTimeout',
   'keepalive', 'maxRequests', 'maxRequestsJitter', 'limitRequestLine', 'limitRequestFieldSize', 'limitRequestFields',
-  'app', 'targetDir', 'kitDir',
+  'app', 'targetDir', 'kitDir', 'stateDir',
 ] as const;
 
 /** Settings a manifest may bound (Unicorn refuses a timeout under 3 s). */
@@ -335,8 +335,11 @@ export interface Expansion {
   fill: (template: string) => string;
 }
 
-/** Fills the command and env templates for one server start; extraPorts fill {extraBinds}. */
-export function expand(target: Target, config: ServerConfig, runClass: RunClass, host: string, port: number, extraPorts: readonly number[] = []): Expansion {
+/**
+ * Fills the command and env templates for one server start; extraPorts fill {extraBinds};
+ * stateDir is this start's private directory (the driver makes it and removes it).
+ */
+export function expand(target: Target, config: ServerConfig, runClass: RunClass, host: string, port: number, extraPorts: readonly number[] = [], stateDir = ''): Expansion {
   const values: Record<(typeof PLACEHOLDERS)[number], string> = {
     host,
     port: String(port),
@@ -355,6 +358,7 @@ export function expand(target: Target, config: ServerConfig, runClass: RunClass,
     app: target.manifest.app ?? '',
     targetDir: target.dir,
     kitDir: KIT_DIR,
+    stateDir,
   };
   const fill = (s: string) => s.replace(/\{(\w+)\}/g, (_, name: keyof typeof values) => values[name]);
   values.app = fill(values.app); // the app path may itself name {kitDir} or {targetDir}

@@ -145,6 +145,21 @@ describe.skipIf(!hasEngine && !required)('container driver with an engine', () =
     expect(await kitContainers()).toHaveLength(0);
   }, 60_000);
 
+  test("{stateDir} is a directory of the start's own inside the container, made before the command runs", async () => {
+    // The "server" writes into it and prints what it wrote: the write fails if the dir is missing.
+    const stateful: Target = {
+      dir: target.dir,
+      manifest: { ...target.manifest, command: ['/bin/sh', '-c', 'echo here > "$0/f" && echo "state: $0 $(cat "$0/f")" && exec sleep 600', '{stateDir}'] },
+    };
+    const driver = await driverFor(stateful);
+    const server = await driver.start({ ...defaultConfig('sync'), workers: 1 }, { waitReady: false });
+    try {
+      await eventually(() => /state: \/tmp\/conform-state-[0-9a-f-]+ here/.test(server.logs()), { within: 10_000, what: 'the state line', seen: () => server.logs() });
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+
   test('a Dockerfile target (FROM scratch + its own mounts) runs through the CLI, and the report says driver: container', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-dockerfile-'));
     fs.mkdirSync(path.join(dir, 'rootfs', 'tmp'), { recursive: true });

@@ -93,3 +93,19 @@ describe('workers under a master in another session (the shape of Passenger Stan
     expect(running('node-cluster/server.mjs')).toEqual([]);
   });
 });
+
+describe('a private directory per start ({stateDir})', { timeout: 60_000 }, () => {
+  test('exists when the server starts, differs per start, is gone once the run ends', async () => {
+    const dir = target({ env: { CONFORM_TEST_STATE: '{stateDir}', CONFORM_TEST_TARGET: '{targetDir}' } }, 'with-state.mjs');
+    const { code, results } = await conform(dir, 'prefork.worker-count,lifecycle.respawn');
+    expect(results.map((r) => [r.id, r.status])).toEqual([
+      ['prefork.worker-count', 'pass'],
+      ['lifecycle.respawn', 'pass'],
+    ]);
+    expect(code).toBe(0);
+    const used = fs.readFileSync(path.join(dir, 'state-dirs.txt'), 'utf8').trim().split('\n');
+    expect(used.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(used).size).toBe(used.length);
+    expect(used.filter((d) => fs.existsSync(d))).toEqual([]);
+  });
+});

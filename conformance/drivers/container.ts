@@ -26,6 +26,9 @@ const LOG_LIMIT = 1 << 20;
 const MARK = '@@conform-holder';
 
 const HOLDER = [
+  // The first argument is the start's {stateDir} (empty when the manifest names none).
+  'state=$1; shift',
+  '[ -z "$state" ] || mkdir -m 700 -p "$state"',
   '"$@" &',
   'master=$!',
   `echo "${MARK} master $master"`,
@@ -155,7 +158,10 @@ export class ContainerDriver extends LaunchingDriver<ContainerServer> {
     super(target, runClass);
   }
 
-  protected async launch({ argv, env, port, extraPorts }: Launch, config: ServerConfig): Promise<Launched<ContainerServer>> {
+  /** The container's own /tmp (a tmpfs): removing the container removes a start's {stateDir}. */
+  protected readonly stateRoot = '/tmp';
+
+  protected async launch({ argv, env, port, extraPorts, stateDir }: Launch, config: ServerConfig): Promise<Launched<ContainerServer>> {
     // Everything in the container is the server's (removing it ends them all), but a master in
     // another session is looked for by the process driver only.
     if (this.target.manifest.processes?.master) throw new HarnessError('processes.master (a master the kit did not start) needs the process driver: --driver process');
@@ -171,7 +177,7 @@ export class ContainerDriver extends LaunchingDriver<ContainerServer> {
         this.hostConfig.Init = true;
       }
     })(plan.image)
-      .withCommand(['/bin/sh', '-c', HOLDER, 'conform-holder', ...argv])
+      .withCommand(['/bin/sh', '-c', HOLDER, 'conform-holder', stateDir ?? '', ...argv])
       .withEnvironment({ PATH: [...plan.pathFirst, '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'].join(':'), HOME: '/tmp', ...env })
       .withWorkingDir(this.target.dir)
       .withNetworkMode('host')

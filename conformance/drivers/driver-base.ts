@@ -73,6 +73,9 @@ export abstract class LaunchingDriver<S extends Server> implements Driver {
   /** Starts the launch's command; the server object as soon as there is a master. */
   protected abstract launch(launch: Launch, config: ServerConfig): Promise<Launched<S>>;
 
+  /** Where, as the server sees the file system, a start's {stateDir} is made. */
+  protected abstract readonly stateRoot: string;
+
   start(config: ServerConfig, options: StartOptions = {}): Promise<Server> {
     return retryingPortRace(() => this.startOnce(config, options));
   }
@@ -80,7 +83,7 @@ export abstract class LaunchingDriver<S extends Server> implements Driver {
   private async startOnce(config: ServerConfig, options: StartOptions): Promise<Server> {
     const leave = await BOOTS.enter();
     try {
-      const launch = await launchFor(this.target, this.runClass, config);
+      const launch = await launchFor(this.target, this.runClass, config, this.stateRoot);
       const { server, failed, where = '' } = await this.launch(launch, config);
       await this.servers.add(server);
       // A case that watches the boot itself (one that must fail) holds no place while it watches.

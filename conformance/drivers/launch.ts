@@ -2,8 +2,9 @@
 // command line from the manifest; and retry when the port was taken meanwhile.
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
+import path from 'node:path';
 import { HarnessError, type ServerConfig } from '../../spec/harness/types.ts';
-import { expand, runClasses, type RunClass, type Target } from '../manifest.ts';
+import { expand, runClasses, usesPlaceholder, type RunClass, type Target } from '../manifest.ts';
 
 export const HOST = '127.0.0.1';
 
@@ -29,13 +30,22 @@ export interface Launch {
   fill: (template: string) => string;
   /** In the server's environment as CONFORM_SERVER_ID: marks every process it makes, whatever its session. */
   serverId: string;
+  /**
+   * {stateDir}: a directory of this start's own (pm2's PM2_HOME, Passenger's pid and log files),
+   * where the driver runs the server; undefined when the manifest does not name it. The driver
+   * makes it before the command runs and removes it once the server is stopped.
+   */
+  stateDir?: string;
 }
 
 /** The environment variable that marks the processes of one server start. */
 export const SERVER_ID_VARIABLE = 'CONFORM_SERVER_ID';
 
-/** The command for `config`; a case may ask for another spec class than the run's (by kind). */
-export async function launchFor(target: Target, runClass: RunClass, config: ServerConfig): Promise<Launch> {
+/**
+ * The command for `config`; a case may ask for another spec class than the run's (by kind).
+ * stateRoot: where this driver's servers may keep a directory of their own ({stateDir}).
+ */
+export async function launchFor(target: Target, runClass: RunClass, config: ServerConfig, stateRoot: string): Promise<Launch> {
   const cls = config.workerClass === runClass.kind ? runClass : runClasses(target.manifest).find((c) => c.kind === config.workerClass);
   if (!cls) throw new HarnessError(`the target has no ${config.workerClass} class`);
   const port = await freePort(HOST);
@@ -45,9 +55,10 @@ export async function launchFor(target: Target, runClass: RunClass, config: Serv
     const extra = await freePort(HOST);
     if (extra !== port && !extraPorts.includes(extra)) extraPorts.push(extra);
   }
-  const expansion = expand(target, config, cls, HOST, port, extraPorts);
   const serverId = randomUUID();
-  return { ...expansion, env: { ...expansion.env, [SERVER_ID_VARIABLE]: serverId }, port, extraPorts, serverId };
+  const stateDir = usesPlaceholder(target.manifest, 'stateDir') ? path.join(stateRoot, `conform-state-${serverId}`) : undefined;
+  const expansion = expand(target, config, cls, HOST, port, extraPorts, stateDir);
+  return { ...expansion, env: { ...expansion.env, [SERVER_ID_VARIABLE]: serverId }, port, extraPorts, serverId, stateDir };
 }
 
 /** freePort() can lose a race with another process: a start that fails on it is tried again. */

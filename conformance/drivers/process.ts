@@ -3,6 +3,8 @@
 // server made in another session (a daemonized manager: Passenger's watchdog and core) are found
 // by the CONFORM_SERVER_ID they inherited, for processes.master and for the final sweep.
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import { eventually } from '../../spec/harness/eventually.ts';
 import { HarnessError, type ExitStatus, type Server, type ServerConfig } from '../../spec/harness/types.ts';
 import { LaunchingDriver, untilStopHeld, type Launched } from './driver-base.ts';
@@ -141,14 +143,18 @@ class ProcessServer implements Server {
       },
       { within: 5000, what: 'every process the server made, in any session, to be gone after SIGKILL', seen: () => `left: ${marked().join(', ') || 'none'}` },
     );
+    if (this.launch.stateDir) fs.rmSync(this.launch.stateDir, { recursive: true, force: true });
   }
 }
 
 export class ProcessDriver extends LaunchingDriver<ProcessServer> {
   readonly name = 'process';
 
+  protected readonly stateRoot = os.tmpdir();
+
   protected async launch(launch: Launch, config: ServerConfig): Promise<Launched<ProcessServer>> {
-    const { argv, env, port, extraPorts } = launch;
+    const { argv, env, port, extraPorts, stateDir } = launch;
+    if (stateDir) fs.mkdirSync(stateDir, { mode: 0o700 });
     const child = spawn(argv[0], argv.slice(1), {
       cwd: this.target.dir,
       env: { ...process.env, ...env },
@@ -157,6 +163,7 @@ export class ProcessDriver extends LaunchingDriver<ProcessServer> {
     });
     const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
     if (child.pid === undefined) {
+      if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
       throw new HarnessError(`cannot run the target command ${JSON.stringify(argv[0])}: ${(await spawnError).message}`);
     }
     const master = this.target.manifest.processes?.master;
