@@ -336,6 +336,55 @@ export default defineGroup({
       },
     },
     {
+      id: 'gateway.fetch.url-empty-host',
+      level: 'MUST',
+      requirement:
+        'With an empty Host (allowed when the target URI has no authority), the Request URL\'s authority is the server\'s own (its configured name or the connection\'s local address) and the target stays its path: `GET /attacker.example/echo` never becomes `http://attacker.example/echo`.',
+      source:
+        'RFC 9112 section 3.3 (Host with an empty field value: the authority is the server\'s default name or the local IP address); RFC 9112 section 3.2 (an empty Host is valid); WHATWG URL ("http:///x/y" reads x as the host)',
+      profile: 'fetch',
+      async run(t) {
+        const server = await t.shared();
+        const target = '/attacker.example/echo?probe=echo';
+        const response = await request(server, { target, headers: [['Host', ''], ['Connection', 'close']] });
+        // A server that refuses an empty Host hands the app no URL to poison (RFC 9112 lets it serve one).
+        if (response.status >= 400 && response.status < 500) return t.evidence('refused', `${response.status} ${response.reason}`);
+        const answer = answerOf<Echo>(`GET ${target} with an empty Host`, target, response);
+        t.evidence('url', answer.url);
+        const url = new URL(answer.url ?? 'about:blank');
+        check(url.hostname !== 'attacker.example', `the URL took the path's first segment as its host: ${answer.url}`);
+        checkEqual(url.pathname + url.search, target, `the URL's path and query (URL ${answer.url})`);
+      },
+    },
+    {
+      id: 'gateway.fetch.url-unusable-host',
+      level: 'MUST',
+      requirement:
+        'A Host that fits the uri-host syntax but no URL can carry (port 99999, `999.1.1.1`, `xn--a`, `a%00b`) never costs the request its path and query: it is refused (4xx), or served with the server\'s own authority and the target whole.',
+      source:
+        'RFC 9112 section 3.2 (400 for a Host with an invalid field value); WHATWG URL (host parsing refuses these, so a Request cannot be built with them); RFC 9112 section 3.3',
+      profile: 'fetch',
+      async run(t) {
+        const server = await t.shared();
+        const target = '/echo/kept?x=1';
+        const lost: string[] = [];
+        // Every Host is tried, so the verdict names all that went wrong, not the first.
+        for (const host of ['a.example:99999', '999.1.1.1', 'xn--a', 'a%00b']) {
+          const response = await request(server, { target, headers: [['Host', host], ['Connection', 'close']] });
+          if (response.status >= 400 && response.status < 500) continue;
+          if (response.status !== 200) {
+            lost.push(`Host ${host}: ${response.status} ${response.reason}`);
+            continue;
+          }
+          const answer = answerOf<Echo>(`GET ${target} with Host ${host}`, target, response);
+          t.evidence(host, answer.url);
+          const url = new URL(answer.url ?? 'about:blank');
+          if (url.pathname + url.search !== target) lost.push(`Host ${host}: served with the URL ${answer.url}`);
+        }
+        check(lost.length === 0, `the path and query ${target} were not kept, nor the request refused: ${lost.join('; ')}`);
+      },
+    },
+    {
       id: 'gateway.input.content-length',
       level: 'MUST',
       requirement: 'The app\'s input stream (wsgi.input, rack.input, a Request body) yields exactly Content-Length bytes, never what follows on the connection.',

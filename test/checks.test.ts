@@ -327,3 +327,48 @@ describe('signals.term-graceful-timeout on a server that buffers bodies', () => 
     await expect(runAgainst('signals.term-graceful-timeout', await buffering({ cutAfterMs: 0 }))).rejects.toThrow(/ms from the graceful stop to the cut/);
   });
 });
+
+describe('the fetch URL under an empty or unusable Host', () => {
+  // A fetch server's echo: the URL it built from the Host and the target (or a fixed one).
+  const fetchEcho = (urlOf: (target: string, host: string) => string): Reply => (request, socket) => {
+    const target = request.split(' ')[1];
+    const host = /\r\nhost:[ \t]*([^\r]*)\r\n/i.exec(request)?.[1] ?? '';
+    const url = urlOf(target, host);
+    const parsed = new URL(url);
+    const body = JSON.stringify({ gateway: 'fetch', request: { method: 'GET', target: parsed.pathname + parsed.search, headers: [['host', host]], scheme: 'http' }, url, body: null, pid: 10, ppid: 9 });
+    socket.end(http('200 OK', [DATE, 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close'], body));
+  };
+  const own = 'http://127.0.0.1:8000';
+  const whatwg = (target: string, host: string) => new URL(`http://${host}${target}`).href; // the naive join
+  test('an empty Host: the server\'s own authority passes', async () => {
+    expect(await verdict('gateway.fetch.url-empty-host', fetchEcho((target, host) => (host ? whatwg(target, host) : `${own}${target}`)))).toBe('pass');
+  });
+  test('an empty Host: the first path segment as the host fails', async () => {
+    expect(await verdict('gateway.fetch.url-empty-host', fetchEcho(whatwg))).toMatch(/attacker\.example/);
+  });
+  test('an empty Host refused with 400 passes: nothing reaches the app', async () => {
+    expect(await verdict('gateway.fetch.url-empty-host', answer(http('400 Bad Request', ['Content-Length: 0', 'Connection: close'])))).toBe('pass');
+  });
+  const refuseUnusable: Reply = (request, socket) => {
+    const host = /\r\nhost:[ \t]*([^\r]*)\r\n/i.exec(request)?.[1] ?? '';
+    if (!URL.canParse(`http://${host}/`)) return void socket.end(http('400 Bad Request', ['Content-Length: 0', 'Connection: close']));
+    fetchEcho(whatwg)(request, socket);
+  };
+  test('a Host the URL cannot carry: refused with 400 passes', async () => {
+    expect(await verdict('gateway.fetch.url-unusable-host', refuseUnusable)).toBe('pass');
+  });
+  test('a Host the URL cannot carry: served with the own authority and the whole target passes', async () => {
+    expect(await verdict('gateway.fetch.url-unusable-host', fetchEcho((target, host) => (URL.canParse(`http://${host}/`) ? whatwg(target, host) : `${own}${target}`)))).toBe('pass');
+  });
+  test('a Host the URL cannot carry: served with the path and query lost fails (the reference before issue 23)', async () => {
+    expect(await verdict('gateway.fetch.url-unusable-host', fetchEcho((target, host) => (URL.canParse(`http://${host}/`) ? whatwg(target, host) : `${own}/`)))).toMatch(/path and query/);
+  });
+  test('a Host the URL cannot carry: a server error fails', async () => {
+    const crash: Reply = (request, socket) => {
+      const host = /\r\nhost:[ \t]*([^\r]*)\r\n/i.exec(request)?.[1] ?? '';
+      if (!URL.canParse(`http://${host}/`)) return void socket.end(http('500 Internal Server Error', ['Content-Length: 0', 'Connection: close']));
+      fetchEcho(whatwg)(request, socket);
+    };
+    expect(await verdict('gateway.fetch.url-unusable-host', crash)).toMatch(/500/);
+  });
+});

@@ -31,13 +31,46 @@ const REFUSED = Symbol('prefork.refused');
 // unreserved, sub-delims and percent-encoded octets (an IPv4 address is one); empty is allowed.
 const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(?::[0-9]*)?$/;
 
-/** RFC 9112 3.2: no Host in an HTTP/1.1 request, several, or an invalid one is answered 400. */
+/**
+ * Hosts lately found fit for a URL: a worker sees a handful, so most requests skip new URL().
+ * Bounded, so a client that sends a new Host each time costs one parse per request, no memory.
+ */
+const urlHosts = new Set<string>();
+const URL_HOSTS_KEPT = 64;
+
+/** Whether the WHATWG URL parser takes this authority (it refuses port 99999, 999.1.1.1, xn--a, a%00b). */
+function urlTakesHost(host: string): boolean {
+  if (urlHosts.has(host)) return true;
+  if (!URL.canParse(`http://${host}/`)) return false;
+  if (urlHosts.size >= URL_HOSTS_KEPT) urlHosts.clear();
+  urlHosts.add(host);
+  return true;
+}
+
+/**
+ * RFC 9112 3.2: no Host in an HTTP/1.1 request, several, or an invalid one is answered 400; so is
+ * one the app's Request URL cannot carry (rather than a URL with another authority).
+ */
 export function hostViolation(rawHeaders: string[], httpVersion: string): string | undefined {
   const hosts: string[] = [];
   for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i].length === 4 && rawHeaders[i].toLowerCase() === 'host') hosts.push(rawHeaders[i + 1]);
   if (hosts.length > 1) return `${hosts.length} Host header fields`;
   if (hosts.length === 0) return httpVersion === '1.0' ? undefined : 'Missing Host header';
-  return HOST.test(hosts[0]) ? undefined : `Invalid Host header: ${hosts[0].slice(0, 100)}`;
+  const host = hosts[0];
+  return HOST.test(host) && (host === '' || urlTakesHost(host)) ? undefined : `Invalid Host header: ${host.slice(0, 100)}`;
+}
+
+const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/**
+ * An absolute-form target (RFC 9112 3.2.2) must be a URI; one with userinfo is treated as an
+ * error (RFC 9110 4.2.4), as fetch refuses a Request URL with credentials.
+ */
+export function targetViolation(target: string): string | undefined {
+  if (target.startsWith('/') || !ABSOLUTE_FORM.test(target)) return undefined;
+  const url = URL.parse(target);
+  if (!url) return `Invalid request target: ${target.slice(0, 100)}`;
+  return url.username || url.password ? 'Userinfo in the request target' : undefined;
 }
 
 /** gunicorn's per-line limits, checked after llhttp parsed the head (it only bounds the total). */
@@ -48,7 +81,7 @@ function limitViolation(req: http.IncomingMessage, settings: Settings): [number,
   const lineLength = (req.method?.length ?? 0) + (req.url?.length ?? 0) + req.httpVersion.length + 7;
   if (settings.limitRequestLine && lineLength > settings.limitRequestLine) return [400, `Request Line is too large (${lineLength} > ${settings.limitRequestLine})`];
   const raw = req.rawHeaders;
-  const host = hostViolation(raw, req.httpVersion);
+  const host = hostViolation(raw, req.httpVersion) ?? targetViolation(req.url ?? '/');
   if (host) return [400, host];
   if (settings.limitRequestFields && raw.length / 2 > settings.limitRequestFields) return [431, 'Too many header fields'];
   for (let i = 0; i < raw.length; i += 2) {
@@ -64,7 +97,7 @@ function limitViolation(req: http.IncomingMessage, settings: Settings): [number,
  * absolute-form target is its own URI.
  */
 export function targetUrl(target: string, authority: string, scheme = 'http'): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return new URL(target).href;
+  if (ABSOLUTE_FORM.test(target)) return new URL(target).href;
   return new URL(`${scheme}://${authority}${target.startsWith('/') ? target : `/${target}`}`).href;
 }
 
@@ -73,14 +106,11 @@ function toRequest(req: http.IncomingMessage, context: EnvironContext): Request 
   const method = req.method ?? 'GET';
   const urlOf = () => {
     const { host, port } = context.serverOf(req.socket);
-    // Without a Host (HTTP/1.0), the bound address names the origin; a unix socket has none.
+    // Without a Host (HTTP/1.0) or with an empty one (RFC 9112 3.3), the bound address names the
+    // origin (a unix socket has none): an empty authority would make the path's first segment
+    // the URL's host. Host and target were checked before the app ran: this cannot throw.
     const bound = port === 0 ? 'localhost' : `${host.includes(':') ? `[${host}]` : host}:${port}`;
-    const scheme = schemeOf(req.socket);
-    try {
-      return targetUrl(req.url ?? '/', req.headers.host ?? bound, scheme);
-    } catch {
-      return `${scheme}://${bound}/`;
-    }
+    return targetUrl(req.url ?? '/', req.headers.host || bound, schemeOf(req.socket));
   };
   return lazyRequest(method, urlOf, (url) => {
     const headers = new Headers();
@@ -91,7 +121,9 @@ function toRequest(req: http.IncomingMessage, context: EnvironContext): Request 
         // a header fetch refuses stays visible in environ
       }
     }
-    const hasBody = method !== 'GET' && method !== 'HEAD';
+    // fetch reads "get" and "head" as GET and HEAD (it normalises their case) and refuses them a body.
+    const upper = method.toUpperCase();
+    const hasBody = upper !== 'GET' && upper !== 'HEAD';
     return new NativeRequest(url, {
       method,
       headers,

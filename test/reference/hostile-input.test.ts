@@ -62,6 +62,35 @@ describe.each(CLASSES)('%s', (cls) => {
   });
 
   test.each([
+    ['a port out of range', 'GET /pid HTTP/1.1\r\nHost: a.example:99999\r\n\r\n'],
+    ['an IPv4-like name out of range', 'GET /pid HTTP/1.1\r\nHost: 999.1.1.1\r\n\r\n'],
+    ['a broken punycode label', 'GET /pid HTTP/1.1\r\nHost: xn--a\r\n\r\n'],
+    ['an escaped NUL', 'GET /pid HTTP/1.1\r\nHost: a%00b\r\n\r\n'],
+    ['an absolute-form target with a broken authority', 'GET http://[::1/admin HTTP/1.1\r\nHost: a\r\n\r\n'],
+    ['an absolute-form target with userinfo (RFC 9110 4.2.4: an error)', 'GET http://user:pw@a.example/pid HTTP/1.1\r\nHost: a.example\r\n\r\n'],
+  ])('%s, which the Request URL cannot carry, is answered 400 and closed (issue 23 #3)', async (_, bytes) => {
+    expect(await exchange(ports.get(cls)!, bytes)).toEqual({ head: '400', closed: 'fin' });
+  });
+
+  test('an empty Host gives the URL the server\'s own authority, never the first path segment (issue 23 #1)', async () => {
+    const connection = await Connection.open('127.0.0.1', ports.get(cls)!);
+    await connection.write('GET /attacker.example/echo?probe=echo HTTP/1.1\r\nHost:\r\nConnection: close\r\n\r\n');
+    const response = await connection.readResponse({ timeoutMs: 3000 });
+    connection.destroy();
+    expect(response.status).toBe(200);
+    const url = new URL(JSON.parse(response.body.toString()).url);
+    expect([url.host, url.pathname]).toEqual([`127.0.0.1:${ports.get(cls)}`, '/attacker.example/echo']);
+  });
+
+  test.each(['get', 'GeT', 'head'])('the method %s (not GET: methods are case-sensitive) is served, never a 500 (issue 23 #6)', async (method) => {
+    const connection = await Connection.open('127.0.0.1', ports.get(cls)!);
+    await connection.write(`${method} /echo HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`);
+    const response = await connection.readResponse({ timeoutMs: 3000 });
+    connection.destroy();
+    expect(response.status).toBe(200);
+  });
+
+  test.each([
     ['HTTP/1.0 without Host', 'GET /pid HTTP/1.0\r\n\r\n'],
     ['an empty Host', 'GET /pid HTTP/1.1\r\nHost:\r\nConnection: close\r\n\r\n'],
     ['a Host with a port', 'GET /pid HTTP/1.1\r\nHost: example.com:8080\r\nConnection: close\r\n\r\n'],
