@@ -133,6 +133,49 @@ function toRequest(req: http.IncomingMessage, context: EnvironContext): Request 
   }, () => fieldPairs(req.rawHeaders));
 }
 
+/**
+ * Request bodies still arriving, looked at by one timer per worker (a POST's body is rarely
+ * complete when its head is parsed: a timer each would cost every such request).
+ */
+const arriving = new Map<http.IncomingMessage, { res: http.ServerResponse; limitMs: number; bytes: number; since: number }>();
+let bodyTimer: NodeJS.Timeout | undefined;
+
+/**
+ * A request body the client stops sending would hold whatever waits for it (a gthread slot, an
+ * app's read, the connection) for ever. With no byte for `limitMs` while the server could take
+ * more, the request ends: 408 and a close, or only the close once the answer began. A slow body
+ * that keeps coming is never cut (sync's per-request timeout is another rule).
+ */
+function watchBody(req: http.IncomingMessage, res: http.ServerResponse, limitMs: number): void {
+  arriving.set(req, { res, limitMs, bytes: req.socket.bytesRead, since: Date.now() });
+  bodyTimer ??= setInterval(checkBodies, 250).unref();
+}
+
+function checkBodies(): void {
+  const now = Date.now();
+  for (const [req, watch] of arriving) {
+    if (req.complete || req.socket.destroyed) {
+      arriving.delete(req);
+      continue;
+    }
+    // A body the app does not read fills the request's buffer: then the wait is the server's.
+    if (req.socket.bytesRead !== watch.bytes || req.readableLength >= req.readableHighWaterMark) {
+      watch.bytes = req.socket.bytesRead;
+      watch.since = now;
+      continue;
+    }
+    if (now - watch.since < watch.limitMs) continue;
+    arriving.delete(req);
+    log('info', `Request body stalled: no byte for ${watch.limitMs / 1000} s (${req.method} ${req.url}); closing`);
+    if (watch.res.headersSent) req.socket.destroy();
+    else sendError(req.socket, 408, 'Request Timeout');
+  }
+  if (arriving.size === 0) {
+    clearInterval(bodyTimer);
+    bodyTimer = undefined;
+  }
+}
+
 function fieldPairs(raw: string[]): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
   for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i].toLowerCase(), raw[i + 1]]);
@@ -151,6 +194,7 @@ export function createHttpServer(settings: Settings, handler: Handler, context: 
     const violation = limitViolation(req, settings);
     if (violation) return sendError(req.socket, violation[0], violation[1]);
     hooks.onRequest();
+    if (!req.complete && settings.timeout > 0) watchBody(req, res, settings.timeout * 1000);
     const close = hooks.closeEachResponse || hooks.stopping() || settings.keepalive === 0;
     const failed = (error: unknown) => {
       // The app's read of the body failed because the client left before sending it all: no
