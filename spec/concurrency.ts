@@ -70,6 +70,10 @@ async function capacityCase(t: CaseContext, config: Partial<ServerConfig>): Prom
   check(!violation, `${t.cls} ${JSON.stringify(config)}: ${violation}`);
 }
 
+/** The timeout the stalled-body case asks for, and how long after it another client may wait. */
+const STALL_TIMEOUT_S = 3;
+const STALL_SLACK_S = 5;
+
 export default defineGroup({
   name: 'concurrency',
   summary:
@@ -166,6 +170,31 @@ export default defineGroup({
             // Which side kept it: the server closing after its answer is http.error-response-shape's rule.
             const kept = held.closeState === 'open' ? 'the server had not closed it either' : 'the server had closed its side';
             throw new Violation(`another client got no answer while the refused connection stayed open on the client's side (${kept}): ${error.message}`);
+          });
+          t.evidence('answered by', other.pid);
+        } finally {
+          held.destroy();
+        }
+      },
+    },
+    {
+      id: 'concurrency.stalled-body-frees-capacity',
+      level: 'SHOULD',
+      requirement:
+        `A request whose body stops coming holds no capacity for long: with one worker of capacity one and timeout ${STALL_TIMEOUT_S} s, a client that sends a head with Content-Length: 10 and 3 bytes of body, then nothing, does not keep another client from being answered within timeout + ${STALL_SLACK_S} s.`,
+      source:
+        'RFC 9110 section 15.5.9 (408: the server did not receive a complete request within the time it was prepared to wait); RFC 9112 section 9.6 (a server may close a connection it no longer waits on); gunicorn workers/sync.py (timeout bounds the request, its body included)',
+      settings: ['timeout'],
+      async run(t) {
+        const server = await t.start({ workers: 1, threads: 1, connections: 1, timeout: STALL_TIMEOUT_S });
+        requireGiven(server, { workers: 1, threads: 1, connections: 1 });
+        const held = await Connection.open(server.host, server.port);
+        try {
+          await held.write(`POST /echo HTTP/1.1\r\nHost: ${hostHeader(server)}\r\nContent-Length: 10\r\n\r\nabc`);
+          const within = (server.config.timeout + STALL_SLACK_S) * 1000;
+          const other = await getJson(server, '/pid', {}, { timeoutMs: within }).catch((error: unknown) => {
+            if (!(error instanceof WireError)) throw error;
+            throw new Violation(`another client got no answer while a request body stalled (timeout ${server.config.timeout} s, waited ${within} ms; the stalled request ${held.closeState === 'open' ? 'still open' : `ended: ${held.closeState}`}, it got ${bytesWords(held.pending)}): ${error.message}`);
           });
           t.evidence('answered by', other.pid);
         } finally {

@@ -372,3 +372,21 @@ describe('the fetch URL under an empty or unusable Host', () => {
     expect(await verdict('gateway.fetch.url-unusable-host', crash)).toMatch(/500/);
   });
 });
+
+describe('concurrency.stalled-body-frees-capacity', () => {
+  const id = 'concurrency.stalled-body-frees-capacity';
+  const pid: Reply = (_request, socket) => {
+    const body = JSON.stringify({ pid: 10, ppid: 9 });
+    socket.end(http('200 OK', [DATE, 'Content-Type: application/json', `Content-Length: ${body.length}`, 'Connection: close'], body));
+  };
+  test('passes when the server gives up on the stalled body (408) and serves the next client', async () => {
+    const server = await fakeServer(pid, { oneAtATime: true, stalledBodyMs: 1000 });
+    close = server.close;
+    await expect(runAgainst(id, server)).resolves.toBeUndefined();
+  });
+  test('fails when the stalled body holds the only capacity for good', async () => {
+    const server = await fakeServer(pid, { oneAtATime: true });
+    close = server.close;
+    await expect(runAgainst(id, server)).rejects.toThrow(/another client got no answer while a request body stalled/);
+  }, 20_000);
+});

@@ -13,8 +13,9 @@ export type Reply = (request: string, socket: net.Socket) => void;
  * Replies once the request head (and a Content-Length body, if any) has arrived. `oneAtATime`: a
  * server of capacity one, which reads a connection only once the one before it has closed; a
  * connection the reply ends stays open until the client closes it too (half-open allowed).
+ * `stalledBodyMs`: a request whose body stops coming for this long is answered 408 and closed.
  */
-export async function fakeServer(reply: Reply, { oneAtATime = false } = {}): Promise<Server & { close(): Promise<void> }> {
+export async function fakeServer(reply: Reply, { oneAtATime = false, stalledBodyMs = 0 } = {}): Promise<Server & { close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const waiting: net.Socket[] = [];
   let active: net.Socket | undefined;
@@ -40,12 +41,18 @@ export async function fakeServer(reply: Reply, { oneAtATime = false } = {}): Pro
   };
   const serve = (socket: net.Socket) => {
     let buffer = '';
+    let stalled: NodeJS.Timeout | undefined;
+    socket.on('close', () => clearTimeout(stalled));
     socket.on('data', (chunk) => {
       buffer += chunk.toString('latin1');
+      clearTimeout(stalled);
       const end = buffer.indexOf('\r\n\r\n');
       if (end < 0) return;
       const length = Number(/content-length: *(\d+)/i.exec(buffer.slice(0, end))?.[1] ?? 0);
-      if (buffer.length < end + 4 + length) return;
+      if (buffer.length < end + 4 + length) {
+        if (stalledBodyMs) stalled = setTimeout(() => socket.end(http('408 Request Timeout', ['Content-Length: 0', 'Connection: close'])), stalledBodyMs);
+        return;
+      }
       const request = buffer;
       buffer = '';
       reply(request, socket);

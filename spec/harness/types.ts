@@ -31,7 +31,7 @@ export const OPERATIONS: readonly Operation[] = ['gracefulStop', 'quickStop', 'r
  * concurrency...). A target whose manifest never sets one through its placeholder lacks it, and
  * the case is `unsupported`: a server is not wrong for lacking a setting.
  */
-export type JudgedSetting = 'gracefulTimeout' | 'keepalive' | 'connections' | 'threads';
+export type JudgedSetting = 'gracefulTimeout' | 'keepalive' | 'connections' | 'threads' | 'timeout';
 
 /** The request limits a case may test: longest request line, longest header line, most header fields. */
 export type Limit = 'requestLine' | 'headerFieldSize' | 'headerFields';
