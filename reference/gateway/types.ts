@@ -37,6 +37,23 @@ export interface RawResponse {
 }
 
 export type AppResult = Response | RawResponse;
+
+/** An app's result that is no answer: said in one line, without a stack (nothing in the server failed). */
+export class NotAnAnswer extends Error {
+  override name = 'NotAnAnswer';
+}
+
+/** Throws NotAnAnswer unless the app returned a Response or a RawResponse (an object with a numeric status). */
+export function checkAnswer(result: unknown): asserts result is AppResult {
+  if (result instanceof Response) return;
+  if (typeof result === 'object' && result !== null && Number.isInteger((result as { status?: unknown }).status)) return;
+  const what =
+    result === undefined || result === null ? String(result)
+    : typeof result === 'string' ? 'a string'
+    : typeof result === 'object' ? 'an object without a numeric status'
+    : `a ${typeof result}`;
+  throw new NotAnAnswer(`the app returned ${what}, not a Response (or {status, headers?, body?})`);
+}
 export type Handler = (request: Request, environ: Environ) => AppResult | Promise<AppResult>;
 export type App = Handler | { fetch: Handler };
 

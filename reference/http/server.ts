@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { lazyEnviron, schemeOf, type EnvironContext } from '../gateway/environ.ts';
 import { lazyRequest, NativeRequest } from '../gateway/lazy-request.ts';
-import type { AppResult, Handler } from '../gateway/types.ts';
+import { checkAnswer, NotAnAnswer, type AppResult, type Handler } from '../gateway/types.ts';
 import { log } from '../log.ts';
 import type { Settings } from '../settings.ts';
 import { AccessLog, accessLine } from './access-log.ts';
@@ -200,7 +200,7 @@ export function createHttpServer(settings: Settings, handler: Handler, context: 
       // The app's read of the body failed because the client left before sending it all: no
       // error of the app's, and nobody to answer (gunicorn logs this at debug level too).
       if (!req.complete && req.socket.destroyed) return log('debug', `Ignored premature client disconnection during ${req.method} ${req.url}: ${(error as Error).message ?? error}`);
-      log('error', `Error handling request ${req.url}: ${(error as Error).stack ?? error}`);
+      log('error', `Error handling request ${req.url}: ${error instanceof NotAnAnswer ? error.message : ((error as Error).stack ?? error)}`);
       sendError(req.socket, 500, 'Internal Server Error');
     };
     const answer = (result: AppResult) => {
@@ -211,6 +211,7 @@ export function createHttpServer(settings: Settings, handler: Handler, context: 
         req.socket.destroy();
       };
       try {
+        checkAnswer(result);
         const sent = respond(res, result, { close });
         if (typeof sent === 'number') logSent(sent);
         else sent.then(logSent, cut);

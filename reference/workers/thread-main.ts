@@ -5,6 +5,7 @@ import { loadApp } from '../gateway/load.ts';
 import { lazyRequest, NativeRequest } from '../gateway/lazy-request.ts';
 import { simpleParts } from '../gateway/light-response.ts';
 import { normalise } from '../http/respond.ts';
+import { checkAnswer, NotAnAnswer } from '../gateway/types.ts';
 import { RESPONSE_WINDOW, type BodyMessage, type FlowMessage, type Job, type JobMessage } from './thread-pool.ts';
 
 installFetchGlobals(); // before the app loads: it may capture Response
@@ -70,6 +71,7 @@ parentPort!.on('message', async (message: Job | BodyMessage | FlowMessage) => {
       () => job.headers,
     );
     const result = await handler(request, job.environ);
+    checkAnswer(result);
     const simple = simpleParts(result);
     if (simple) {
       // A string or byte body: the whole answer in one message.
@@ -93,6 +95,7 @@ parentPort!.on('message', async (message: Job | BodyMessage | FlowMessage) => {
     }
     post({ type: 'end' });
   } catch (error) {
-    post({ type: 'error', message: (error as Error).stack ?? String(error), afterHead: headSent });
+    if (error instanceof NotAnAnswer) post({ type: 'error', message: error.message, afterHead: false, notAnAnswer: true });
+    else post({ type: 'error', message: (error as Error).stack ?? String(error), afterHead: headSent });
   }
 });

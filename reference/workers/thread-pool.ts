@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker as Thread } from 'node:worker_threads';
 import { plainEnviron } from '../gateway/environ.ts';
 import { headerFields } from '../gateway/lazy-request.ts';
-import type { Environ, Handler, RawResponse } from '../gateway/types.ts';
+import { NotAnAnswer, type Environ, type Handler, type RawResponse } from '../gateway/types.ts';
 
 const THREAD_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'thread-main.js');
 
@@ -18,7 +18,8 @@ export type JobMessage =
   | { type: 'whole'; status: number; statusText?: string; headers: Array<[string, string]>; bytes: Uint8Array | null }
   | { type: 'chunk'; bytes: Uint8Array }
   | { type: 'end' }
-  | { type: 'error'; message: string; afterHead: boolean }
+  /** notAnAnswer: the app returned something that is no answer (message says what, no stack). */
+  | { type: 'error'; message: string; afterHead: boolean; notAnAnswer?: boolean }
   /** Job `job`'s app wants the next piece of its streamed request body. */
   | { type: 'pull'; job: number }
   /** Job `job`'s app gave up on the rest of its request body. */
@@ -182,7 +183,7 @@ export function threadPool(appSpec: string, size: number, watch?: PoolWatch): Th
             break;
           case 'error':
             if (message.afterHead) channel.push(new Error(message.message));
-            else reject(new Error(message.message));
+            else reject(message.notAnAnswer ? new NotAnAnswer(message.message) : new Error(message.message));
             finish();
             break;
           case 'pull':
