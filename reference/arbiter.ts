@@ -54,6 +54,8 @@ export class Arbiter {
   private numWorkers: number;
   private age = 0;
   private stopping = false;
+  /** Halting on a boot error: the workers the master ends on its way out are no news to log. */
+  private halting = false;
   private murderTimer?: NodeJS.Timeout;
 
   constructor(
@@ -171,7 +173,7 @@ export class Arbiter {
     // A worker that dies on its own before its first heartbeat could not boot: respawning it
     // would only loop.
     if (!booted && !signal && code !== APP_LOAD_ERROR) code = WORKER_BOOT_ERROR;
-    if (signal) log(signal === 'SIGTERM' || signal === 'SIGQUIT' ? 'info' : 'warning', `Worker (pid:${worker.pid}) was sent ${signal}!`);
+    if (signal && !this.halting) log(signal === 'SIGTERM' || signal === 'SIGQUIT' ? 'info' : 'warning', `Worker (pid:${worker.pid}) was sent ${signal}!`);
     if (this.stopping) return;
     if (code === WORKER_BOOT_ERROR || code === APP_LOAD_ERROR) {
       const reason = code === WORKER_BOOT_ERROR ? 'Worker failed to boot.' : 'App failed to load.';
@@ -305,6 +307,7 @@ export class Arbiter {
 
   private async halt(code: number): Promise<void> {
     this.stopping = true;
+    this.halting = true;
     clearInterval(this.murderTimer);
     this.closeListeners();
     for (const pid of this.workers.keys()) this.kill(pid, 'SIGKILL');

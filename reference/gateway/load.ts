@@ -16,3 +16,18 @@ export async function loadApp(spec: string): Promise<Handler> {
   if (!(name in module)) throw new Error(`${file} has no export "${name}"`);
   return handlerOf(module[name]);
 }
+
+/** Where the server's own modules are (not the kit's probes, which are apps): no help to an app's author. */
+const SERVER_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+/**
+ * A load error as the app's author needs it: the message (esbuild's names the file and line) and
+ * the frames in the app's own files, without Node's loader, node_modules (esbuild, tsx) or this kit.
+ */
+export function loadErrorWords(error: unknown): string {
+  if (!(error instanceof Error) || !error.stack) return String(error);
+  const lines = error.stack.split('\n');
+  const isFrame = (line: string) => /^\s+at /.test(line);
+  const theApps = (line: string) => !/\(node:|\bat node:|\/node_modules\//.test(line) && !line.includes(`${SERVER_ROOT}${path.sep}`);
+  return lines.filter((line) => !isFrame(line) || theApps(line)).join('\n');
+}

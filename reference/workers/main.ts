@@ -1,7 +1,7 @@
 // A worker process (after boot.js): loads the app, runs its class (classes.ts).
 import { APP_LOAD_ERROR, workerBoot } from '../boot-contract.ts';
 import { installFetchGlobals } from '../gateway/fetch-globals.ts';
-import { loadApp } from '../gateway/load.ts';
+import { loadApp, loadErrorWords } from '../gateway/load.ts';
 import { log, setLogLevel } from '../log.ts';
 import { effectiveWorkerClass } from '../settings.ts';
 import { WORKER_CLASSES } from './classes.ts';
@@ -18,7 +18,7 @@ let app;
 try {
   app = await loadApp(boot.app);
 } catch (error) {
-  log('error', `Exception while loading the app: ${(error as Error).stack ?? error}`);
+  log('error', `Exception while loading the app: ${loadErrorWords(error)}`);
   process.exit(APP_LOAD_ERROR);
 }
 
@@ -27,7 +27,7 @@ let handler;
 try {
   handler = await kind.handler(app, boot);
 } catch (error) {
-  log('error', `Exception while loading the app in a thread: ${(error as Error).stack ?? error}`);
+  log('error', `Exception while loading the app in a thread: ${loadErrorWords(error)}`);
   process.exit(APP_LOAD_ERROR);
 }
 kind.create(boot, handler).run();

@@ -52,3 +52,26 @@ describe.each(['sync', 'gthread', 'async'] as const)('%s', (cls) => {
     expect((await fetch(`http://127.0.0.1:${port}/ok`)).status).toBe(200);
   });
 });
+
+describe('an app that fails to load', () => {
+  // Before: ten frames of Node's loader or esbuild per worker after the useful first line, and,
+  // after "Shutting down: Master", "Worker (pid:N) was sent SIGKILL!" for the worker the master
+  // itself ended on the way out.
+  test.each([
+    ['a missing import', 'missing.mjs', "import './nowhere.mjs';\nexport default () => new Response('x');\n", /Cannot find module '.*nowhere\.mjs'/],
+    ['a TypeScript syntax error', 'broken.ts', 'const x: number = ;\nexport default () => new Response(String(x));\n', /broken\.ts:1:\d+: ERROR: Unexpected ";"/],
+  ])('%s: the error and the app\'s own frames only, then the master halts', async (_, file, source, said) => {
+    fs.writeFileSync(path.join(dir, file), source);
+    const port = await freePort();
+    const child = prefork(['-b', `127.0.0.1:${port}`, '-w', '2', file], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).not.toBe(0);
+    expect(output).toMatch(said);
+    expect(output).toMatch(/Shutting down: Master/);
+    expect(output.split('\n').filter((line) => /^\s+at .*(node:|node_modules)/.test(line))).toEqual([]);
+    expect(output).not.toMatch(/was sent SIGKILL/);
+  }, 20_000);
+});
