@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
 import { Arbiter } from './arbiter.ts';
 import { setLogLevel } from './log.ts';
-import { apply, defaults, SETTINGS, SettingError, type Settings } from './settings.ts';
+import { apply, defaults, SETTINGS, SettingError, shownDefault, type Settings } from './settings.ts';
 import { secureContextOf } from './tls.ts';
 
 const VERSION = '0.1.0';
@@ -15,6 +15,10 @@ const VERSION = '0.1.0';
 // scoped import, so the master compiles only this file and keeps no loader for anything else.
 async function readConfigFile(file: string): Promise<Record<string, unknown>> {
   if (!fs.existsSync(file)) throw new SettingError(`config file ${file} does not exist`);
+  if (!/\.(json|[cm]?js|[cm]?ts)$/.test(file)) {
+    const python = file.endsWith('.py') ? "not gunicorn's Python config: " : '';
+    throw new SettingError(`config file ${file}: ${python}prefork reads a .json, .js, .mjs or .ts file whose exports (or keys) are its settings: workers, bind, timeout, ...`);
+  }
   try {
     if (file.endsWith('.json')) return JSON.parse(fs.readFileSync(file, 'utf8'));
     const url = pathToFileURL(path.resolve(file)).href;
@@ -33,13 +37,15 @@ export async function parse(argv: string[]): Promise<{ settings: Settings; app: 
   const program = new Command('prefork')
     .description('A gunicorn-style pre-fork HTTP server for fetch-style TypeScript apps.\nAPP is module[:export], e.g. app.ts:default')
     .version(VERSION)
+    .usage('[options] APP')
     .argument('<APP>', 'the app module and export')
     .exitOverride()
+    .showHelpAfterError('Usage: prefork [options] APP   (APP is module[:export]; prefork --help lists the options)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   // Commander names an option after its long flag (--keep-alive -> keepAlive), not our key.
   const attribute = new Map<string, string>();
   for (const s of SETTINGS) {
-    const option = new Option(s.flags, s.doc);
+    const option = new Option(s.flags, `${s.doc} (default: ${shownDefault(s)})`);
     if (s.key === 'bind') option.argParser((v: string, prev: string[] = []) => [...prev, v]);
     attribute.set(s.key, option.attributeName());
     program.addOption(option);
@@ -50,7 +56,7 @@ export async function parse(argv: string[]): Promise<{ settings: Settings; app: 
   if (opts.config) {
     const fromFile = await readConfigFile(opts.config);
     for (const [key, value] of Object.entries(fromFile)) {
-      for (const v of key === 'bind' && Array.isArray(value) ? value : [value]) apply(settings, key, v, `config file ${opts.config}`);
+      for (const v of key === 'bind' && Array.isArray(value) ? value : [value]) apply(settings, key, v, { configFile: opts.config });
     }
   }
   for (const s of SETTINGS) {

@@ -41,6 +41,8 @@ interface Setting<K extends keyof Settings> {
   default: () => Settings[K];
   /** Turns one raw value (flag text or config-file value) into the setting, or throws SettingError. */
   parse: (raw: unknown, previous: Settings[K]) => Settings[K];
+  /** The default as --help says it, where default() is not the whole story. */
+  shownDefault?: string;
 }
 
 const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => (raw: unknown): number => {
@@ -76,6 +78,17 @@ function define<K extends keyof Settings>(setting: Setting<K>): Setting<K> {
   return setting;
 }
 
+/** A value from the environment, refused by the variable's name. */
+function fromEnvironment<T>(name: string, parse: (raw: unknown) => T): T {
+  try {
+    return parse(process.env[name]);
+  } catch (error) {
+    throw new SettingError(`environment variable ${name}: ${(error as Error).message}`);
+  }
+}
+
+const WORKERS = integer(1, 1024);
+
 export const SETTINGS = [
   define({
     key: 'bind', flags: '-b, --bind <address>', default: () => ['127.0.0.1:8000'],
@@ -92,8 +105,8 @@ export const SETTINGS = [
     },
   }),
   define({
-    key: 'workers', flags: '-w, --workers <int>', doc: 'number of worker processes ($WEB_CONCURRENCY, else 1)',
-    default: () => (process.env.WEB_CONCURRENCY ? integer(1)(process.env.WEB_CONCURRENCY) : 1), parse: integer(1, 1024),
+    key: 'workers', flags: '-w, --workers <int>', doc: 'number of worker processes', shownDefault: '$WEB_CONCURRENCY, else 1',
+    default: () => (process.env.WEB_CONCURRENCY === undefined ? 1 : fromEnvironment('WEB_CONCURRENCY', WORKERS)), parse: WORKERS,
   }),
   define({
     key: 'workerClass', flags: '-k, --worker-class <class>', doc: 'sync | gthread | async (sync with --threads > 1 runs gthread)',
@@ -137,14 +150,31 @@ export function defaults(): Settings {
   return settings as unknown as Settings;
 }
 
-/** Applies one raw value to a setting by key, naming the setting in any error. */
-export function apply(settings: Settings, key: string, raw: unknown, origin: string): void {
-  const setting = SETTINGS.find((s) => s.key === key);
-  if (!setting) throw new SettingError(`${origin}: unknown setting "${key}"; known: ${SETTINGS.map((s) => s.key).join(', ')}`);
+/** The setting as --help shows its default. */
+export function shownDefault(setting: (typeof SETTINGS)[number]): string {
+  if ('shownDefault' in setting && setting.shownDefault) return setting.shownDefault;
+  const value: unknown = setting.default();
+  return Array.isArray(value) ? value.join(', ') || 'none' : value === null ? 'none' : value === false ? 'off' : String(value);
+}
+
+/** Where a value came from: a flag, or a key of a config file. Errors name it the user's way. */
+export type Origin = 'option' | { configFile: string };
+
+/** Applies one raw value to a setting by key, naming the setting as the user gave it in any error. */
+export function apply(settings: Settings, key: string, raw: unknown, origin: Origin): void {
+  const where = origin === 'option' ? '' : `config file ${origin.configFile}`;
+  // The config file is named on the command line only: a config file naming another is not followed.
+  const setting = origin === 'option' || key !== 'config' ? SETTINGS.find((s) => s.key === key) : undefined;
+  if (!setting) {
+    if (key === 'config') throw new SettingError(`${where}: key "config" names a config file, which is given only on the command line (-c)`);
+    const known = SETTINGS.map((s) => s.key).filter((k) => k !== 'config');
+    throw new SettingError(`${where}: unknown setting "${key}"; known: ${known.join(', ')}`);
+  }
   try {
     (settings as unknown as Record<string, unknown>)[key] = (setting.parse as (r: unknown, p: unknown) => unknown)(raw, settings[setting.key]);
   } catch (error) {
-    throw new SettingError(`${origin} ${setting.flags.split(' ').find((f) => f.startsWith('--'))}: ${(error as Error).message}`);
+    const named = origin === 'option' ? `option ${setting.flags.split(' ').find((f) => f.startsWith('--'))}` : `${where}, key "${key}"`;
+    throw new SettingError(`${named}: ${(error as Error).message}`);
   }
 }
 

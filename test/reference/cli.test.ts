@@ -2,6 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { parse } from '../../reference/cli.ts';
 import { defaults, effectiveWorkerClass } from '../../reference/settings.ts';
@@ -48,5 +50,57 @@ describe('prefork flags', () => {
     expect(settings).toMatchObject({ workers: 5, timeout: 4, bind: ['127.0.0.1:7000'] });
     fs.writeFileSync(file, JSON.stringify({ wokers: 5 }));
     await expect(parse(['-c', file, 'a.ts'])).rejects.toThrow(/unknown setting "wokers"/);
+  });
+
+  test('a bad $WEB_CONCURRENCY names the variable and the bound of --workers (issue 26)', async () => {
+    const saved = process.env.WEB_CONCURRENCY;
+    try {
+      for (const value of ['x', '2000']) {
+        process.env.WEB_CONCURRENCY = value;
+        await expect(parse(['a.ts'])).rejects.toThrow(new RegExp(`environment variable WEB_CONCURRENCY: expected a whole number from 1 to 1024, got "${value}"`));
+      }
+      process.env.WEB_CONCURRENCY = '3';
+      expect((await parse(['a.ts'])).settings.workers).toBe(3);
+    } finally {
+      if (saved === undefined) delete process.env.WEB_CONCURRENCY;
+      else process.env.WEB_CONCURRENCY = saved;
+    }
+  });
+
+  test('a config file\'s bad value is named by its key; "config" is no key of a config file; a gunicorn.conf.py is explained', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prefork-'));
+    const file = path.join(dir, 'c.json');
+    fs.writeFileSync(file, JSON.stringify({ workers: 'abc' }));
+    await expect(parse(['-c', file, 'a.ts'])).rejects.toThrow(/config file .*c\.json, key "workers": expected a whole number from 1 to 1024, got "abc"/);
+    fs.writeFileSync(file, JSON.stringify({ config: 'other.json' }));
+    await expect(parse(['-c', file, 'a.ts'])).rejects.toThrow(/key "config" .*only on the command line/);
+    fs.writeFileSync(file, JSON.stringify({ wokers: 5 }));
+    await expect(parse(['-c', file, 'a.ts'])).rejects.toThrow(/known: (?!.*\bconfig\b).*workers/);
+    const python = path.join(dir, 'gunicorn.conf.py');
+    fs.writeFileSync(python, 'workers = 2\n');
+    await expect(parse(['-c', python, 'a.ts'])).rejects.toThrow(/not gunicorn's Python config.*\.json, \.js, \.mjs or \.ts/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const prefork = (args: string[]) =>
+    promisify(execFile)(process.execPath, [path.resolve(import.meta.dirname, '../../reference/bin/prefork.js'), ...args]).then(
+      (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+    );
+
+  test('--help shows each setting\'s default', async () => {
+    const { code, out: wrapped } = await prefork(['--help']);
+    expect(code).toBe(0);
+    const out = wrapped.replace(/\s+/g, ' ');
+    expect(out).toMatch(/--timeout <seconds>[\s\S]*?\(default: 30\)/);
+    expect(out).toMatch(/--keep-alive <seconds>[\s\S]*?\(default: 2\)/);
+    expect(out).toMatch(/--bind[\s\S]*?\(default: 127\.0\.0\.1:8000\)/);
+  });
+
+  test('no APP: the error, then the usage line', async () => {
+    const { code, err } = await prefork([]);
+    expect(code).toBe(2);
+    expect(err).toMatch(/missing required argument 'APP'/);
+    expect(err).toMatch(/Usage: prefork \[options\] APP/);
   });
 });
