@@ -80,6 +80,22 @@ describe('light Response', () => {
     expect(simpleParts(touched)).toBeUndefined();
     expect(simpleParts(new NativeResponse('hi'))).toBeUndefined();
   });
+  test('Response.json() takes the same one-write path, with the native one\'s fields (issue 26 #5)', async () => {
+    for (const [data, init] of [[{ a: 1 }, undefined], [[1, 'x'], { status: 201, headers: { 'X-A': '1' } }], ['s', { headers: { 'Content-Type': 'application/vnd.x+json' } }]] as const) {
+      const light = LightResponse.json(data, init);
+      const native = NativeResponse.json(data, init);
+      expect(light).toBeInstanceOf(NativeResponse);
+      const parts = simpleParts(light);
+      expect(parts).toMatchObject({ status: native.status, body: JSON.stringify(data) });
+      const fields: Array<[string, string]> = [];
+      native.headers.forEach((value, name) => fields.push([name, value]));
+      expect(parts!.headers.sort()).toEqual(fields.sort());
+      expect(await LightResponse.json(data, init).json()).toEqual(data);
+    }
+    // What the native one refuses, it refuses the same way.
+    expect(() => LightResponse.json(undefined)).toThrow(TypeError);
+    expect(() => LightResponse.json({}, { status: 204 })).toThrow(TypeError);
+  });
   test('arguments the native constructor refuses are refused the same way, at once', () => {
     expect(() => new LightResponse('x', { status: 204 })).toThrow(TypeError);
     expect(() => new LightResponse('x', { status: 99 })).toThrow(RangeError);
