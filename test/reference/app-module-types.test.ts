@@ -43,3 +43,32 @@ describe('TypeScript apps in any kind of package', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('stacks of a TypeScript app name its file and line, whatever the package type (issue 26 #1)', () => {
+  // Before: in a CommonJS package (npm's default) tsx loaded the app from a data: URL, and every
+  // frame was a ~2 KB URL-encoded copy of the compiled module.
+  const prefork = preforkLauncher();
+  const THROWING = `export function spin(): never { throw new Error('boom'); }\nexport default (request: Request) => { spin(); return new Response('x'); };\n`;
+  test.each([
+    ['no "type"', 'sync', undefined],
+    ['no "type", on gthread\'s threads', 'gthread', undefined],
+    ['"type": "commonjs"', 'async', 'commonjs'],
+    ['"type": "module"', 'sync', 'module'],
+  ] as const)('%s (%s)', async (_, cls, type) => {
+    const dir = project(type);
+    fs.writeFileSync(path.join(dir, 'throwing.ts'), THROWING);
+    const port = await freePort();
+    const child = prefork(['-b', `127.0.0.1:${port}`, ...classFlags(cls), 'throwing.ts'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const status = await eventually(() => fetch(`http://127.0.0.1:${port}/`).then((r) => r.status), { within: 15_000, what: 'an answer' });
+    expect(status).toBe(500);
+    await eventually(() => output.includes('Error: boom'), { within: 3000, what: 'the error in the log' });
+    expect(output).toMatch(new RegExp(`at spin \\(${dir.replaceAll('/', '\\/')}\\/throwing\\.ts:1:\\d+\\)`));
+    expect(output).not.toMatch(/data:text\/javascript/);
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
