@@ -339,9 +339,9 @@ export default defineGroup({
       id: 'gateway.fetch.url-empty-host',
       level: 'MUST',
       requirement:
-        'With an empty Host (allowed when the target URI has no authority), the Request URL\'s authority is the server\'s own (its configured name or the connection\'s local address) and the target stays its path: `GET /attacker.example/echo` never becomes `http://attacker.example/echo`.',
+        'With an empty Host (allowed when the target URI has no authority), the Request URL\'s authority is the server\'s own (its configured name or the connection\'s local address) and the target stays its path: `GET /attacker.example/echo` never gets attacker.example as the URL\'s host.',
       source:
-        'RFC 9112 section 3.3 (Host with an empty field value: the authority is the server\'s default name or the local IP address); RFC 9112 section 3.2 (an empty Host is valid); WHATWG URL ("http:///x/y" reads x as the host)',
+        'RFC 9112 section 3.3 (Host with an empty field value: the authority is the server\'s default name or the local IP address); RFC 9112 section 3.2 (an empty Host is valid); WHATWG URL (with an empty authority, the first path segment is read as the host)',
       profile: 'fetch',
       async run(t) {
         const server = await t.shared();
