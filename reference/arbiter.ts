@@ -15,6 +15,9 @@ import { effectiveWorkerClass, type Settings } from './settings.ts';
 
 // Run compiled (dist/): the master loads no TypeScript tooling, so its only children are workers.
 const WORKER_BOOT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workers', 'boot.js');
+
+/** What `ps` shows for a worker, as gunicorn's "gunicorn: worker [app]". */
+export const workerTitle = (app: string) => `prefork: worker [${app}]`;
 const MURDER_EVERY_MS = 100;
 /** How long a timed-out worker has to say where it is stuck before it is killed anyway. */
 const STACK_WAIT_MS = 1500;
@@ -67,6 +70,7 @@ export class Arbiter {
   }
 
   async start(): Promise<void> {
+    process.title = `prefork: master [${this.app}]`;
     log('info', `Starting prefork ${this.version}`);
     if (this.settings.preload) {
       // Node cannot fork a loaded app into workers: preload validates the app in the master,
@@ -139,7 +143,8 @@ export class Arbiter {
       controlFd: FIRST_LISTENER_FD + this.listeners.length,
       ppid: process.pid,
     };
-    const child = spawn(process.execPath, [WORKER_BOOT], {
+    // The title argument only makes room: a process title cannot outgrow the argv it replaces.
+    const child = spawn(process.execPath, [WORKER_BOOT, workerTitle(this.app)], {
       stdio: ['ignore', 'inherit', 'inherit', heartbeat, ...this.listeners.map((l) => l.fd), 'pipe'],
       env: { ...process.env, PREFORK_WORKER: JSON.stringify(boot), PREFORK_MASTER_PID: String(process.pid) },
     });

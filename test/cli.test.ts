@@ -182,7 +182,7 @@ describe('interrupting a run', () => {
       async () => {
         const pids = await descendants(child.pid!);
         const cmdlines = pids.map((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
-        return cmdlines.some((c) => c.includes('prefork.js')) ? pids : undefined;
+        return cmdlines.some((c) => c.includes('prefork.js') || c.startsWith('prefork: master')) ? pids : undefined;
       },
       { within: 30_000, what: 'a server started by the run' },
     );

@@ -1,0 +1,22 @@
+// `ps` names the master and the workers as gunicorn's do ("gunicorn: worker [app]"), not
+// ".../dist/reference/workers/boot.js" (issue 26 #4).
+import fs from 'node:fs';
+import { expect, test } from 'vitest';
+import { freePort } from '../../conformance/drivers/launch.ts';
+import { liveChildren } from '../../conformance/drivers/proc.ts';
+import { eventually } from '../../spec/harness/eventually.ts';
+import { classFlags, preforkLauncher } from './prefork-process.ts';
+
+const prefork = preforkLauncher();
+const title = (pid: number) => fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ').trim();
+
+test.each(['sync', 'gthread'] as const)('%s: "prefork: master [APP]" and "prefork: worker [APP]"', async (cls) => {
+  const port = await freePort();
+  const app = 'dist/fixtures/probe/reference/probe.js';
+  const master = prefork(['-b', `127.0.0.1:${port}`, '-w', '2', ...classFlags(cls), app]);
+  await eventually(() => fetch(`http://127.0.0.1:${port}/pid`).then((r) => r.ok), { within: 15_000, what: 'the server' });
+  const workers = await eventually(async () => ((await liveChildren(master.pid!)).length === 2 ? liveChildren(master.pid!) : undefined), { within: 5000, what: 'two workers' });
+  expect(title(master.pid!)).toBe(`prefork: master [${app}]`);
+  for (const pid of workers) expect(title(pid)).toBe(`prefork: worker [${app}]`);
+  master.kill('SIGTERM');
+});
