@@ -5,12 +5,16 @@
 export type Address = { kind: 'tcp'; host: string; port: number } | { kind: 'unix'; path: string } | { kind: 'fd'; fd: number };
 
 const DEFAULT_PORT = 8000;
+/** sun_path holds 108 bytes on Linux, its last a NUL: a longer path would be cut (and bound cut). */
+const UNIX_PATH_MAX = 107;
 
 /** An address in gunicorn's forms, or an Error saying which forms there are. */
 export function parseAddress(text: string): Address {
   if (text.startsWith('unix:')) {
     const path = text.slice('unix:'.length).replace(/^\/\/(?=\/)/, '');
     if (!path) throw new Error(`unix: needs a path, e.g. unix:/run/app.sock`);
+    const bytes = Buffer.byteLength(path);
+    if (bytes > UNIX_PATH_MAX) throw new Error(`unix:${path}: the path is ${bytes} bytes, longer than a unix socket path may be (${UNIX_PATH_MAX} bytes)`);
     return { kind: 'unix', path };
   }
   if (text.startsWith('fd://')) {

@@ -86,7 +86,7 @@ export class Arbiter {
     for (const address of addresses) {
       let listener;
       try {
-        listener = await bind(address, this.settings.backlog);
+        listener = await bind(address, this.settings.backlog, this.settings.umask);
       } catch (error) {
         log('error', `Cannot bind ${describeAddress(address)}: ${(error as Error).message}`);
         this.closeListeners();

@@ -15,15 +15,18 @@ export interface Listener {
   unlinkOnClose?: string;
 }
 
-export function bind(address: Address, backlog: number): Promise<Listener> {
+/** umask: the mask the created unix socket's mode is made with (gunicorn's --umask, default 0: 0777). */
+export async function bind(address: Address, backlog: number, umask = 0): Promise<Listener> {
   const unixPath = address.kind === 'unix' ? address.path : undefined;
-  if (unixPath) removeStaleSocket(unixPath);
+  if (unixPath) await removeStaleSocket(unixPath);
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(address.kind === 'fd' ? new Error(`fd://${address.fd}: not a listening socket this process holds (${error.code ?? error.message})`) : error);
     });
     const options = address.kind === 'tcp' ? { host: address.host, port: address.port, backlog } : address.kind === 'unix' ? { path: address.path, backlog } : { fd: address.fd, backlog };
+    // The socket file is made as listen() binds, in this tick: the mask applies to it only.
+    const previousMask = unixPath ? process.umask(umask) : undefined;
     server.listen(options, () => {
       const handle = (server as unknown as { _handle: { fd: number } })._handle;
       const fd = dup(handle.fd);
@@ -39,11 +42,15 @@ export function bind(address: Address, backlog: number): Promise<Listener> {
         resolve({ fd, host: bound.address, port: bound.port });
       }
     });
+    if (previousMask !== undefined) process.umask(previousMask);
   });
 }
 
-/** A socket file left by a server that died is removed (gunicorn does too); any other file is not. */
-function removeStaleSocket(path: string): void {
+/**
+ * A socket file left by a server that died is removed (gunicorn does too); one a server still
+ * answers on is not taken over, and any other file is not touched.
+ */
+async function removeStaleSocket(path: string): Promise<void> {
   let stat;
   try {
     stat = fs.statSync(path);
@@ -51,6 +58,15 @@ function removeStaleSocket(path: string): void {
     return;
   }
   if (!stat.isSocket()) throw new Error(`unix:${path}: the path exists and is not a socket`);
+  const answered = await new Promise<boolean>((resolve) => {
+    const probe = net.connect(path);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false)); // ECONNREFUSED: nobody listens
+  });
+  if (answered) throw new Error(`unix:${path}: another server is listening on it`);
   fs.unlinkSync(path);
 }
 

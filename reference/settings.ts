@@ -17,6 +17,7 @@ export interface Settings {
   maxRequests: number;
   maxRequestsJitter: number;
   backlog: number;
+  umask: number;
   limitRequestLine: number;
   limitRequestFields: number;
   limitRequestFieldSize: number;
@@ -72,6 +73,13 @@ const readable = (raw: unknown): string => {
   }
   return file;
 };
+/** gunicorn's auto_int for umask: decimal, 0o or 0x, and a leading 0 meaning octal (0022). */
+const fileModeMask = (raw: unknown): number => {
+  const text = String(raw).trim();
+  const n = typeof raw === 'number' ? raw : /^0[0-7]+$/.test(text) ? parseInt(text, 8) : /^(0[ox][0-9a-f]+|\d+)$/i.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 0o777) throw new SettingError(`expected a file mode mask from 0 to 0o777 (decimal, 0o17, 017 or 0x1f), got ${JSON.stringify(raw)}`);
+  return n;
+};
 const list = (raw: unknown): string[] => (Array.isArray(raw) ? raw.map(text) : text(raw).split(',').map((s) => s.trim()).filter(Boolean));
 
 function define<K extends keyof Settings>(setting: Setting<K>): Setting<K> {
@@ -122,6 +130,10 @@ export const SETTINGS = [
   define({ key: 'keepalive', flags: '--keep-alive <seconds>', doc: 'idle keep-alive connections are closed after this', default: () => 2, parse: seconds }),
   define({ key: 'maxRequests', flags: '--max-requests <int>', doc: 'a worker restarts after this many requests (0: never)', default: () => 0, parse: integer(0) }),
   define({ key: 'maxRequestsJitter', flags: '--max-requests-jitter <int>', doc: 'random 0..N added to max-requests per worker', default: () => 0, parse: integer(0) }),
+  define({
+    key: 'umask', flags: '-m, --umask <mask>', doc: 'file mode mask for the unix sockets it creates (0777 minus the mask; 0o117 or 0117: 0660)',
+    default: () => 0, parse: fileModeMask,
+  }),
   define({ key: 'backlog', flags: '--backlog <int>', doc: 'listen queue length', default: () => 2048, parse: integer(1, 65535) }),
   define({ key: 'limitRequestLine', flags: '--limit-request-line <int>', doc: 'longest request line in bytes (0: unlimited)', default: () => 4094, parse: integer(0, 8190) }),
   define({ key: 'limitRequestFields', flags: '--limit-request-fields <int>', doc: 'most header fields per request', default: () => 100, parse: integer(0, 32768) }),

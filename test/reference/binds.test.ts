@@ -49,6 +49,32 @@ describe('binds', () => {
     expect(fs.existsSync(socketPath)).toBe(false);
   });
 
+  test('--umask sets the unix socket\'s mode as gunicorn\'s does: 0 (its default) gives 0777, 0o117 gives 0660 (issue 23 #9)', async () => {
+    for (const [args, mode] of [[[], 0o777], [['--umask', '0o117'], 0o660], [['-m', '0117'], 0o660], [['--umask', '63'], 0o700]] as const) {
+      const socketPath = path.join(dir, `mode-${mode.toString(8)}-${args.length}.sock`);
+      const child = prefork(['-b', `unix:${socketPath}`, '-w', '1', ...args, APP]);
+      await eventually(() => get({ socketPath }).catch(() => undefined), { within: 15_000, what: 'an answer on the unix socket' });
+      expect((fs.statSync(socketPath).mode & 0o777).toString(8), `${args}`).toBe(mode.toString(8));
+      child.kill('SIGTERM');
+      await exited(child);
+    }
+  });
+
+  test('a unix socket another server answers on is not taken over: exit 1, its file kept (issue 23 #9)', async () => {
+    const socketPath = path.join(dir, 'taken.sock');
+    const other = net.createServer((c) => c.end()).listen(socketPath);
+    await new Promise((resolve) => other.once('listening', resolve));
+    try {
+      const result = spawnSync(process.execPath, [PREFORK, '-b', `unix:${socketPath}`, APP], { cwd: KIT, encoding: 'utf8', timeout: 10_000 });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/another server is listening on it/);
+      expect(fs.statSync(socketPath).isSocket()).toBe(true);
+      await new Promise<void>((resolve, reject) => net.connect(socketPath).once('connect', resolve).once('error', reject));
+    } finally {
+      other.close();
+    }
+  });
+
   test('fd://N serves on a listening socket the master inherited', async () => {
     const port = await freePort();
     const server = net.createServer().listen({ port, host: '127.0.0.1' });
@@ -101,6 +127,9 @@ describe('binds', () => {
 
   test.each([
     [['-b', 'unix:'], /unix: needs a path/],
+    [['-b', `unix:/tmp/${'x'.repeat(120)}.sock`], /longer than a unix socket path may be \(107 bytes\)/],
+    [['--umask', 'abc'], /--umask: expected a file mode mask/],
+    [['--umask', '0o1000'], /--umask: expected a file mode mask/],
     [['-b', 'fd://x'], /fd:\/\/ needs a descriptor number/],
     [['-b', 'fd://1'], /fd:\/\/ needs a descriptor number/],
     [['-b', 'host:99999'], /expected HOST:PORT/],
