@@ -18,10 +18,25 @@ const F_GETFD = 1;
 const F_SETFD = 2;
 const FD_CLOEXEC = 1;
 
+const ENFILE = 23;
+const EMFILE = 24;
+
+/** The process (EMFILE) or the system (ENFILE) has no descriptor left to give. */
+export class OutOfDescriptors extends Error {
+  override name = 'OutOfDescriptors';
+}
+
+function failed(call: string): Error {
+  const errno = koffi.errno();
+  if (errno === EMFILE) return new OutOfDescriptors(`${call}: too many open files`);
+  if (errno === ENFILE) return new OutOfDescriptors(`${call}: the system's file table is full`);
+  return new Error(`${call} failed (errno ${errno})`);
+}
+
 /** A copy of `fd` that a subprocess does not inherit (dup() would hand it to every exec). */
 export function dup(fd: number): number {
   const copy = fcntlCall(fd, F_DUPFD_CLOEXEC, 'int', 0) as number;
-  if (copy < 0) throw new Error(`fcntl(${fd}, F_DUPFD_CLOEXEC) failed`);
+  if (copy < 0) throw failed(`fcntl(${fd}, F_DUPFD_CLOEXEC)`);
   return copy;
 }
 
@@ -37,9 +52,14 @@ export function closeOnExec(fd: number): void {
 const SOCK_NONBLOCK = 0o4000;
 const SOCK_CLOEXEC = 0o2000000;
 
-/** One connection from a listening socket's backlog, or -1 (none waits, or any other failure). */
+/** One connection from a listening socket's backlog, or -1 (none waits, or any other failure); OutOfDescriptors thrown. */
 export function acceptOne(fd: number): number {
-  return accept4Call(fd, null, null, SOCK_NONBLOCK | SOCK_CLOEXEC) as number;
+  const connection = accept4Call(fd, null, null, SOCK_NONBLOCK | SOCK_CLOEXEC) as number;
+  if (connection < 0) {
+    const error = failed('accept4');
+    if (error instanceof OutOfDescriptors) throw error;
+  }
+  return connection;
 }
 
 /** Asks the kernel to SIGKILL this process when its parent dies. */

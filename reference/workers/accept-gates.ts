@@ -26,8 +26,10 @@ export class AcceptGates {
     backlog: number,
     /** Given each connection taken; `byGate` when libuv accepted it (the gates then need an update before the next). */
     private readonly take: (socket: net.Socket, listener: ServerAddress, byGate: boolean) => void,
+    /** Told when a gate found no descriptor left (EMFILE, ENFILE). */
+    onOutOfDescriptors: (error: Error) => void,
   ) {
-    this.gates = listeners.map((l) => new AcceptGate(l.fd, backlog, (socket) => take(socket, l, true)));
+    this.gates = listeners.map((l) => new AcceptGate(l.fd, backlog, (socket) => take(socket, l, true), onOutOfDescriptors));
   }
 
   update(state: GateState): void {

@@ -12,6 +12,11 @@
 //                 once its last response is sent; the master replaces it.
 //   stop          TERM: graceful (the backlog drained, open connections finish within
 //                 graceful_timeout, responses say Connection: close); QUIT and INT: at once.
+//   descriptors   nearly out of them (an accepted connection's descriptor near the limit: lower
+//                 ones are all taken), or out (EMFILE), the worker stops accepting before libuv
+//                 would accept and close what waits; connections wait for another worker. It
+//                 says so once, tries again as connections close and at each beat, and leaves
+//                 in order if it keeps running out for `timeout`: the master replaces it.
 //
 // A class says how many connections it takes at once (hasCapacity), and may close each response
 // (closeEachResponse) or beat only when idle (beatsNow); what runs its requests is the handler
@@ -32,6 +37,16 @@ import { AcceptGates } from './accept-gates.ts';
 import { ConnectionBook } from './connections.ts';
 import { heartbeatEvery, notify } from './heartbeat.ts';
 
+/** Descriptors a worker keeps free for its own work (a gate's copy of a listener, the app's files). */
+const DESCRIPTOR_HEADROOM = 16;
+
+/** The lowest descriptor an accepted connection may have before the worker stops accepting. */
+function descriptorCeiling(): number {
+  // /proc/self/limits: "Max open files  SOFT  HARD  files"; Node has no getrlimit().
+  const soft = /^Max open files\s+(\d+|unlimited)/m.exec(fs.readFileSync('/proc/self/limits', 'utf8'))?.[1];
+  return soft === undefined || soft === 'unlimited' ? Infinity : Math.max(Number(soft) - DESCRIPTOR_HEADROOM, 1);
+}
+
 /** A worker class, as the registry (classes.ts) holds it. */
 export interface WorkerClassKind {
   /** What requests go to, from the app loaded on the worker's main thread: the app, or a pool. */
@@ -49,6 +64,12 @@ export abstract class Worker {
   private readonly gates: AcceptGates;
   private readonly http: http.Server;
   private readonly secureContext;
+  /** The gates found no descriptor left: they stay closed until a retry. */
+  private outOfDescriptors = false;
+  /** When this run of shortages began and when it was last seen (a quiet `timeout` ends it). */
+  private shortage?: { since: number; last: number };
+  /** An accepted descriptor at or above this leaves too few for the worker to go on accepting. */
+  private readonly descriptorCeiling = descriptorCeiling();
 
   constructor(
     protected readonly boot: WorkerBoot,
@@ -82,11 +103,16 @@ export abstract class Worker {
     // A request with an unknown Expect comes as 'checkExpectation' (server.ts serves it): counted alike.
     this.http.on('request', this.track);
     this.http.on('checkExpectation', this.track);
-    this.gates = new AcceptGates(boot.listeners, settings.backlog, (socket, listener, byGate) => {
-      this.admit(socket, listener);
-      // Synchronously, before libuv accepts the next pending connection.
-      if (byGate) this.updateGates();
-    });
+    this.gates = new AcceptGates(
+      boot.listeners,
+      settings.backlog,
+      (socket, listener, byGate) => {
+        this.admit(socket, listener);
+        // Synchronously, before libuv accepts the next pending connection.
+        if (byGate) this.updateGates();
+      },
+      (error) => this.ranOutOfDescriptors(error.message),
+    );
   }
 
   /** Whether the worker can take one more connection now. */
@@ -121,6 +147,7 @@ export abstract class Worker {
     this.notify();
     setInterval(() => {
       if (this.beatsNow()) this.notify();
+      this.retryDescriptors();
     }, heartbeatEvery(this.boot.settings.timeout));
     this.updateGates();
     // Serving from now on: the master may retire an old worker in this one's place.
@@ -141,17 +168,48 @@ export abstract class Worker {
 
   protected updateGates(): void {
     this.gates.update({
-      mayTake: this.alive && !this.draining,
+      mayTake: this.alive && !this.draining && !this.outOfDescriptors,
       hasCapacity: () => this.hasCapacity(),
-      open: () => this.draining || (this.alive && this.hasCapacity()),
+      open: () => !this.outOfDescriptors && (this.draining || (this.alive && this.hasCapacity())),
     });
+  }
+
+  private ranOutOfDescriptors(why: string): void {
+    if (this.outOfDescriptors) return;
+    this.outOfDescriptors = true;
+    const now = Date.now();
+    const { timeout } = this.boot.settings;
+    if (!this.shortage || now - this.shortage.last > timeout * 1000) {
+      this.shortage = { since: now, last: now };
+      log('warning', `Too many open files: not accepting new connections until one closes (${why})${timeout > 0 ? `; the worker leaves if this goes on for ${timeout} s` : ''}`);
+    }
+    this.shortage.last = now;
+    // Possibly told from inside an update of the gates: close them once it is done.
+    queueMicrotask(() => this.updateGates());
+  }
+
+  /** After a connection closed, and at each beat: the gates try again, or the worker leaves. */
+  private retryDescriptors(): void {
+    if (!this.outOfDescriptors || !this.alive) return;
+    const { timeout } = this.boot.settings;
+    this.outOfDescriptors = false;
+    if (timeout > 0 && this.shortage && Date.now() - this.shortage.since > timeout * 1000) {
+      log('error', `Still short of file descriptors after ${timeout} s: leaving, for a fresh worker`);
+      this.stop(false);
+      return;
+    }
+    this.updateGates(); // may run short again, silently: this run of shortages was said once
   }
 
   private admit(raw: net.Socket, listener: ServerAddress): void {
     // Over TLS the connection is the TLS socket: requests, bookkeeping and close all see it.
     const socket = this.secureContext ? wrapTls(raw, this.secureContext) : raw;
+    // Descriptors are handed out lowest first: a high one means the lower ones are all taken.
+    const fd = (raw as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+    if (fd >= this.descriptorCeiling) this.ranOutOfDescriptors(`connection descriptor ${fd}, the limit is ${this.descriptorCeiling + DESCRIPTOR_HEADROOM}`);
     this.connectionAdmitted();
     this.connections.admit(socket, listener, () => {
+      this.retryDescriptors();
       this.updateGates();
       if (!this.alive && !this.draining && this.connections.size === 0) process.exit(0);
     });

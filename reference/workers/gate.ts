@@ -4,7 +4,7 @@
 // still hand over one waiting connection at a time (takeWaiting): a sync worker that closes its
 // gate for every connection would otherwise pay a listener's setup and teardown per request.
 import net from 'node:net';
-import { acceptOne, dup } from '../libc.ts';
+import { acceptOne, dup, OutOfDescriptors } from '../libc.ts';
 
 export class AcceptGate {
   private server?: net.Server;
@@ -15,6 +15,8 @@ export class AcceptGate {
     private readonly fd: number,
     private readonly backlog: number,
     private readonly onConnection: (socket: net.Socket) => void,
+    /** Told when the process has no descriptor for a copy or a connection: the gate stays closed. */
+    private readonly onOutOfDescriptors: (error: Error) => void,
   ) {}
 
   get isOpen(): boolean {
@@ -24,10 +26,21 @@ export class AcceptGate {
   open(): void {
     if (this.server) return;
     // allowHalfOpen: a client's FIN after its request must not close our side before the answer.
+    let copy;
+    try {
+      copy = dup(this.fd);
+    } catch (error) {
+      if (error instanceof OutOfDescriptors) return this.onOutOfDescriptors(error);
+      throw error;
+    }
     const server = net.createServer({ noDelay: true, allowHalfOpen: true }, this.onConnection);
-    server.on('error', () => undefined);
+    // libuv meets EMFILE on accept by accepting and closing what waits, for ever: the gate closes
+    // instead, and the connections wait for a worker that has room.
+    server.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EMFILE' || error.code === 'ENFILE') this.onOutOfDescriptors(error);
+    });
     // The backlog is passed again because listen() on the copy re-applies it to the socket.
-    server.listen({ fd: dup(this.fd), backlog: this.backlog });
+    server.listen({ fd: copy, backlog: this.backlog });
     this.server = server;
     this.primed = true;
   }
@@ -40,7 +53,13 @@ export class AcceptGate {
   /** A connection waiting in the backlog, taken while the gate is closed; undefined if none waits. */
   takeWaiting(): net.Socket | undefined {
     if (this.server || !this.primed) return undefined;
-    const fd = acceptOne(this.fd);
+    let fd;
+    try {
+      fd = acceptOne(this.fd);
+    } catch (error) {
+      if (error instanceof OutOfDescriptors) return void this.onOutOfDescriptors(error);
+      throw error;
+    }
     if (fd < 0) return undefined;
     const socket = new net.Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
     socket.setNoDelay(true);

@@ -23,7 +23,7 @@ const received = (client: net.Socket) => new Promise<string>((resolve) => client
 describe('AcceptGate.takeWaiting', () => {
   it('takes waiting connections one by one from a closed gate, then none, without blocking', async () => {
     const listener = await bind(parseAddress('127.0.0.1:0'), 16);
-    const gate = new AcceptGate(listener.fd, 16, () => undefined);
+    const gate = new AcceptGate(listener.fd, 16, () => undefined, (error) => { throw error; });
     gate.open();
     gate.close();
     // The handshake completes in the backlog: nobody accepted these yet.
@@ -44,7 +44,7 @@ describe('AcceptGate.takeWaiting', () => {
   it('takes nothing while the gate is open (the gate accepts) or before it ever opened', async () => {
     const listener = await bind(parseAddress('127.0.0.1:0'), 16);
     const accepted: net.Socket[] = [];
-    const gate = new AcceptGate(listener.fd, 16, (s) => accepted.push(s));
+    const gate = new AcceptGate(listener.fd, 16, (s) => accepted.push(s), (error) => { throw error; });
     await connect(listener);
     // Never opened: the socket's non-blocking mode is not yet known to be set.
     expect(gate.takeWaiting()).toBeUndefined();
