@@ -86,6 +86,7 @@ function runOptions(command: Command): Command {
     .option('--level <levels>', 'only cases of these levels: MUST, SHOULD', list)
     .option('--layer <layers>', `only cases of these layers: model, ${PROFILES.join(', ')}`, list)
     .option('--fail-fast', 'start no more cases after the first result that fails the run (cases already running finish)')
+    .option('--label <text>', "a name for this run beside the target's, in every report and on the matrix page (a commit, a machine, a Node version): runs of one target with different labels are never merged")
     .option('--shard <i/n>', 'run only the i-th of n stable parts of the plan (a CI matrix splits one suite; conform report merges the parts)')
     .option('--timeout-multiplier <n>', 'scale every time bound (slow machines: 2)', positiveNumber, Number(process.env.CONFORM_TIMEOUT_MULTIPLIER ?? 1))
     .option('--seed <n>', 'seed for property tests (printed on every run; reuse it to replay)', integer)

@@ -29,6 +29,8 @@ export interface SessionOptions {
   failFast?: boolean;
   /** "i/n": run only the i-th of n stable parts of the plan (conform report merges the parts). */
   shard?: string;
+  /** The run's own name beside the target's, in every report. */
+  label?: string;
   seed?: number;
   timeoutMultiplier: number;
   jobs: number;
@@ -55,7 +57,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   const driver = await chooseDriver(opts.driver, target);
   const shard = plan.shard ? `, shard ${plan.shard.index}/${plan.shard.count} (${plan.runs.length} runs of the plan)` : '';
-  console.log(`conform: ${target.manifest.name} ${target.manifest.version} (${target.dir}), driver ${driver.name} (${driver.because}), seed ${seed}${shard}`);
+  console.log(`conform: ${target.manifest.name} ${target.manifest.version}${opts.label ? ` [${opts.label}]` : ''} (${target.dir}), driver ${driver.name} (${driver.because}), seed ${seed}${shard}`);
   const interruption = new Interruption(driver);
   let interrupted: number | undefined;
   try {
@@ -145,7 +147,7 @@ async function rounds(opts: SessionOptions, target: Target, plan: Plan, seed: nu
   if (interruption.signal.aborted) return { code: 130, interrupted: true }; // incomplete: no summary, no reports
   const last = reports[reports.length - 1];
   const changes = verdictChanges(reports);
-  const doc = runDocument(last, target, { seed, strict: opts.strict, startedAt, repeat: opts.repeat, verdictChanges: changes, shard: plan.shard });
+  const doc = runDocument(last, target, { seed, strict: opts.strict, startedAt, repeat: opts.repeat, verdictChanges: changes, shard: plan.shard, label: opts.label });
   console.log(summaryText(doc, colour));
   if (opts.repeat > 1) {
     console.log(changes.length === 0 ? `\n--repeat ${opts.repeat}: no verdict changed` : `\n--repeat ${opts.repeat}: ${changes.length} verdict(s) changed:`);

@@ -70,7 +70,8 @@ async function main(): Promise<number> {
   }
   fs.rmSync(REPORTS, { recursive: true, force: true });
   const at = (name: string) => path.join(REPORTS, name);
-  const common = ['--seed', SEED];
+  // The Node each run is on names it in every report (CI runs the core targets on two).
+  const common = ['--seed', SEED, '--label', `node${process.versions.node.split('.')[0]}`];
   const targets = ['-t', 'fixtures/targets/reference', '-t', 'fixtures/targets/gunicorn'];
   // The field's servers run from Debian's packages on the host: the process driver is enough.
   const field = FIELD.flatMap((name) => ['-t', `fixtures/targets/${name}`]);

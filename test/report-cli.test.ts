@@ -88,6 +88,24 @@ describe('comparing runs', () => {
     expect(doc.cases[ID].location).toBe(caseInfo(ID)!.location);
   });
 
+  test('--label tells two runs of one target apart: in the report, the page, JUnit, and when merged', async () => {
+    const [a, b] = await Promise.all([
+      run(REFERENCE, at('label-a.json'), ['--label', 'node 20', '--junit', at('label-a.xml')]),
+      run(REFERENCE, at('label-b.json'), ['--label', 'node 24']),
+    ]);
+    expect([a.code, b.code], a.out + b.out).toEqual([0, 0]);
+    expect(a.out.split('\n')[0]).toMatch(/^conform: prefork \(reference\) 0\.1\.0 \[node 20\]/);
+    expect(readValid(at('label-a.json')).target.label).toBe('node 20');
+    expect(fs.readFileSync(at('label-a.xml'), 'utf8')).toMatch(/<testsuites name="prefork \(reference\) \[node 20\] 0\.1\.0"/);
+    const { code, out } = await conform(['report', at('label-a.json'), at('label-b.json'), '--report-json', at('labels.json'), '--html', at('labels.html')]);
+    expect(code, out).toBe(0);
+    // Same name, version, driver and directory: without the labels these would merge as shards.
+    expect(readValid(at('labels.json')).runs.map((r: { target: { label: string } }) => r.target.label)).toEqual(['node 20', 'node 24']);
+    const page = fs.readFileSync(at('labels.html'), 'utf8');
+    expect(page).toContain('node 20');
+    expect(page).toContain('node 24');
+  });
+
   test('--baseline fails a run on what got worse, names it, and says so in GitHub annotations and the step summary', async () => {
     const summary = at('step-summary.md');
     const { code, out } = await run(broken, at('broken.json'), ['--baseline', at('nested/dir/healthy.json'), '--junit', at('junit/broken.xml')], {

@@ -2,7 +2,7 @@
 // server did (the requirement held, was missed, or could not be checked), not by the raw status:
 // pass -> xfail is a regression even though both are "as expected", xpass is a fix.
 import type { Status } from '../verdict.ts';
-import type { ResultDoc, RunDoc } from './document.ts';
+import { runName, type ResultDoc, type RunDoc } from './document.ts';
 
 type Observed = 'held' | 'missed' | 'error' | 'unchecked';
 
@@ -50,7 +50,7 @@ export interface Diff {
  * directory tell them apart.
  */
 function keyed(runs: RunDoc[]): Map<string, { target: string; result: ResultDoc }> {
-  let labels = runs.map((run) => run.target.name);
+  let labels = runs.map((run) => runName(run));
   // Each pass reads the labels of the pass before, so both sides of a clash are renamed.
   const clashing = (all: string[], i: number) => all.filter((l) => l === all[i]).length > 1;
   labels = labels.map((l, i) => (clashing(labels, i) ? `${l} (${runs[i].target.driver})` : l));

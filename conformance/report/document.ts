@@ -35,7 +35,8 @@ export interface RunDoc {
   kind?: 'run';
   reportVersion?: number;
   kit: { name: string; version: string };
-  target: { name: string; version: string; driver: string; dir?: string };
+  /** label: the run's own name beside the target's (--label: a commit, a machine, a configuration). */
+  target: { name: string; version: string; driver: string; dir?: string; label?: string };
   specVersion?: string;
   seed?: number;
   strict?: boolean;
@@ -96,10 +97,14 @@ export interface RunDocExtras {
   repeat?: number;
   verdictChanges?: VerdictChange[];
   shard?: { index: number; count: number };
+  label?: string;
 }
 
+/** How every report names a run: the target's name, and the run's label if it has one. */
+export const runName = (run: Pick<RunDoc, 'target'>) => `${run.target.name}${run.target.label ? ` [${run.target.label}]` : ''}`;
+
 export function runDocument(report: RunReport, target: Target, extras: RunDocExtras): RunDoc {
-  const targetDoc = { name: target.manifest.name, version: target.manifest.version, driver: report.driver, dir: displayPath(target.dir) };
+  const targetDoc = { name: target.manifest.name, version: target.manifest.version, driver: report.driver, dir: displayPath(target.dir), ...(extras.label ? { label: extras.label } : {}) };
   const cases: RunDoc['cases'] = {};
   for (const r of report.results) {
     const info = caseInfo(r.id);
@@ -202,7 +207,7 @@ export function readRuns(file: string): RunDoc[] {
   return [checkRun(data, file)];
 }
 
-export const runKey = (run: RunDoc) => `${run.target.name} ${run.target.version} (${run.target.driver}${run.target.dir ? `, ${run.target.dir}` : ''})`;
+export const runKey = (run: RunDoc) => `${runName(run)} ${run.target.version} (${run.target.driver}${run.target.dir ? `, ${run.target.dir}` : ''})`;
 
 /**
  * Runs of the same target (name, version and directory) and driver (shards of one suite, or the same run saved twice)

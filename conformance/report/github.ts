@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { caseInfo } from '../catalog.ts';
 import { failsRun, NEEDS_ATTENTION, STATUSES, XPASS_ADVICE } from '../verdict.ts';
-import type { RunDoc } from './document.ts';
+import { runName, type RunDoc } from './document.ts';
 
 // Workflow commands: data escapes %, CR, LF; properties also ':' and ','.
 const data = (s: string) => s.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
@@ -45,20 +45,20 @@ export function annotations(run: RunDoc, strict: boolean): string[] {
   for (const { fails, results } of byCase.values()) {
     const [first] = results;
     const classes = results.map((r) => r.class).join(', ');
-    const title = property(`${run.target.name}: ${first.id} [${classes}] ${first.status}`);
+    const title = property(`${runName(run)}: ${first.id} [${classes}] ${first.status}`);
     const message = first.status === 'xpass' ? XPASS_ADVICE : first.message;
     const location = caseInfo(first.id)?.location;
     const text = [message.slice(0, 2000), location ? `defined in the kit at ${location}` : '', first.replay ? `replay: ${first.replay}` : ''].filter(Boolean).join('\n');
     kinds[fails ? 'error' : 'warning'].push(`::${fails ? 'error' : 'warning'} ${where}title=${title}::${data(text)}`);
   }
-  for (const e of run.harnessErrors ?? []) kinds.error.unshift(`::error ${where}title=${property(`${run.target.name}: conform error`)}::${data(e.slice(0, 4000))}`);
-  for (const e of run.stale ?? []) kinds.warning.push(`::warning ${where}title=${property(`${run.target.name}: stale expectation`)}::${data(`${e.id} [${e.class ?? '*'}] matches no case of the spec`)}`);
+  for (const e of run.harnessErrors ?? []) kinds.error.unshift(`::error ${where}title=${property(`${runName(run)}: conform error`)}::${data(e.slice(0, 4000))}`);
+  for (const e of run.stale ?? []) kinds.warning.push(`::warning ${where}title=${property(`${runName(run)}: stale expectation`)}::${data(`${e.id} [${e.class ?? '*'}] matches no case of the spec`)}`);
   const lines: string[] = [];
   for (const kind of ['error', 'warning'] as const) {
     const all = kinds[kind];
     const shown = all.length > SHOWN_PER_KIND ? all.slice(0, SHOWN_PER_KIND - 1) : all;
     lines.push(...shown);
-    if (shown.length < all.length) lines.push(`::${kind} ${where}title=${property(`${run.target.name}: ${all.length - shown.length} more`)}::${data(`${all.length - shown.length} more ${kind}s: the job's step summary lists every one`)}`);
+    if (shown.length < all.length) lines.push(`::${kind} ${where}title=${property(`${runName(run)}: ${all.length - shown.length} more`)}::${data(`${all.length - shown.length} more ${kind}s: the job's step summary lists every one`)}`);
   }
   return lines;
 }
@@ -68,7 +68,7 @@ const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
 export function stepSummary(run: RunDoc): string {
   const counts = STATUSES.filter((s) => run.summary[s] > 0).map((s) => `${run.summary[s]} ${s}`).join(', ');
   const lines = [
-    `## conform: ${run.target.name} ${run.target.version}`,
+    `## conform: ${runName(run)} ${run.target.version}`,
     '',
     `${counts || 'no results'} · driver ${run.target.driver} · classes ${run.classes.join(', ')} · ${(run.wallMs / 1000).toFixed(1)} s`,
   ];

@@ -4,7 +4,7 @@
 // is rendered here so it reads without JavaScript; the script only filters and opens details.
 import { SPEC_CLASSES, type CaseInfo } from '../catalog.ts';
 import type { SpecClass } from '../../spec/harness/types.ts';
-import type { MatrixDoc, ResultDoc, RunDoc } from './document.ts';
+import { runName, type MatrixDoc, type ResultDoc, type RunDoc } from './document.ts';
 import { STATUSES, type Status } from '../verdict.ts';
 
 const esc = (s: unknown) =>
@@ -45,7 +45,7 @@ function runHeader(run: RunDoc, span: number): string {
     .map((s) => `<span class="s-${s} tally">${run.summary[s]} ${s}</span>`)
     .join(' ');
   const wall = `${(run.wallMs / 1000).toFixed(1)} s`;
-  return `<th class="run" colspan="${span}"><div class="name">${esc(run.target.name)} <span class="version">${esc(run.target.version)}</span></div><div class="meta">driver ${esc(run.target.driver)} · ${wall}${run.shards ? ` · ${run.shards} shards` : ''}</div><div class="totals">${totals}</div></th>`;
+  return `<th class="run" colspan="${span}"><div class="name">${esc(runName(run))} <span class="version">${esc(run.target.version)}</span></div><div class="meta">driver ${esc(run.target.driver)} · ${wall}${run.shards ? ` · ${run.shards} shards` : ''}</div><div class="totals">${totals}</div></th>`;
 }
 
 function caseRow(c: CaseInfo, cols: Column[], lookup: Map<string, number>, cells: CellData[]): string {
@@ -87,7 +87,7 @@ export function matrixHtml(doc: MatrixDoc): string {
     .sort((a, b) => PROBLEMS.indexOf(a.status) - PROBLEMS.indexOf(b.status));
   const problemLinks = problems
     .slice(0, SHOWN_PROBLEMS)
-    .map((r) => `<a href="#${esc(rowId(r.id))}" class="s-${r.status} tally">${LABEL[r.status]} ${esc(r.id)} [${esc(r.class)}] · ${esc(doc.runs[r.run].target.name)}</a>`)
+    .map((r) => `<a href="#${esc(rowId(r.id))}" class="s-${r.status} tally">${LABEL[r.status]} ${esc(r.id)} [${esc(r.class)}] · ${esc(runName(doc.runs[r.run]))}</a>`)
     .join(' ');
   const problemLine =
     problems.length === 0
@@ -248,7 +248,7 @@ const SCRIPT = `
     $('d-status').innerHTML = '';
     var badge = document.createElement('span'); badge.className = 'cell s-' + r.status; badge.textContent = r.status;
     $('d-status').appendChild(badge);
-    $('d-status').appendChild(document.createTextNode(' ' + r.level + ' · ' + run.target.name + ' ' + run.target.version + ' · driver ' + run.target.driver));
+    $('d-status').appendChild(document.createTextNode(' ' + r.level + ' · ' + run.target.name + (run.target.label ? ' [' + run.target.label + ']' : '') + ' ' + run.target.version + ' · driver ' + run.target.driver));
     text('d-requirement', c.requirement || '');
     var facts = [['source', c.source], ['defined at', c.location], ['duration', (r.durationMs / 1000).toFixed(2) + ' s'], ['seed', r.seed === undefined ? run.seed : r.seed]];
     $('d-facts').innerHTML = '';

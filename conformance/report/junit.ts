@@ -1,7 +1,7 @@
 // JUnit XML with unique test names ("id [class]"): CI systems key results by name, and they
 // colour a job by <failure>/<error>, so whatever fails the run is one of those (a warn under
 // --strict too), and whatever does not is <skipped> or passes.
-import type { ResultDoc, RunDoc } from './document.ts';
+import { runName, type ResultDoc, type RunDoc } from './document.ts';
 import { failsRun, XPASS_ADVICE } from '../verdict.ts';
 
 const escape = (s: string) =>
@@ -67,14 +67,14 @@ function suitesOf(run: RunDoc, strict: boolean, prefix: string, totals: Totals):
     const skipped = results.filter((r) => r.status !== 'pass' && !failsRun(r, strict)).length;
     const ms = results.reduce((sum, r) => sum + r.durationMs, 0);
     Object.assign(totals, { tests: totals.tests + results.length, failures: totals.failures + failures, errors: totals.errors + errors, skipped: totals.skipped + skipped });
-    const cases = results.map((r) => testcase(r, `${run.target.name}.${group}`, strict));
+    const cases = results.map((r) => testcase(r, `${runName(run)}.${group}`, strict));
     return `  <testsuite name="${escape(`${prefix}${group}${shard}`)}" tests="${results.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(ms)}">\n${cases.join('\n')}\n  </testsuite>`;
   });
   // What stopped the kit itself (a target that did not start, a kit bug): errors too, or a CI
   // page would show a run that exited 2 as green.
   const kit = run.harnessErrors ?? [];
   if (kit.length > 0) {
-    const cases = kit.map((e, i) => `    <testcase classname="${escape(`${run.target.name}.conform`)}" name="${escape(`conform error ${i + 1}`)}" time="0"><error message="${escape(e.split('\n')[0])}" type="error">${escape(e)}</error></testcase>`);
+    const cases = kit.map((e, i) => `    <testcase classname="${escape(`${runName(run)}.conform`)}" name="${escape(`conform error ${i + 1}`)}" time="0"><error message="${escape(e.split('\n')[0])}" type="error">${escape(e)}</error></testcase>`);
     suites.push(`  <testsuite name="${escape(`${prefix}conform${shard}`)}" tests="${kit.length}" failures="0" errors="${kit.length}" skipped="0" time="0">\n${cases.join('\n')}\n  </testsuite>`);
     Object.assign(totals, { tests: totals.tests + kit.length, errors: totals.errors + kit.length });
   }
@@ -91,10 +91,10 @@ function document(name: string, parts: Array<{ run: RunDoc; prefix: string }>, s
 }
 
 export function junitReport(run: RunDoc, strict = false): string {
-  return document(`${run.target.name} ${run.target.version}${run.shard ? ` (shard ${run.shard})` : ''}`, [{ run, prefix: '' }], strict);
+  return document(`${runName(run)} ${run.target.version}${run.shard ? ` (shard ${run.shard})` : ''}`, [{ run, prefix: '' }], strict);
 }
 
 /** Several runs (conform report, conform matrix) in one file: each run's suites named by its target. */
 export function junitRuns(runs: RunDoc[], strict = false): string {
-  return document('conform', runs.map((run) => ({ run, prefix: `${run.target.name} (${run.target.driver}): ` })), strict);
+  return document('conform', runs.map((run) => ({ run, prefix: `${runName(run)} (${run.target.driver}): ` })), strict);
 }
