@@ -39,6 +39,10 @@ fs.mkdirSync(project);
 fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'my-project', version: '1.0.0', private: true }, null, 2));
 const install = run('npm', ['i', '-D', '--no-audit', '--no-fund', tarball], project);
 expect(install.code === 0, `npm i -D ${packed.filename} in a fresh project${install.code === 0 ? '' : `:\n${install.out}`}`);
+// npm 11 asks users to approve every install-time script: the kit's own must not be one of them.
+const installedScripts = Object.keys(JSON.parse(fs.readFileSync(path.join(project, 'node_modules', 'prefork-conformance-kit', 'package.json'), 'utf8')).scripts ?? {});
+const atInstall = installedScripts.filter((s) => ['preinstall', 'install', 'postinstall', 'prepare'].includes(s));
+expect(atInstall.length === 0, `the installed package runs no script of its own at install${atInstall.length ? ` (it has ${atInstall.join(', ')})` : ''}`);
 console.log(`  installed node_modules: ${megabytes(path.join(project, 'node_modules')).toFixed(0)} MB (testcontainers, an optional peer, not installed: ${!fs.existsSync(path.join(project, 'node_modules', 'testcontainers'))})`);
 
 const npx = (...args: string[]) => run('npx', ['--no-install', ...args], project);
