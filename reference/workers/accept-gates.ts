@@ -41,6 +41,17 @@ export class AcceptGates {
     }
   }
 
+  /**
+   * Every connection still waiting in the kernel's queues, whatever the capacity: a stopping
+   * worker takes them before it closes its copies of the sockets (the last copy closed resets
+   * whatever still waits).
+   */
+  takeAllWaiting(): void {
+    this.gates.forEach((gate, index) => {
+      for (let socket = gate.takeWaiting(); socket; socket = gate.takeWaiting()) this.take(socket, this.listeners[index], false);
+    });
+  }
+
   private takeWaiting(state: GateState): void {
     for (let missed = 0; missed < this.gates.length && state.hasCapacity(); ) {
       const index = this.next++ % this.gates.length;

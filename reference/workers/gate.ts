@@ -39,8 +39,10 @@ export class AcceptGate {
     server.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EMFILE' || error.code === 'ENFILE') this.onOutOfDescriptors(error);
     });
-    // The backlog is passed again because listen() on the copy re-applies it to the socket.
-    server.listen({ fd: copy, backlog: this.backlog });
+    // The backlog is passed again because listen() on the copy re-applies it to the socket; as an
+    // argument, since for an fd Node reads no options.backlog and applied its default, 511, to the
+    // shared socket (ss -ltn showed 511 whatever --backlog said).
+    server.listen({ fd: copy }, this.backlog);
     this.server = server;
     this.primed = true;
   }
