@@ -37,6 +37,9 @@ import { AcceptGates } from './accept-gates.ts';
 import { ConnectionBook } from './connections.ts';
 import { heartbeatEvery, notify } from './heartbeat.ts';
 
+/** On a stop, how long a keep-alive connection idle since its last answer is kept for a next request. */
+const STOP_IDLE_GRACE_MS = 1000;
+
 /** Descriptors a worker keeps free for its own work (a gate's copy of a listener, the app's files). */
 const DESCRIPTOR_HEADROOM = 16;
 
@@ -262,8 +265,9 @@ export abstract class Worker {
       if (drain) this.gates.takeAllWaiting();
       for (const listener of this.boot.listeners) fs.closeSync(listener.fd);
       // Idle keep-alive connections would hold the exit up to keepalive seconds: nothing is in
-      // flight on them (busy ones end after their response, which says Connection: close).
-      this.connections.closeIdle();
+      // flight on them (busy ones end after their response, which says Connection: close). One
+      // whose answer just went out is given a moment: its client may be sending the next request.
+      this.connections.closeIdle(Math.min(STOP_IDLE_GRACE_MS, this.boot.settings.keepalive * 1000));
       if (this.connections.size === 0) process.exit(0);
       setTimeout(() => process.exit(0), this.boot.settings.gracefulTimeout * 1000).unref();
     };

@@ -17,6 +17,8 @@ interface Held {
   inFlight: number;
   idleTimer?: NodeJS.Timeout;
   headTimer?: NodeJS.Timeout;
+  /** When its last response ended (idle since then, unless busy). */
+  idleSince?: number;
 }
 
 /**
@@ -117,7 +119,10 @@ export class ConnectionBook {
    */
   responseEnded(socket: net.Socket, keepAlive: boolean): void {
     const held = this.held.get(socket)!;
-    if (--held.inFlight === 0) this.mark(held, false);
+    if (--held.inFlight === 0) {
+      this.mark(held, false);
+      held.idleSince = Date.now();
+    }
     if (!keepAlive) this.open.delete(socket);
     if (socket.destroyed || !keepAlive) return;
     if (held.idleTimer) held.idleTimer.refresh();
@@ -128,9 +133,25 @@ export class ConnectionBook {
     }
   }
 
-  /** On a stop: idle keep-alive connections are closed (nothing is in flight on them). */
-  closeIdle(): void {
-    for (const socket of this.open) if (!this.held.get(socket)?.busy) socket.destroy();
+  /**
+   * On a stop: idle keep-alive connections are closed, but only once idle for `graceMs`: a client
+   * that just had an answer may be sending its next request as we close (it would be lost); in the
+   * grace it is answered instead, with Connection: close.
+   */
+  closeIdle(graceMs: number): void {
+    const now = Date.now();
+    for (const socket of this.open) {
+      const held = this.held.get(socket);
+      if (!held || held.busy) continue;
+      const wait = graceMs - (now - (held.idleSince ?? 0));
+      if (wait <= 0) socket.end();
+      else {
+        clearTimeout(held.idleTimer);
+        held.idleTimer = setTimeout(() => {
+          if (!held.busy) socket.end();
+        }, wait);
+      }
+    }
   }
 
   private mark(held: Held, busy: boolean): void {

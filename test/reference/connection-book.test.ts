@@ -74,17 +74,35 @@ describe('ConnectionBook', () => {
     expect(book.busy).toBe(0);
   });
 
-  test('closeIdle closes idle connections and spares busy ones; listenerOf names the listener', () => {
-    const book = new ConnectionBook(1000);
+  test('closeIdle ends idle connections and spares busy ones; listenerOf names the listener', () => {
+    vi.useFakeTimers();
+    const book = new ConnectionBook(10_000);
     const [idle, busy] = [fake(), fake()];
     book.admit(idle, listener, () => undefined);
     book.admit(busy, { host: '::1', port: 9 }, () => undefined);
     book.requestBegan(idle);
     book.responseEnded(idle, true);
-    book.closeIdle();
-    expect([idle.destroyed, busy.destroyed]).toEqual([true, false]);
+    vi.advanceTimersByTime(1500); // idle longer than the grace
+    book.closeIdle(1000);
+    expect([idle.ended, busy.ended]).toEqual([true, false]);
     expect(book.listenerOf(busy)).toEqual({ host: '::1', port: 9 });
-    expect(book.size).toBe(1);
+  });
+
+  test('closeIdle gives a connection that was just answered the grace: a request then is served, not cut (issue 23 #5)', () => {
+    vi.useFakeTimers();
+    const book = new ConnectionBook(10_000);
+    const [quiet, reused] = [fake(), fake()];
+    for (const socket of [quiet, reused]) {
+      book.admit(socket, listener, () => undefined);
+      book.requestBegan(socket);
+      book.responseEnded(socket, true);
+    }
+    vi.advanceTimersByTime(200);
+    book.closeIdle(1000);
+    expect([quiet.ended, reused.ended]).toEqual([false, false]);
+    book.requestBegan(reused); // its client's next request, sent as the stop began
+    vi.advanceTimersByTime(800);
+    expect([quiet.ended, reused.ended]).toEqual([true, false]);
   });
 
   test('with a head grace, a new connection without a request head by then is parked: no longer busy, still held', () => {
