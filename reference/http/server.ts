@@ -21,6 +21,8 @@ export interface HttpHooks {
   onRequest(): void;
   /** True once the worker is shutting down: responses then say Connection: close. */
   stopping(): boolean;
+  /** A body with no byte for this long ends its request (408); 0: never (sync: timeout bounds the whole request). */
+  bodyStallMs: number;
   accessLog?: AccessLog;
 }
 
@@ -194,7 +196,7 @@ export function createHttpServer(settings: Settings, handler: Handler, context: 
     const violation = limitViolation(req, settings);
     if (violation) return sendError(req.socket, violation[0], violation[1]);
     hooks.onRequest();
-    if (!req.complete && settings.timeout > 0) watchBody(req, res, settings.timeout * 1000);
+    if (!req.complete && hooks.bodyStallMs > 0) watchBody(req, res, hooks.bodyStallMs);
     const close = hooks.closeEachResponse || hooks.stopping() || settings.keepalive === 0;
     const failed = (error: unknown) => {
       // The app's read of the body failed because the client left before sending it all: no

@@ -99,6 +99,7 @@ export abstract class Worker {
       {
         closeEachResponse: this.closeEachResponse(),
         stopping: () => !this.alive,
+        bodyStallMs: this.bodyStallMs(),
         onRequest: () => this.requestStarted(),
         accessLog: this.accessLog,
       },
@@ -132,6 +133,11 @@ export abstract class Worker {
    */
   protected headGraceMs(): number | undefined {
     return undefined;
+  }
+
+  /** How long a request body may stall before its request ends (408): `timeout`, unless the class bounds requests otherwise. */
+  protected bodyStallMs(): number {
+    return this.boot.settings.timeout * 1000;
   }
 
   /** Whether the heartbeat timer beats now: always, unless the class beats elsewhere too. */

@@ -18,6 +18,13 @@ export class SyncWorker extends Worker {
     this.notify();
   }
 
+  // A stalled body is one more way a request outlives `timeout`: the master ends the worker for
+  // it, as gunicorn's. A 408 of its own at the same moment would race that kill, and the worker
+  // could die holding the next connection it took.
+  protected override bodyStallMs(): number {
+    return 0;
+  }
+
   // While idle, the timer beats too; during a request it must not (the request has `timeout`).
   protected override beatsNow(): boolean {
     return this.connections.size === 0;
