@@ -237,16 +237,20 @@ export default defineGroup({
         const waits: number[] = [];
         const deadline = deadlineIn(20_000);
         const unanswered: string[] = [];
+        // The reload is over once the new workers serve: both old ones gone is not enough (the new
+        // ones may still be loading, and the next request would wait for them).
+        let servedByNew = false;
         for (;;) {
           const sent = Date.now();
           // A request lost in the reload is signals.hup-no-lost-requests' rule; this one's is waiting.
-          await getJson(server, '/pid', {}, { timeoutMs: 10_000 }).catch((error: unknown) => {
+          const answer = await getJson<{ pid: number }>(server, '/pid', {}, { timeoutMs: 10_000 }).catch((error: unknown) => {
             if (!(error instanceof WireError)) throw error;
             unanswered.push(error.message);
           });
           waits.push(Date.now() - sent);
+          if (answer && !before.includes(answer.pid)) servedByNew = true;
           const now = await server.workers();
-          if (now.length === 2 && now.every((p) => !before.includes(p))) break;
+          if (servedByNew && now.length === 2 && now.every((p) => !before.includes(p))) break;
           check(!deadline.passed(), `the reload did not finish within ${deadline.ms} ms`);
         }
         const longest = Math.max(...waits);
