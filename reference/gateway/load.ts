@@ -16,12 +16,37 @@ export async function loadApp(spec: string): Promise<Handler> {
   const typescript = /\.[cm]?tsx?$/.test(file);
   const loaded = !typescript
     ? await import(url)
-    : loadsAsCommonJs(file)
-      ? (await import('tsx/cjs/api')).require(path.resolve(file), import.meta.url)
-      : await (await import('tsx/esm/api')).tsImport(url, import.meta.url);
+    : ((await nativeTypeScript(url)) ??
+      (loadsAsCommonJs(file)
+        ? (await import('tsx/cjs/api')).require(path.resolve(file), import.meta.url)
+        : await (await import('tsx/esm/api')).tsImport(url, import.meta.url)));
   const module = loaded.default?.__esModule ? loaded.default : loaded;
   if (!(name in module)) throw new Error(`${file} has no export "${name}"`);
   return handlerOf(module[name]);
+}
+
+/**
+ * What Node cannot load of TypeScript itself: syntax that is more than types (enum, namespace,
+ * parameter properties), .tsx, imports only a compiler resolves (no extension, tsconfig paths),
+ * and ESM syntax in a "type": "commonjs" package (a SyntaxError, as a broken file's is: tsx then
+ * says where, as esbuild does). Failing on them happens before any module of the app runs, so
+ * tsx can start afresh.
+ */
+const NEEDS_A_COMPILER = new Set(['ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX', 'ERR_UNKNOWN_FILE_EXTENSION', 'ERR_MODULE_NOT_FOUND', 'ERR_UNSUPPORTED_DIR_IMPORT']);
+
+/**
+ * The app loaded by Node's own type stripping (22.18+, 24), or undefined where Node has none or
+ * the app needs a compiler: no esbuild service per worker, a faster boot, plain file frames.
+ */
+async function nativeTypeScript(url: string): Promise<Record<string, unknown> | undefined> {
+  // Node 22.18+ and 24 say 'strip' or 'transform' (Node 20's types do not know the field).
+  if (!(process.features as { typescript?: string | false }).typescript) return undefined;
+  try {
+    return await import(url);
+  } catch (error) {
+    if (error instanceof SyntaxError || NEEDS_A_COMPILER.has((error as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw error;
+  }
 }
 
 /** Whether Node reads this TypeScript file as CommonJS: .cts, or .ts in a package without "type": "module". */

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { freePort } from '../../conformance/drivers/launch.ts';
+import { commandLine, liveChildren } from '../../conformance/drivers/proc.ts';
 import { eventually } from '../../spec/harness/eventually.ts';
 import { classFlags, preforkLauncher } from './prefork-process.ts';
 
@@ -65,10 +66,32 @@ describe('stacks of a TypeScript app name its file and line, whatever the packag
     const status = await eventually(() => fetch(`http://127.0.0.1:${port}/`).then((r) => r.status), { within: 15_000, what: 'an answer' });
     expect(status).toBe(500);
     await eventually(() => output.includes('Error: boom'), { within: 3000, what: 'the error in the log' });
-    expect(output).toMatch(new RegExp(`at spin \\(${dir.replaceAll('/', '\\/')}\\/throwing\\.ts:1:\\d+\\)`));
+    // A path, or the file URL of an ES module Node loaded itself (its own type stripping: 22.18+, 24).
+    expect(output).toMatch(new RegExp(`at spin \\((file://)?${dir.replaceAll('/', '\\/')}\\/throwing\\.ts:1:\\d+\\)`));
     expect(output).not.toMatch(/data:text\/javascript/);
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+const stripsTypes = Boolean((process.features as { typescript?: string | false }).typescript);
+
+describe.skipIf(!stripsTypes)('on a Node that strips types itself (22.18+, 24)', () => {
+  // Before, tsx compiled every .ts app, and each worker kept an esbuild service process (with
+  // four threads) for its lifetime (issue 26 #4, issue 27).
+  const prefork = preforkLauncher();
+  test('a .ts app loads without a compiler: no esbuild process beside its workers', async () => {
+    const dir = project('module');
+    const port = await freePort();
+    const master = prefork(['-b', `127.0.0.1:${port}`, '-w', '2', 'app.ts'], { cwd: dir });
+    const text = await eventually(() => fetch(`http://127.0.0.1:${port}/x`).then((r) => r.text()), { within: 15_000, what: 'app.ts to answer' });
+    expect(text).toBe('default /x');
+    const workers = await liveChildren(master.pid!);
+    const beside = (await Promise.all(workers.map((pid) => liveChildren(pid)))).flat().map((pid) => commandLine(pid));
+    expect(beside.filter((line) => /esbuild/.test(line))).toEqual([]);
+    master.kill('SIGTERM');
+    await new Promise((resolve) => master.once('exit', resolve));
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
