@@ -1,12 +1,12 @@
 // The conform command's contract: exit codes and messages for bad input.
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { allProcesses } from '../conformance/drivers/proc.ts';
 import { eventually } from '../spec/harness/eventually.ts';
+import { tempDir } from './temp-dirs.ts';
 
 const KIT = path.resolve(import.meta.dirname, '..');
 // Runs against a target pin the process driver: these tests are about the runner, not the engine.
@@ -17,7 +17,7 @@ const conform = (...args: string[]) =>
   );
 
 function targetDir(manifest: object): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-cli-'));
+  const dir = tempDir('conform-cli-');
   fs.writeFileSync(path.join(dir, 'conform.json'), JSON.stringify(manifest));
   return dir;
 }
@@ -38,7 +38,7 @@ describe('conform CLI', () => {
     expect(out).toMatch(/^ {2}2 {2}the kit could not do its job: .*error verdicts$/m);
   });
   test('works through a symlink, as npx and npm link run it', async () => {
-    const link = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'conform-bin-')), 'conform');
+    const link = path.join(tempDir('conform-bin-'), 'conform');
     fs.symlinkSync(path.join(KIT, 'bin', 'conform.js'), link);
     const { stdout } = await promisify(execFile)(process.execPath, [link, '--list']);
     expect(stdout).toMatch(/\d+ cases in \d+ groups/);
@@ -145,7 +145,7 @@ describe('selecting and stopping', () => {
 
 describe('conform report over saved runs', () => {
   test('JUnit of every merged run (shards named apart), and the exit code the runs would have had', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-merge-'));
+    const dir = tempDir('conform-merge-');
     const parts = [1, 2].map((i) => path.join(dir, `part${i}.json`));
     for (const [i, file] of parts.entries()) {
       const run = await conform('--target', 'fixtures/targets/reference', '--class', 'sync', '--only', 'http.date-header,http.head-no-body', '--shard', `${i + 1}/2`, '--report-json', file, '--junit', `${file}.xml`);

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { expand, GUNICORN_OPERATIONS, loadTarget, runClasses, targetTraits, validateManifest, withinBounds } from '../conformance/manifest.ts';
 import { defaultConfig } from '../spec/harness/case.ts';
 import { selected } from '../conformance/select.ts';
+import { tempDir } from './temp-dirs.ts';
 
 const good = {
   name: 'demo',
@@ -53,7 +53,7 @@ describe('manifest validation', () => {
     expect(() => validateManifest(data)).toThrow(message);
   });
   test('a directory without conform.json, or with broken JSON, is named in the error', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-test-'));
+    const dir = tempDir('conform-test-');
     expect(() => loadTarget(dir)).toThrow(/no conform.json in/);
     fs.writeFileSync(path.join(dir, 'conform.json'), '{ nope');
     expect(() => loadTarget(dir)).toThrow(/conform.json is not valid JSON/);

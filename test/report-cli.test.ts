@@ -6,7 +6,6 @@
 // applies to it. (Fewer workers than asked would never be ready: an error, not a fail.)
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
@@ -14,6 +13,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { caseCatalog, caseInfo } from '../conformance/catalog.ts';
 import { KIT_DIR } from '../conformance/manifest.ts';
+import { tempDir } from './temp-dirs.ts';
 
 const ID = 'prefork.worker-count';
 const CASES = [ID, 'http.head-no-body'];
@@ -32,7 +32,7 @@ function readValid(file: string) {
   return doc;
 }
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-reports-'));
+const dir = tempDir('conform-reports-');
 const at = (name: string) => path.join(dir, name);
 const REFERENCE = path.join(KIT_DIR, 'fixtures', 'targets', 'reference');
 

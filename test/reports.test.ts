@@ -1,7 +1,6 @@
 // The report document and everything that reads it: JUnit, diff, closing line, GitHub
 // annotations, the expectations update and the matrix page's HTML. Pure functions, table tests.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { caseCatalog, caseInfo } from '../conformance/catalog.ts';
@@ -13,6 +12,7 @@ import { matrixHtml } from '../conformance/report/html.ts';
 import { junitReport } from '../conformance/report/junit.ts';
 import { closingLines, resultLine, summaryText } from '../conformance/report/terminal.ts';
 import { summarize, type Status } from '../conformance/verdict.ts';
+import { tempDir } from './temp-dirs.ts';
 
 const result = (id: string, cls: string, status: Status, over: Partial<ResultDoc> = {}): ResultDoc => ({
   id,
@@ -275,7 +275,7 @@ describe('report documents', () => {
     expect(duplicates).toEqual(['srv 1.0 (process, targets/srv): a.x [sync]']);
   });
   test('reading refuses what is not a report, naming the file and the fix', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-doc-'));
+    const dir = tempDir('conform-doc-');
     const write = (name: string, text: string) => (fs.writeFileSync(path.join(dir, name), text), path.join(dir, name));
     expect(() => readRuns(write('a.json', '{'))).toThrow(/a.json: not valid JSON/);
     expect(() => readRuns(write('b.json', '{"x":1}'))).toThrow(/b.json: not a conform report .*--report-json/);

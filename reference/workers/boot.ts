@@ -5,6 +5,10 @@
 import { WORKER_BOOT_ERROR, workerBoot } from '../boot-contract.ts';
 import { closeOnExec, dieWithParent } from '../libc.ts';
 
+// What ps shows: the arbiter's workerTitle(), passed as an argument to make room (a process title
+// cannot outgrow the argv it replaces). First, so no moment shows the boot script's path.
+if (process.argv[2]) process.title = process.argv[2];
+
 try {
   dieWithParent();
   const inherited = workerBoot();

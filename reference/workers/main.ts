@@ -9,7 +9,6 @@ import { startStackHelper } from './stack-watch.ts';
 
 installFetchGlobals(); // before the app loads: it may capture Response
 const boot = workerBoot();
-process.title = process.argv[2] ?? process.title; // the arbiter's workerTitle(), passed as argv to make room
 setLogLevel(boot.settings.logLevel);
 // boot.js armed the parent-death signal and checked the parent before this module loaded.
 

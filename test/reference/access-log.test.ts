@@ -1,16 +1,16 @@
 // --access-logfile writes gunicorn's line format; USR1 to the master makes workers reopen it.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { freePort } from '../../conformance/drivers/launch.ts';
 import { eventually } from '../../spec/harness/eventually.ts';
 import { preforkLauncher } from './prefork-process.ts';
+import { tempDir } from '../temp-dirs.ts';
 
 const prefork = preforkLauncher();
 
 test('access log lines, and reopening on USR1', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prefork-log-'));
+  const dir = tempDir('prefork-log-');
   const file = path.join(dir, 'access.log');
   const port = await freePort();
   const child = prefork(['-b', `127.0.0.1:${port}`, '--access-logfile', file, 'fixtures/apps/hono-app.ts']);
@@ -29,7 +29,7 @@ test('access log lines, and reopening on USR1', async () => {
 });
 
 test('the byte count is what went on the wire: 0 for HEAD, streamed or not', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prefork-log-'));
+  const dir = tempDir('prefork-log-');
   const file = path.join(dir, 'access.log');
   const app = path.join(dir, 'app.mjs');
   fs.writeFileSync(

@@ -1,12 +1,12 @@
 // The reference's command line: every flag reaches its setting; bad values are refused by name.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { parse } from '../../reference/cli.ts';
 import { defaults, effectiveWorkerClass } from '../../reference/settings.ts';
+import { tempDir } from '../temp-dirs.ts';
 
 describe('prefork flags', () => {
   test('gunicorn defaults', () => {
@@ -44,7 +44,7 @@ describe('prefork flags', () => {
   });
 
   test('a JSON config file, with flags winning over it', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'prefork-')), 'c.json');
+    const file = path.join(tempDir('prefork-'), 'c.json');
     fs.writeFileSync(file, JSON.stringify({ workers: 5, timeout: 3, bind: ['127.0.0.1:7000'] }));
     const { settings } = await parse(['-c', file, '-t', '4', 'a.ts']);
     expect(settings).toMatchObject({ workers: 5, timeout: 4, bind: ['127.0.0.1:7000'] });
@@ -68,7 +68,7 @@ describe('prefork flags', () => {
   });
 
   test('a config file\'s bad value is named by its key; "config" is no key of a config file; a gunicorn.conf.py is explained', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prefork-'));
+    const dir = tempDir('prefork-');
     const file = path.join(dir, 'c.json');
     fs.writeFileSync(file, JSON.stringify({ workers: 'abc' }));
     await expect(parse(['-c', file, 'a.ts'])).rejects.toThrow(/config file .*c\.json, key "workers": expected a whole number from 1 to 1024, got "abc"/);

@@ -2,15 +2,15 @@
 // preloaded): .json, .js and .ts, flags winning; a broken file is an error that names it, exit 2.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { freePort } from '../../conformance/drivers/launch.ts';
 import { eventually } from '../../spec/harness/eventually.ts';
 import { KIT, PREFORK, preforkLauncher } from './prefork-process.ts';
+import { tempDir } from '../temp-dirs.ts';
 
 const APP = path.join(KIT, 'fixtures/apps/hono-app.ts');
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prefork-config-'));
+const dir = tempDir('prefork-config-');
 
 describe('prefork -c FILE', () => {
   const prefork = preforkLauncher();

@@ -4,12 +4,12 @@
 // connect after the stop succeeded and was never answered.
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { freePort } from '../../conformance/drivers/launch.ts';
 import { eventually } from '../../spec/harness/eventually.ts';
 import { classFlags, preforkLauncher } from './prefork-process.ts';
+import { tempDir } from '../temp-dirs.ts';
 
 const connects = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -19,7 +19,7 @@ const connects = (port: number) =>
 
 describe('listener copies are close-on-exec', () => {
   const prefork = preforkLauncher();
-  const spawned = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cloexec-')), 'pids');
+  const spawned = path.join(tempDir('cloexec-'), 'pids');
   process.env.SPAWNED_PIDS_FILE = spawned; // the servers below inherit it
   afterAll(() => {
     for (const pid of fs.existsSync(spawned) ? fs.readFileSync(spawned, 'utf8').split('\n').filter(Boolean) : []) {

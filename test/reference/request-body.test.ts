@@ -4,14 +4,14 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { freePort } from '../../conformance/drivers/launch.ts';
 import { eventually } from '../../spec/harness/eventually.ts';
 import { classFlags, preforkLauncher } from './prefork-process.ts';
+import { tempDir } from '../temp-dirs.ts';
 
-const APP = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'prefork-body-')), 'app.mjs');
+const APP = path.join(tempDir('prefork-body-'), 'app.mjs');
 fs.writeFileSync(
   APP,
   `import { createHash } from 'node:crypto';
