@@ -360,7 +360,7 @@ export default defineGroup({
       id: 'gateway.fetch.url-unusable-host',
       level: 'MUST',
       requirement:
-        'A Host that fits the uri-host syntax but no URL can carry (port 99999, `999.1.1.1`, `xn--a`, `a%00b`) never costs the request its path and query: it is refused (4xx), or served with the server\'s own authority and the target whole.',
+        'A Host that fits the uri-host syntax but no URL can carry (port 99999, `999.1.1.1`, `a%00b`) never costs the request its path and query: it is refused (4xx), or served with the server\'s own authority and the target whole.',
       source:
         'RFC 9112 section 3.2 (400 for a Host with an invalid field value); WHATWG URL (host parsing refuses these, so a Request cannot be built with them); RFC 9112 section 3.3',
       profile: 'fetch',
@@ -372,7 +372,8 @@ export default defineGroup({
         const target = '/echo/kept?x=1';
         const lost: string[] = [];
         // Every Host is tried, so the verdict names all that went wrong, not the first.
-        for (const host of ['a.example:99999', '999.1.1.1', 'xn--a', 'a%00b']) {
+        // Refused by the URL parsers of Node 20 and 24 (24's takes xn--a, 20's did not).
+        for (const host of ['a.example:99999', '999.1.1.1', 'a%00b']) {
           const response = await request(server, { target, headers: [['Host', host], ['Connection', 'close']] });
           if (response.status >= 400 && response.status < 500) continue;
           if (response.status !== 200) {

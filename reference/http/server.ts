@@ -40,7 +40,7 @@ const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]
 const urlHosts = new Set<string>();
 const URL_HOSTS_KEPT = 64;
 
-/** Whether the WHATWG URL parser takes this authority (it refuses port 99999, 999.1.1.1, xn--a, a%00b). */
+/** Whether the WHATWG URL parser takes this authority (it refuses port 99999, 999.1.1.1, a%00b; Node 20's also xn--a). */
 function urlTakesHost(host: string): boolean {
   if (urlHosts.has(host)) return true;
   if (!URL.canParse(`http://${host}/`)) return false;
