@@ -328,11 +328,14 @@ describe('signals.term-graceful-timeout on a server that buffers bodies', () => 
   });
 });
 
+/** The Host field of a crafted request ('' when empty or absent). */
+const hostOf = (request: string) => /\r\nhost:[ \t]*([^\r]*)\r\n/i.exec(request)?.[1] ?? '';
+
 describe('the fetch URL under an empty or unusable Host', () => {
   // A fetch server's echo: the URL it built from the Host and the target (or a fixed one).
   const fetchEcho = (urlOf: (target: string, host: string) => string): Reply => (request, socket) => {
     const target = request.split(' ')[1];
-    const host = /\r\nhost:[ \t]*([^\r]*)\r\n/i.exec(request)?.[1] ?? '';
+    const host = hostOf(request);
     const url = urlOf(target, host);
     const parsed = new URL(url);
     const body = JSON.stringify({ gateway: 'fetch', request: { method: 'GET', target: parsed.pathname + parsed.search, headers: [['host', host]], scheme: 'http' }, url, body: null, pid: 10, ppid: 9 });
@@ -350,7 +353,7 @@ describe('the fetch URL under an empty or unusable Host', () => {
     expect(await verdict('gateway.fetch.url-empty-host', answer(http('400 Bad Request', ['Content-Length: 0', 'Connection: close'])))).toBe('pass');
   });
   const refuseUnusable: Reply = (request, socket) => {
-    const host = /\r\nhost:[ \t]*([^\r]*)\r\n/i.exec(request)?.[1] ?? '';
+    const host = hostOf(request);
     if (!URL.canParse(`http://${host}/`)) return void socket.end(http('400 Bad Request', ['Content-Length: 0', 'Connection: close']));
     fetchEcho(whatwg)(request, socket);
   };
@@ -365,7 +368,7 @@ describe('the fetch URL under an empty or unusable Host', () => {
   });
   test('a Host the URL cannot carry: a server error fails', async () => {
     const crash: Reply = (request, socket) => {
-      const host = /\r\nhost:[ \t]*([^\r]*)\r\n/i.exec(request)?.[1] ?? '';
+      const host = hostOf(request);
       if (!URL.canParse(`http://${host}/`)) return void socket.end(http('500 Internal Server Error', ['Content-Length: 0', 'Connection: close']));
       fetchEcho(whatwg)(request, socket);
     };

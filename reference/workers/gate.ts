@@ -26,13 +26,8 @@ export class AcceptGate {
   open(): void {
     if (this.server) return;
     // allowHalfOpen: a client's FIN after its request must not close our side before the answer.
-    let copy;
-    try {
-      copy = dup(this.fd);
-    } catch (error) {
-      if (error instanceof OutOfDescriptors) return this.onOutOfDescriptors(error);
-      throw error;
-    }
+    const copy = this.unlessOut(() => dup(this.fd));
+    if (copy === undefined) return;
     const server = net.createServer({ noDelay: true, allowHalfOpen: true }, this.onConnection);
     // libuv meets EMFILE on accept by accepting and closing what waits, for ever: the gate closes
     // instead, and the connections wait for a worker that has room.
@@ -52,17 +47,22 @@ export class AcceptGate {
     this.server = undefined;
   }
 
+  /** What `call` gives, or undefined (and the worker told) when the process has no descriptor for it. */
+  private unlessOut<T>(call: () => T): T | undefined {
+    try {
+      return call();
+    } catch (error) {
+      if (!(error instanceof OutOfDescriptors)) throw error;
+      this.onOutOfDescriptors(error);
+      return undefined;
+    }
+  }
+
   /** A connection waiting in the backlog, taken while the gate is closed; undefined if none waits. */
   takeWaiting(): net.Socket | undefined {
     if (this.server || !this.primed) return undefined;
-    let fd;
-    try {
-      fd = acceptOne(this.fd);
-    } catch (error) {
-      if (error instanceof OutOfDescriptors) return void this.onOutOfDescriptors(error);
-      throw error;
-    }
-    if (fd < 0) return undefined;
+    const fd = this.unlessOut(() => acceptOne(this.fd));
+    if (fd === undefined || fd < 0) return undefined;
     const socket = new net.Socket({ fd, readable: true, writable: true, allowHalfOpen: true });
     socket.setNoDelay(true);
     return socket;
