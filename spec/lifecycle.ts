@@ -4,7 +4,7 @@ import { check, checkBetween, checkTiming } from './harness/assert.ts';
 import { defineGroup, requireGiven, type CaseContext } from './harness/case.ts';
 import { answerOf, getJson, request, send } from './harness/client.ts';
 import { deadlineIn, eventually, holds, waitUntil } from './harness/eventually.ts';
-import { allGoneAfter, exitWords, goneAfter, servingWorker, settledWorkers, workerInPlaceOf, workerWords } from './harness/observe.ts';
+import { allGoneAfter, exitWords, masterWords, goneAfter, servingWorker, settledWorkers, workerInPlaceOf, workerWords } from './harness/observe.ts';
 import { checkProperty } from './harness/property.ts';
 import { WireError } from './harness/wire.ts';
 import { UnmetPremise } from './harness/fault.ts';
@@ -45,7 +45,7 @@ export default defineGroup({
             const now = await server.workers();
             return now.length === 2 && !now.includes(victim) ? now : undefined;
           },
-          { within: 1000, every: 5, what: 'a replacement worker (count back to 2)', seen: async () => `${workerWords(await server.workers())} (killed: ${victim})` },
+          { within: 1000, every: 5, what: 'a replacement worker (count back to 2)', seen: async () => `${workerWords(await server.workers())} (killed: ${victim}; ${await masterWords(server)})` },
         );
         t.evidence('respawnMs', Date.now() - killedAt);
         check(pids.includes(other), `the surviving worker ${other} was replaced too (${pids})`);

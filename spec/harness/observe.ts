@@ -66,6 +66,11 @@ export function workerWords(pids: readonly number[]): string {
   return `${pids.length} worker(s)${pids.length ? `: ${pids.join(', ')}` : ''}`;
 }
 
+/** Whether the master still runs, in words: "0 worker(s)" means something else once it is gone. */
+export async function masterWords(server: Server): Promise<string> {
+  return `master ${server.masterPid} ${(await server.alive(server.masterPid)) ? 'running' : 'gone'}`;
+}
+
 /** The master's state in words, for failure messages about waiting for it to exit. */
 export function exitWords(server: Server): string {
   const status = server.exitStatus();
