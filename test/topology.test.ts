@@ -29,11 +29,15 @@ async function conform(dir: string, only: string) {
   const args = ['bin/conform.js', '--target', dir, '--only', only, '--driver', 'process', '--jobs', '1', '--report-json', report];
   const code = await run(process.execPath, args, { cwd: KIT }).then(() => 0, (e: { code: number }) => e.code);
   const doc = JSON.parse(fs.readFileSync(report, 'utf8'));
-  const results: Array<{ id: string; status: string; message: string }> = doc.results;
+  const results: Array<{ id: string; status: string; message: string; evidence: Record<string, unknown> }> = doc.results;
   // A target that cannot start at all is refused before any case (the pre-flight): no results, one error.
   const refused: string[] = doc.harnessErrors ?? [];
   return { code, results, refused };
 }
+
+/** The evidence of every result that did not pass (the server's log above all): why a run failed in CI. */
+const whyNot = (results: Array<{ status: string; evidence: Record<string, unknown> }>) =>
+  JSON.stringify(results.filter((r) => r.status !== 'pass').map((r) => r.evidence), null, 1);
 
 /** Processes whose command line has `word`, anywhere on the machine. */
 function running(word: string): number[] {
@@ -75,7 +79,7 @@ describe('workers under a master in another session (the shape of Passenger Stan
   test('processes.master names the core: its workers are judged, its operations reach it, nothing is left', async () => {
     const dir = dirOf({ processes: { master: 'node-cluster/server\\.mjs' }, operations: { gracefulStop: { signal: 'SIGTERM', to: 'started' }, gracefulExit: { code: 0 } } });
     const { code, results } = await conform(dir, 'prefork.worker-count,lifecycle.respawn,lifecycle.parent-death,signals.term-graceful');
-    expect(results.map((r) => [r.id, r.status, r.message])).toEqual([
+    expect(results.map((r) => [r.id, r.status, r.message]), whyNot(results)).toEqual([
       ['prefork.worker-count', 'pass', ''],
       ['lifecycle.respawn', 'pass', ''],
       ['lifecycle.parent-death', 'pass', ''],
