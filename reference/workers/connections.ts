@@ -2,7 +2,8 @@
 // busy (a request read or being read, or a response not finished) or an idle keep-alive one, and
 // the keep-alive timer that closes it after `keepalive` seconds without a request. With a head
 // grace, a new connection whose first request head has not come within it stops counting as busy
-// (it is parked): a client that never finishes its head cannot hold the worker's capacity. Once
+// (it is parked), and one whose head came in part at once: a client that never finishes its head
+// cannot hold the worker's capacity. Once
 // the worker has ended its side (an error answer, an idle close), the connection is released at
 // once and closed after a short linger, whether or not the client closes its side.
 import type net from 'node:net';
@@ -27,6 +28,14 @@ interface Held {
  * the answer before the client reads it (RFC 9112 9.6). A client that closes its side ends it sooner.
  */
 export const LINGER_MS = 2000;
+
+/**
+ * How often a new connection without a complete head is looked at: once bytes of it were read and
+ * the head is still not complete, it is a slow client's (clients write a head at once; it comes in
+ * one read). This, not the grace, sets how fast a queue of slow clients is worked through:
+ * `threads` connections per this long.
+ */
+export const PARTIAL_HEAD_MS = 10;
 
 export interface HeadGrace {
   ms: number;
@@ -70,11 +79,18 @@ export class ConnectionBook {
     this.open.add(socket);
     const grace = this.headGrace;
     if (grace) {
-      held.headTimer = setTimeout(() => {
+      const park = () => {
         if (held.inFlight > 0 || !held.busy) return;
         this.mark(held, false);
         grace.onPark();
-      }, grace.ms);
+      };
+      // A client sends its head in one piece: read in part, it is a slow client's (parked at the
+      // next look); not read at all yet, it may still be on its way: looked at again until the grace.
+      const until = Date.now() + grace.ms;
+      held.headTimer = setTimeout(() => {
+        if (socket.bytesRead > 0 || Date.now() >= until) park();
+        else held.headTimer?.refresh();
+      }, PARTIAL_HEAD_MS);
     }
     let released = false;
     const release = () => {

@@ -56,4 +56,25 @@ describe('gthread and connections whose head never completes', () => {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
   }, 30_000);
+
+  // Issue 23 #7: each parked head held a thread's place for the whole grace, so a queue of slow
+  // clients was worked through `threads` per second: 150 of them kept a 2-thread worker from the
+  // next client for ~75 s. A head begun and not finished in its first bytes is a slow client's:
+  // it stops counting at once.
+  test('a queue of slow heads ahead of a client does not keep it waiting', async () => {
+    const port = await freePort();
+    const child = prefork(['-b', `127.0.0.1:${port}`, '-w', '1', '-k', 'gthread', '--threads', '2', 'dist/fixtures/probe/reference/probe.js']);
+    await eventually(() => get(port).then((status) => status === 'HTTP/1.1 200 OK'), { within: 15_000, what: 'the server to answer' });
+
+    const slow = Array.from({ length: 150 }, () => slowHead(port));
+    await Promise.all(slow.map((s) => new Promise((resolve) => s.socket.once('connect', resolve))));
+    const started = Date.now();
+    const status = await Promise.race([get(port), new Promise((resolve) => setTimeout(resolve, 20_000, 'no answer within 20 s'))]);
+    const waited = Date.now() - started;
+    expect(status).toBe('HTTP/1.1 200 OK');
+    expect(waited).toBeLessThan(8_000);
+    for (const s of slow) s.socket.destroy();
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }, 60_000);
 });
