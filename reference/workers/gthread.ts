@@ -10,7 +10,7 @@ import type { Handler } from '../gateway/types.ts';
 import { log } from '../log.ts';
 import { Worker, type WorkerClassKind } from './base.ts';
 import { heartbeatEvery, notify } from './heartbeat.ts';
-import { threadPool, type Overdue } from './thread-pool.ts';
+import { threadPool, type Overdue, type ThreadPool } from './thread-pool.ts';
 import { threadStack } from './thread-stack.ts';
 
 /**
@@ -21,15 +21,28 @@ import { threadStack } from './thread-stack.ts';
 const HEAD_GRACE_MS = 1000;
 
 export class GthreadWorker extends Worker {
+  constructor(
+    boot: WorkerBoot,
+    handler: Handler,
+    private readonly pool: ThreadPool | undefined,
+  ) {
+    super(boot, handler, true);
+    pool?.onReceiving(() => this.updateGates());
+  }
+
   protected headGraceMs(): number {
     return HEAD_GRACE_MS;
   }
 
+  /** Busy connections take a thread each, but for requests whose body is still on its way (they hold none yet: a stalled one must not keep others out). */
   protected hasCapacity(): boolean {
     const { threads, workerConnections } = this.boot.settings;
-    return this.connections.busy < threads && this.connections.size < workerConnections;
+    return this.connections.busy - (this.pool?.receiving() ?? 0) < threads && this.connections.size < workerConnections;
   }
 }
+
+/** The pool behind each handler gthread made, for the worker built on it. */
+const pools = new WeakMap<Handler, ThreadPool>();
 
 async function reportOverdue({ threadId, method, url, runningMs }: Overdue, timeout: number): Promise<void> {
   const stack = await threadStack(threadId);
@@ -45,10 +58,11 @@ export const gthread: WorkerClassKind = {
       const { timeout } = boot.settings;
       const pool = threadPool(boot.app, boot.settings.threads, { overdueMs: timeout * 1000, onOverdue: (overdue) => void reportOverdue(overdue, timeout) });
       await pool.ready;
+      pools.set(pool.handler, pool);
       return pool.handler;
     } finally {
       clearInterval(beating);
     }
   },
-  create: (boot, handler) => new GthreadWorker(boot, handler, true),
+  create: (boot, handler) => new GthreadWorker(boot, handler, pools.get(handler)),
 };

@@ -89,6 +89,10 @@ export interface ThreadPool {
   handler: Handler;
   /** Resolves when every thread has loaded the app; rejects if one could not. */
   ready: Promise<void>;
+  /** Requests whose (small) body is still arriving: they have asked for no thread yet. */
+  receiving(): number;
+  /** Told whenever receiving() changed. */
+  onReceiving(listener: () => void): void;
 }
 
 /** A request that has run longer than the pool's watch allows, said once. */
@@ -146,6 +150,8 @@ export function threadPool(appSpec: string, size: number, watch?: PoolWatch): Th
     else idle.push(thread);
   };
   let jobs = 0;
+  let receiving = 0;
+  let receivingChanged: (() => void) | undefined;
   const acquire = () => new Promise<Thread>((resolve) => (idle.length ? resolve(idle.pop()!) : waiting.push(resolve)));
 
   const handler = async (request: Request, environ: Environ): Promise<RawResponse> => {
@@ -158,7 +164,17 @@ export function threadPool(appSpec: string, size: number, watch?: PoolWatch): Th
     }
     const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
     const inline = hasBody && Number(headers.find(([name]) => name === 'content-length')?.[1] ?? NaN) <= INLINE_BODY;
-    const body = inline ? new Uint8Array(await request.arrayBuffer()) : null;
+    let body: Uint8Array | null = null;
+    if (inline) {
+      receiving++;
+      receivingChanged?.();
+      try {
+        body = new Uint8Array(await request.arrayBuffer());
+      } finally {
+        receiving--;
+        receivingChanged?.();
+      }
+    }
     const reader = hasBody && !inline ? request.body?.getReader() : undefined;
     const thread = await acquire();
     const id = ++jobs;
@@ -224,5 +240,10 @@ export function threadPool(appSpec: string, size: number, watch?: PoolWatch): Th
       thread.postMessage(job, body ? [body.buffer as ArrayBuffer] : []);
     });
   };
-  return { handler, ready: Promise.all(loaded).then(() => undefined) };
+  return {
+    handler,
+    ready: Promise.all(loaded).then(() => undefined),
+    receiving: () => receiving,
+    onReceiving: (listener) => (receivingChanged = listener),
+  };
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freePort } from '../../conformance/drivers/launch.ts';
 import { eventually, scaled } from '../../spec/harness/eventually.ts';
 import { Connection } from '../../spec/harness/wire.ts';
-import { classFlags, preforkLauncher } from './prefork-process.ts';
+import { classFlags, preforkLauncher, serverConnections } from './prefork-process.ts';
 
 const prefork = preforkLauncher();
 const CLASSES = ['sync', 'gthread', 'async'] as const;
@@ -66,3 +66,26 @@ describe.each(['gthread', 'async'] as const)('%s', (cls) => {
     expect(JSON.parse(response.body.toString()).body.length).toBe(10);
   }, 20_000);
 });
+
+// Issue 23's goal for stalled bodies: a small body is read before a thread is asked for, so a
+// request still waiting for its body holds no thread, and must not hold the worker's capacity
+// either (before: the connection counted busy until the stall ended it, `timeout` later).
+test('gthread: small bodies that stall hold no thread: others are served meanwhile', async () => {
+  const port = await freePort();
+  const child = prefork(['-b', `127.0.0.1:${port}`, '-w', '1', '-k', 'gthread', '--threads', '2', '--timeout', '30', 'dist/fixtures/probe/reference/probe.js']);
+  children.push(child);
+  await eventually(() => fetch(`http://127.0.0.1:${port}/pid`).then((r) => r.ok), { within: 15_000, what: 'the server to answer' });
+  const held = await Promise.all(Array.from({ length: 6 }, () => Connection.open('127.0.0.1', port)));
+  await Promise.all(held.map((c) => c.write(`${head('/echo')}abc`)));
+  // At least as many taken and read as there are threads: their requests have begun.
+  const taken = () => serverConnections(port).filter((c) => c.state === '01' && c.unread === 0).length;
+  await eventually(() => taken() >= 2, { within: 5000, what: 'the worker to take two of the stalled requests' });
+  const started = Date.now();
+  // On a connection of its own (fetch would reuse the kept-alive one the worker already holds).
+  const probe = await Connection.open('127.0.0.1', port);
+  await probe.write('GET /pid HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n');
+  const other = await probe.readResponse({ timeoutMs: 20_000 }).then((r) => r.status, (e: Error) => e.message);
+  expect(other).toBe(200);
+  expect(Date.now() - started).toBeLessThan(scaled(3000));
+  [probe, ...held].forEach((c) => c.destroy());
+}, 40_000);
