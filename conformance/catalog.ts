@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GROUPS } from '../spec/index.ts';
+import { NORMATIVE_KINDS, refMatches, refsText, refText, refUrl } from '../spec/harness/refs.ts';
 import type { JudgedSetting, Layer, Limit, Operation, SpecClass } from '../spec/harness/types.ts';
 import { KIT_DIR } from './manifest.ts';
 
@@ -11,7 +12,10 @@ export interface CaseInfo {
   group: string;
   level: string;
   requirement: string;
+  /** The references in words, one line (refs.ts refsText). */
   source: string;
+  /** Each reference: in words, where to read it, whether it is a specification (normative). */
+  refs: RefInfo[];
   classes: SpecClass[];
   /** `model` (any pre-fork server) or the profile a target must claim. */
   layer: Layer;
@@ -25,6 +29,12 @@ export interface CaseInfo {
 
 /** The spec's classes; a case written without `classes` applies to all of them. */
 export const SPEC_CLASSES: readonly SpecClass[] = ['sync', 'gthread', 'async'];
+
+export interface RefInfo {
+  text: string;
+  url?: string;
+  normative: boolean;
+}
 
 export interface GroupInfo {
   name: string;
@@ -61,7 +71,8 @@ export function caseCatalog(): CaseInfo[] {
       group: g.name,
       level: c.level,
       requirement: c.requirement,
-      source: c.source,
+      source: refsText(c.refs),
+      refs: c.refs.map((r) => ({ text: refText(r), url: refUrl(r), normative: NORMATIVE_KINDS.has(r.kind) })),
       classes: c.classes ?? [...SPEC_CLASSES],
       layer: c.profile ?? 'model',
       needs: c.needs ?? [],
@@ -80,4 +91,9 @@ export function groupCatalog(): GroupInfo[] {
 
 export function caseInfo(id: string): CaseInfo | undefined {
   return caseCatalog().find((c) => c.id === id);
+}
+
+/** The cases that cite a reference under `query` ("rfc9112#6.3", "pep3333", "gunicorn:arbiter.py"; refs.ts refKey). */
+export function casesCiting(query: string): Set<string> {
+  return new Set(GROUPS.flatMap((g) => g.cases.filter((c) => c.refs.some((r) => refMatches(r, query))).map((c) => c.id)));
 }

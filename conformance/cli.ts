@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SPEC_VERSION } from '../spec/version.ts';
 import { HarnessError, PROFILES } from '../spec/harness/types.ts';
-import { caseCatalog, caseInfo, groupCatalog, SPEC_CLASSES } from './catalog.ts';
+import { caseCatalog, caseInfo, casesCiting, groupCatalog, SPEC_CLASSES } from './catalog.ts';
 import { checkTarget } from './commands/check.ts';
 import { diffReports } from './commands/diff.ts';
 import { updateExpectationsFile } from './commands/expectations.ts';
@@ -34,9 +34,14 @@ const integer = (value: string) => {
 };
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 
-function listCases(opts: { level?: string[]; layer?: string[] }): void {
+function listCases(opts: { level?: string[]; layer?: string[]; ref?: string[] }): number {
   checkLevelsAndLayers(opts);
-  const cases = caseCatalog().filter((c) => ofLevelsAndLayers(c, opts.level, opts.layer));
+  const citing = opts.ref?.map((q) => casesCiting(q));
+  const cases = caseCatalog().filter((c) => ofLevelsAndLayers(c, opts.level, opts.layer) && (!citing || citing.some((ids) => ids.has(c.id))));
+  if (opts.ref && cases.length === 0) {
+    console.error(`conform: no case cites ${opts.ref.join(' or ')} (keys look like rfc9112#6.3, pep3333#environ-variables, asgi-www, gunicorn-docs#settings/timeout, gunicorn:arbiter.py; \`conform explain ID\` shows a case's references)`);
+    return 2;
+  }
   const groups = groupCatalog().filter((g) => cases.some((c) => c.group === g.name));
   for (const group of groups) {
     console.log(`${group.name}: ${group.summary}`);
@@ -47,6 +52,7 @@ function listCases(opts: { level?: string[]; layer?: string[] }): void {
   }
   const layers = [...new Set(cases.map((c) => c.layer))].map((l) => `${cases.filter((c) => c.layer === l).length} ${l}`);
   console.log(`\n${cases.length} cases in ${groups.length} groups (spec version ${SPEC_VERSION}): ${layers.join(', ')}; layers and profiles: spec/README.md`);
+  return 0;
 }
 
 function explain(id: string): number {
@@ -57,7 +63,7 @@ function explain(id: string): number {
       [
         `${c.id}  (${c.level})`,
         `  requirement:  ${c.requirement}`,
-        `  source:       ${c.source}`,
+        `  references:   ${c.refs.map((r) => `${r.text}${r.url ? `\n                  ${r.url}` : ''}`).join('\n                ')}`,
         `  layer:        ${c.layer === 'model' ? 'model (any pre-fork server)' : `profile ${c.layer} (${c.layer === 'gunicorn' ? 'targets that claim it in "profiles"' : `targets whose "gateway" is ${c.layer}`})`}`,
         `  classes:      ${c.classes.join(', ')}`,
         `  needs:        ${[...c.needs, ...c.operations.map((o) => `operations.${o}`), ...c.limits.map((l) => `limits.${l}`), ...c.settings.map((s) => `{${s}}`)].join(', ') || 'nothing beyond the probe app'}`,
@@ -116,6 +122,7 @@ export async function main(argv: string[]): Promise<number> {
     .enablePositionalOptions()
     .option('-t, --target <dir>', 'target directory holding conform.json (default: the reference server, fixtures/targets/reference)')
     .option('--list', 'list every case of the spec (id, level, classes, requirement) and exit; with --target, the plan: each (case, class) the run would execute')
+    .option('--ref <keys>', 'with --list: only the cases that cite these references, e.g. rfc9112#6.3, pep3333, asgi-lifespan, gunicorn-docs#settings/timeout (conform explain ID shows a case\'s)', list)
     .option('--report-json <file>', 'write the JSON report here (its directory is created)')
     .option('--junit <file>', 'write a JUnit XML report here (its directory is created)')
     .option('--baseline <report.json>', 'compare with a saved report: exit 1 only for what got worse (a CI gate before zero failures)');
@@ -141,7 +148,8 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride();
   program.action(() => {
     const opts = program.opts();
-    if (opts.list && !opts.target) return void (work = () => (listCases(opts), 0));
+    if (opts.ref && !(opts.list && !opts.target)) program.error('error: --ref goes with --list (and no --target): it lists the cases that cite a reference');
+    if (opts.list && !opts.target) return void (work = () => listCases(opts));
     if (opts.list) return void (work = () => (console.log(planText(sessionPlan(loadTarget(opts.target), opts))), 0));
     // The embedded default: the reference server, which needs nothing but Node.
     opts.target ??= path.join(KIT_DIR, 'fixtures', 'targets', 'reference');

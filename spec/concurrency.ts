@@ -11,6 +11,7 @@ import { bytesWords, settledWorkers } from './harness/observe.ts';
 import { Connection, formatRequest, WireError } from './harness/wire.ts';
 import { checkProperty } from './harness/property.ts';
 import type { ServerConfig, SpecClass } from './harness/types.ts';
+import { rfc, docs, gunicornCode, gunicornIssues } from './harness/refs.ts';
 
 const SLEEP_MS = 700;
 
@@ -85,7 +86,7 @@ export default defineGroup({
       id: 'concurrency.sync-capacity',
       level: 'MUST',
       requirement: 'A sync server runs exactly `workers` requests at once.',
-      source: 'gunicorn docs: design ("sync workers ... handle a single request at a time")',
+      refs: [docs('gunicorn', 'design', '"sync workers ... handle a single request at a time"')],
       classes: ['sync'],
       run: (t) => capacityCase(t, { workers: 2 }),
     },
@@ -93,7 +94,7 @@ export default defineGroup({
       id: 'concurrency.gthread-capacity',
       level: 'MUST',
       requirement: 'Each gthread worker runs exactly `threads` requests at once, and the server never more than workers x threads.',
-      source: 'gunicorn docs: settings "threads"; workers/gthread.py',
+      refs: [docs('gunicorn', 'settings#threads'), gunicornCode('workers/gthread.py')],
       classes: ['gthread'],
       settings: ['threads'],
       run: (t) => capacityCase(t, { workers: 2, threads: 2 }),
@@ -102,7 +103,7 @@ export default defineGroup({
       id: 'concurrency.gthread-balanced',
       level: 'SHOULD',
       requirement: 'A gthread server runs workers x threads requests at once when that many arrive together: no worker takes connections it has no thread for while another worker idles.',
-      source: 'gunicorn issues #908, #2191, #3433 (gthread accepts connections beyond its threads)',
+      refs: [gunicornIssues([908, 2191, 3433], 'gthread accepts connections beyond its threads')],
       classes: ['gthread'],
       async run(t) {
         const { peak, expected, config } = await measurePeak(t, { workers: 2, threads: 2 });
@@ -115,7 +116,7 @@ export default defineGroup({
       level: 'SHOULD',
       requirement:
         'A gthread worker whose only thread runs a request that came on a kept-alive connection takes no new connection while another worker idles: the other worker answers it.',
-      source: 'gunicorn issues #908, #2191 (gthread accepts connections beyond its threads)',
+      refs: [gunicornIssues([908, 2191], 'gthread accepts connections beyond its threads')],
       classes: ['gthread'],
       async run(t) {
         const HOLD_MS = 1200;
@@ -148,8 +149,7 @@ export default defineGroup({
       level: 'SHOULD',
       requirement:
         'A connection the server has ended (an error answer to a malformed request) holds none of its capacity while the client keeps its own side open: with one worker of capacity one, another client is answered within 5 s.',
-      source:
-        'RFC 9112 section 9.6 (the server closes after an error; a client need not); gunicorn workers/sync.py (handle() closes the socket after handle_error)',
+      refs: [rfc(9112, '9.6', 'the server closes after an error; a client need not'), gunicornCode('workers/sync.py', 'handle()', 'closes the socket after handle_error')],
       async run(t) {
         const server = await t.start({ workers: 1, threads: 1, connections: 1 });
         requireGiven(server, { workers: 1, threads: 1, connections: 1 });
@@ -182,8 +182,11 @@ export default defineGroup({
       level: 'SHOULD',
       requirement:
         `A request whose body stops coming holds no capacity for long: with one worker of capacity one and timeout ${STALL_TIMEOUT_S} s, a client that sends a head with Content-Length: 10 and 3 bytes of body, then nothing, does not keep another client from being answered within timeout + ${STALL_SLACK_S} s.`,
-      source:
-        'RFC 9110 section 15.5.9 (408: the server did not receive a complete request within the time it was prepared to wait); RFC 9112 section 9.6 (a server may close a connection it no longer waits on); gunicorn workers/sync.py (timeout bounds the request, its body included)',
+      refs: [
+        rfc(9110, '15.5.9', '408: the server did not receive a complete request within the time it was prepared to wait'),
+        rfc(9112, '9.6', 'a server may close a connection it no longer waits on'),
+        gunicornCode('workers/sync.py', undefined, 'timeout bounds the request, its body included'),
+      ],
       settings: ['timeout'],
       async run(t) {
         const server = await t.start({ workers: 1, threads: 1, connections: 1, timeout: STALL_TIMEOUT_S });
@@ -206,7 +209,7 @@ export default defineGroup({
       id: 'concurrency.async-capacity',
       level: 'MUST',
       requirement: 'An async server runs exactly workers x worker_connections requests at once.',
-      source: 'gunicorn docs: settings "worker_connections"; workers/ggevent.py (pool size)',
+      refs: [docs('gunicorn', 'settings#worker-connections'), gunicornCode('workers/ggevent.py', undefined, 'pool size')],
       classes: ['async'],
       settings: ['connections'],
       run: (t) => capacityCase(t, { workers: 2, connections: 3 }),
@@ -215,7 +218,7 @@ export default defineGroup({
       id: 'concurrency.capacity-formula',
       level: 'MUST',
       requirement: 'Over generated configurations (workers 1-3, threads 1-4, worker_connections 1-4) the measured peak equals the capacity formula of the class.',
-      source: 'gunicorn docs: settings "workers", "threads", "worker_connections"',
+      refs: [docs('gunicorn', 'settings#workers'), docs('gunicorn', 'settings#threads'), docs('gunicorn', 'settings#worker-connections')],
       profile: 'gunicorn',
       budgetMs: 90_000,
       settings: ['threads', 'connections'],
@@ -239,7 +242,7 @@ export default defineGroup({
       id: 'concurrency.excess-queued-not-refused',
       level: 'MUST',
       requirement: 'Requests beyond capacity (capacity + 4 at once) all succeed: they wait, they are not refused or reset.',
-      source: 'gunicorn docs: settings "backlog"; design (the kernel queues what workers have not accepted)',
+      refs: [docs('gunicorn', 'settings#backlog'), docs('gunicorn', 'design', 'the kernel queues what workers have not accepted')],
       async run(t) {
         const server = await t.start({ workers: 1, threads: t.cls === 'gthread' ? 2 : 1, connections: 2 });
         const expected = capacity(t.cls, server.config);
@@ -251,7 +254,7 @@ export default defineGroup({
       id: 'concurrency.threads-ignored-by-async',
       level: 'MUST',
       requirement: 'An async worker ignores `threads`: with threads 4 and worker_connections 1 it runs one request at a time.',
-      source: 'gunicorn docs: settings "threads" ("only affects the Gthread worker type")',
+      refs: [docs('gunicorn', 'settings#threads', '"only affects the Gthread worker type"')],
       profile: 'gunicorn',
       classes: ['async'],
       run: (t) => capacityCase(t, { workers: 1, threads: 4, connections: 1 }),
@@ -260,7 +263,9 @@ export default defineGroup({
       id: 'concurrency.sync-threads-promote-gthread',
       level: 'MUST',
       requirement: 'A sync server started with threads > 1 behaves as gthread: workers x threads requests at once.',
-      source: 'gunicorn docs: settings "threads" ("If you try to use the sync worker type and set the threads setting to more than 1, the gthread worker type will be used instead")',
+      refs: [
+        docs('gunicorn', 'settings#threads', '"If you try to use the sync worker type and set the threads setting to more than 1, the gthread worker type will be used instead"'),
+      ],
       profile: 'gunicorn',
       classes: ['sync'],
       async run(t) {
@@ -272,7 +277,10 @@ export default defineGroup({
       id: 'concurrency.sync-work-conserving',
       level: 'MUST',
       requirement: 'While one sync worker is busy, an idle worker serves waiting connections: short requests finish before a long one.',
-      source: 'gunicorn workers/sync.py: a worker accepts only when idle, so it never holds connections it cannot serve',
+      refs: [
+        docs('unicorn', 'DESIGN', 'worker processes only select()/accept() outside of the application dispatch'),
+        gunicornCode('workers/sync.py', undefined, 'a worker accepts only when idle, so it never holds connections it cannot serve'),
+      ],
       classes: ['sync'],
       async run(t) {
         const server = await t.start({ workers: 2 });

@@ -13,6 +13,7 @@ import { perform } from './harness/operations.ts';
 import type { Server } from './harness/types.ts';
 import type { RequestSpec } from './harness/wire.ts';
 import { echoOf, sha256 } from './gateway-support.ts';
+import { asgi, note } from './harness/refs.ts';
 
 /** The /echo answer of the ASGI probe (PROTOCOL.md, "asgi"). */
 export interface AsgiEcho {
@@ -34,8 +35,6 @@ function saidBy(server: Server, what: string): Set<number> {
   return new Set([...server.logs().matchAll(new RegExp(`conform-probe: ${what} pid=(\\d+)`, 'g'))].map((m) => Number(m[1])));
 }
 
-const ASGI_WWW = 'ASGI HTTP & WebSocket spec (www.rst)';
-const LIFESPAN = 'ASGI Lifespan spec (lifespan.rst)';
 
 export const ASGI_CASES: SpecCase[] = [
   {
@@ -43,7 +42,7 @@ export const ASGI_CASES: SpecCase[] = [
     level: 'MUST',
     requirement:
       'Every HTTP request\'s scope has type "http", asgi.version "3.0", http_version "1.1" for an HTTP/1.1 request, the method upper-cased, scheme "http" (or absent), root_path a string (or absent), query_string a byte string, and client and server each absent, None or a [host, port] pair with an integer port.',
-    source: `${ASGI_WWW}, "HTTP Connection Scope"; ASGI spec (asgi.rst), "Scope" (asgi.version)`,
+    refs: [asgi('www', 'HTTP Connection Scope'), asgi('core', 'Scope', 'asgi.version')],
     profile: 'asgi',
     async run(t) {
       const { scope } = await echo(await t.shared(), { method: 'POST', target: '/echo/x?y=1', body: 'hi' });
@@ -67,7 +66,7 @@ export const ASGI_CASES: SpecCase[] = [
     level: 'MUST',
     requirement:
       'path is the request path with percent-escapes decoded and UTF-8 decoded into characters, query_string the query\'s bytes as sent (not decoded), and raw_path, when given, the path\'s bytes as sent.',
-    source: `${ASGI_WWW}, "HTTP Connection Scope" (path, query_string, raw_path)`,
+    refs: [asgi('www', 'HTTP Connection Scope', 'path, query_string, raw_path')],
     profile: 'asgi',
     async run(t) {
       const target = '/echo/a%2Fb%20c%C3%A9?x=%20y&z=1+2';
@@ -83,7 +82,7 @@ export const ASGI_CASES: SpecCase[] = [
     level: 'MUST',
     requirement:
       'headers is the request\'s header fields as [name, value] byte-string pairs, names lower-cased, values as sent, in the order received, a repeated field kept as separate pairs.',
-    source: `${ASGI_WWW}, "HTTP" ("preserve headers exactly as they were provided") and "HTTP Connection Scope" (headers)`,
+    refs: [asgi('www', 'HTTP', '"preserve headers exactly as they were provided"'), asgi('www', 'HTTP Connection Scope', 'headers')],
     profile: 'asgi',
     async run(t) {
       const sent: Array<[string, string]> = [['X-Conform-A', '1'], ['X-Conform-B', 'v  w'], ['X-Conform-A', '2'], ['Connection', 'close']];
@@ -103,7 +102,7 @@ export const ASGI_CASES: SpecCase[] = [
     level: 'MUST',
     requirement:
       'A request body, sent with Content-Length or chunked, reaches the app as http.request events whose bodies join to the bytes sent, every event but the last with more_body true and the last with more_body false.',
-    source: `${ASGI_WWW}, "Request" (body, more_body)`,
+    refs: [asgi('www', 'Request', 'body, more_body')],
     profile: 'asgi',
     async run(t) {
       const server = await t.shared();
@@ -131,7 +130,7 @@ export const ASGI_CASES: SpecCase[] = [
     id: 'gateway.asgi.start-twice',
     level: 'SHOULD',
     requirement: 'An app that sends http.response.start a second time has the send raise an exception.',
-    source: 'ASGI spec (asgi.rst), "Error Handling" (a server should raise an exception out of send for an invalid event); uvicorn and hypercorn raise',
+    refs: [asgi('core', 'Error Handling', 'a server should raise an exception out of send for an invalid event'), note('uvicorn and hypercorn raise')],
     profile: 'asgi',
     async run(t) {
       const outcome = await getJson<{ second_call_raised: boolean }>(await t.shared(), '/start-response-twice');
@@ -142,7 +141,7 @@ export const ASGI_CASES: SpecCase[] = [
     id: 'gateway.asgi.disconnect',
     level: 'MUST',
     requirement: 'An app awaiting receive() after its request receives http.disconnect within 3 s of the client closing the connection.',
-    source: `${ASGI_WWW}, "Disconnect" (sent to the application when an HTTP connection is closed)`,
+    refs: [asgi('www', 'Disconnect', 'sent to the application when an HTTP connection is closed')],
     profile: 'asgi',
     async run(t) {
       const server = await t.shared();
@@ -164,7 +163,7 @@ export const ASGI_CASES: SpecCase[] = [
     level: 'MUST',
     requirement:
       'A worker serves no request before its app\'s lifespan startup has completed: with a startup that takes 1.5 s, requests sent while it runs wait and are answered 200 by an app whose startup is complete.',
-    source: `${LIFESPAN}, "Startup Complete" (a server must wait for this message before it starts processing connections)`,
+    refs: [asgi('lifespan', 'Startup Complete', 'a server must wait for this message before it starts processing connections')],
     profile: 'asgi',
     budgetMs: 30_000,
     async run(t) {
@@ -184,7 +183,10 @@ export const ASGI_CASES: SpecCase[] = [
     id: 'gateway.asgi.lifespan-shutdown',
     level: 'MUST',
     requirement: 'On a graceful stop, every worker\'s app receives lifespan.shutdown, and the master exits after it.',
-    source: `${LIFESPAN}, "Shutdown" and "Shutdown Complete" (a server must wait for this message before terminating); in a multi-process server there are lifespan events in each process`,
+    refs: [
+        asgi('lifespan', 'Shutdown', 'with "Shutdown Complete": a server must wait for this message before terminating'),
+        note('in a multi-process server there are lifespan events in each process'),
+      ],
     profile: 'asgi',
     operations: ['gracefulStop'],
     async run(t) {
@@ -209,7 +211,10 @@ export const ASGI_CASES: SpecCase[] = [
     id: 'gateway.asgi.lifespan-startup-failed-halts',
     level: 'SHOULD',
     requirement: 'When the app fails its lifespan startup (lifespan.startup.failed), the server exits non-zero within 10 s instead of serving or restarting the worker in a loop.',
-    source: `${LIFESPAN}, "Startup Failed" (the server should log the message and exit); the model's prefork.boot-error-halts for an app that fails to load`,
+    refs: [
+        asgi('lifespan', 'Startup Failed', 'the server should log the message and exit'),
+        note("the model's prefork.boot-error-halts for an app that fails to load"),
+      ],
     profile: 'asgi',
     budgetMs: 20_000,
     async run(t) {

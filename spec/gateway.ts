@@ -12,6 +12,7 @@ import type { Gateway, Server } from './harness/types.ts';
 import { formatRequest, type RequestSpec } from './harness/wire.ts';
 import { ASGI_CASES } from './gateway-asgi.ts';
 import { echoOf, sha256 } from './gateway-support.ts';
+import { rfc, pep3333, rackSpec, whatwg, docs, gunicornCode, changelog, note } from './harness/refs.ts';
 
 /** The /echo answer (PROTOCOL.md): the neutral request, and the section of the target's gateway. */
 interface Echo {
@@ -78,7 +79,7 @@ export default defineGroup({
       id: 'gateway.environ.required',
       level: 'MUST',
       requirement: 'Every request\'s environ has REQUEST_METHOD, SCRIPT_NAME, PATH_INFO, QUERY_STRING, SERVER_NAME, SERVER_PORT, SERVER_PROTOCOL as strings and wsgi.version (1, 0), url_scheme, errors, multithread, multiprocess, run_once.',
-      source: 'PEP 3333 "environ Variables"',
+      refs: [pep3333('environ Variables')],
       profile: 'wsgi',
       async run(t) {
         const server = await t.shared();
@@ -99,7 +100,7 @@ export default defineGroup({
       id: 'gateway.environ.path-info',
       level: 'MUST',
       requirement: 'PATH_INFO is the request path percent-decoded to bytes and read as latin-1 (%2F becomes "/", "%C3%A9" becomes "Ã©").',
-      source: 'PEP 3333 "Unicode Issues" and "environ Variables"; gunicorn util.unquote_to_wsgi_str()',
+      refs: [pep3333('Unicode Issues'), pep3333('environ Variables'), gunicornCode('util.py', 'unquote_to_wsgi_str()')],
       profile: 'wsgi',
       async run(t) {
         const server = await t.shared();
@@ -118,7 +119,7 @@ export default defineGroup({
       id: 'gateway.environ.query-string',
       level: 'MUST',
       requirement: 'QUERY_STRING is the raw query, not decoded, and "" when the target has none.',
-      source: 'PEP 3333 "environ Variables"; CGI RFC 3875 section 4.1.7',
+      refs: [pep3333('environ Variables'), rfc(3875, '4.1.7', 'CGI')],
       profile: 'wsgi',
       async run(t) {
         const server = await t.shared();
@@ -137,7 +138,7 @@ export default defineGroup({
       id: 'gateway.environ.headers',
       level: 'MUST',
       requirement: 'Each request header appears as HTTP_<NAME> (upper case, "-" as "_"); repeated headers are joined with "," or ", " in order.',
-      source: 'PEP 3333 "environ Variables"; CGI RFC 3875 section 4.1.18; gunicorn http/wsgi.py',
+      refs: [pep3333('environ Variables'), rfc(3875, '4.1.18', 'CGI'), gunicornCode('http/wsgi.py')],
       profile: 'wsgi',
       async run(t) {
         const server = await t.shared();
@@ -168,7 +169,7 @@ export default defineGroup({
       id: 'gateway.environ.content-headers',
       level: 'MUST',
       requirement: 'Content-Type and Content-Length appear only as CONTENT_TYPE and CONTENT_LENGTH (never HTTP_CONTENT_*), and are absent or empty when the request has none.',
-      source: 'PEP 3333 "environ Variables"',
+      refs: [pep3333('environ Variables')],
       profile: 'wsgi',
       async run(t) {
         const server = await t.shared();
@@ -184,7 +185,7 @@ export default defineGroup({
       id: 'gateway.environ.underscore-headers-dropped',
       level: 'SHOULD',
       requirement: 'A header whose name contains "_" is dropped, so it cannot impersonate its dashed twin (X_User vs X-User).',
-      source: 'gunicorn 22.0 changelog (header_map default "drop"); nginx underscores_in_headers',
+      refs: [changelog('22.0', 'header_map default "drop"'), docs('nginx', 'http/ngx_http_core_module#underscores_in_headers')],
       profile: 'wsgi',
       async run(t) {
         const server = await t.shared();
@@ -196,7 +197,7 @@ export default defineGroup({
       id: 'gateway.environ.server-name-port',
       level: 'MUST',
       requirement: 'SERVER_NAME is a non-empty string and SERVER_PORT the port that accepted the request, neither taken from the Host header (gunicorn: the bound address; uWSGI: the host name).',
-      source: 'PEP 3333 "environ Variables"; CGI RFC 3875 section 4.1.14-15 (the server\'s name and port); gunicorn http/wsgi.py create()',
+      refs: [pep3333('environ Variables'), rfc(3875, '4.1.14', 'CGI: the server\'s name; 4.1.15 its port'), gunicornCode('http/wsgi.py', 'create()')],
       profile: 'wsgi',
       async run(t) {
         const server = await t.shared();
@@ -212,7 +213,7 @@ export default defineGroup({
       id: 'gateway.environ.multiprocess-multithread',
       level: 'MUST',
       requirement: 'wsgi.multiprocess is true exactly when workers > 1; wsgi.multithread is false for sync and true for gthread and async.',
-      source: 'PEP 3333 "environ Variables"; gunicorn http/wsgi.py and workers/',
+      refs: [pep3333('environ Variables'), gunicornCode('http/wsgi.py', undefined, 'and workers/')],
       profile: 'wsgi',
       async run(t) {
         const many = (await echo(await t.shared({ workers: 2 }))).flags;
@@ -227,7 +228,7 @@ export default defineGroup({
       id: 'gateway.environ.url-scheme',
       level: 'MUST',
       requirement: 'wsgi.url_scheme is "https" only when a trusted peer (forwarded_allow_ips, default 127.0.0.1) sends X-Forwarded-Proto: https; otherwise "http".',
-      source: 'gunicorn docs: settings "forwarded_allow_ips", "secure_scheme_headers"',
+      refs: [pep3333('environ Variables', 'wsgi.url_scheme'), docs('gunicorn', 'settings#forwarded-allow-ips'), docs('gunicorn', 'settings#secure-scheme-headers')],
       profile: 'wsgi',
       needs: ['forwarded-allow-ips'],
       async run(t) {
@@ -243,7 +244,10 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         'Every header field the client sent reaches the app with its value, under its name in any case; a repeated field arrives in order, as one value joined by "," or ", " or as one entry per line.',
-      source: 'RFC 9110 section 5.3 (a repeated field is equivalent to one with its values joined by commas); PEP 3333, Rack SPEC and fetch Headers join them, ASGI keeps each line ("preserve headers exactly as they were provided")',
+      refs: [
+        rfc(9110, '5.3', 'a repeated field is equivalent to one with its values joined by commas'),
+        note('PEP 3333, Rack SPEC and fetch Headers join them, ASGI keeps each line ("preserve headers exactly as they were provided")'),
+      ],
       async run(t) {
         const server = await t.shared();
         const { request } = await echo(server, { headers: [['X-Conform-A', '1'], ['X-Conform-B', 'v  w'], ['X-Conform-A', '2'], ['Connection', 'close']] });
@@ -258,7 +262,7 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         'Every request\'s env has REQUEST_METHOD, SCRIPT_NAME, PATH_INFO, QUERY_STRING, SERVER_NAME and SERVER_PORT as strings, rack.version, rack.url_scheme "http", rack.input, rack.errors, and rack.multithread, rack.multiprocess, rack.run_once as booleans.',
-      source: 'Rack SPEC (2.2), "The Environment"',
+      refs: [rackSpec('The Environment')],
       profile: 'rack',
       async run(t) {
         const { env, flags } = await echo(await t.shared(), { target: '/echo/x?y=1' });
@@ -276,7 +280,9 @@ export default defineGroup({
       id: 'gateway.rack.path-query-as-sent',
       level: 'MUST',
       requirement: 'PATH_INFO and QUERY_STRING are the path and the query of the request target as sent: percent-escapes kept, nothing decoded, and no HTTP_CONTENT_TYPE or HTTP_CONTENT_LENGTH key.',
-      source: 'Rack SPEC (2.2), "The Environment" (PATH_INFO: the remainder of the request URL\'s path; QUERY_STRING: the portion after ?; "must not contain the keys HTTP_CONTENT_TYPE or HTTP_CONTENT_LENGTH")',
+      refs: [
+        rackSpec('The Environment', 'PATH_INFO: the remainder of the request URL\'s path; QUERY_STRING: the portion after ?; "must not contain the keys HTTP_CONTENT_TYPE or HTTP_CONTENT_LENGTH"'),
+      ],
       profile: 'rack',
       async run(t) {
         const server = await t.shared();
@@ -293,7 +299,9 @@ export default defineGroup({
       id: 'gateway.rack.multiprocess-multithread',
       level: 'MUST',
       requirement: 'rack.multiprocess is true with 2 workers (another process may run the app at the same time); rack.multithread is true when a worker runs 2 threads and false in a one-request-at-a-time (sync) worker.',
-      source: 'Rack SPEC (2.2), "The Environment" (rack.multithread, rack.multiprocess: "true if an equivalent application object may be simultaneously invoked by another thread/process")',
+      refs: [
+        rackSpec('The Environment', 'rack.multithread, rack.multiprocess: "true if an equivalent application object may be simultaneously invoked by another thread/process"'),
+      ],
       profile: 'rack',
       async run(t) {
         const { flags } = await echo(await t.shared({ workers: 2 }));
@@ -307,7 +315,7 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         'The Request URL\'s origin is the http scheme with the Host header\'s authority, whatever the request target looks like: a target starting with "//" keeps the Host\'s origin and its whole path.',
-      source: 'RFC 9112 section 3.3 (reconstructing the target URI of an origin-form request from Host); WHATWG URL (new URL(target, base) reads "//x" as an authority)',
+      refs: [rfc(9112, '3.3', 'reconstructing the target URI of an origin-form request from Host'), whatwg('url', 'new URL(target, base) reads "//x" as an authority')],
       profile: 'fetch',
       async run(t) {
         const server = await t.shared();
@@ -325,7 +333,7 @@ export default defineGroup({
       id: 'gateway.fetch.url-target',
       level: 'MUST',
       requirement: 'The Request URL\'s path and query are the request target\'s as sent: percent-escapes kept (%2F stays %2F), the query byte for byte.',
-      source: 'WHATWG URL (path and query percent-encode sets keep existing escapes); RFC 9112 section 3.3',
+      refs: [whatwg('url', 'path and query percent-encode sets keep existing escapes'), rfc(9112, '3.3')],
       profile: 'fetch',
       async run(t) {
         const server = await t.shared();
@@ -340,8 +348,11 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         'With an empty Host (allowed when the target URI has no authority), the Request URL\'s authority is the server\'s own (its configured name or the connection\'s local address) and the target stays its path: `GET /attacker.example/echo` never gets attacker.example as the URL\'s host.',
-      source:
-        'RFC 9112 section 3.3 (Host with an empty field value: the authority is the server\'s default name or the local IP address); RFC 9112 section 3.2 (an empty Host is valid); WHATWG URL (with an empty authority, the first path segment is read as the host)',
+      refs: [
+        rfc(9112, '3.3', 'Host with an empty field value: the authority is the server\'s default name or the local IP address'),
+        rfc(9112, '3.2', 'an empty Host is valid'),
+        whatwg('url', 'with an empty authority, the first path segment is read as the host'),
+      ],
       profile: 'fetch',
       async run(t) {
         const server = await t.shared();
@@ -361,8 +372,11 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         'A Host that fits the uri-host syntax but no URL can carry (port 99999, `999.1.1.1`, `a%00b`) never costs the request its path and query: it is refused (4xx), or served with the server\'s own authority and the target whole.',
-      source:
-        'RFC 9112 section 3.2 (400 for a Host with an invalid field value); WHATWG URL (host parsing refuses these, so a Request cannot be built with them); RFC 9112 section 3.3',
+      refs: [
+        rfc(9112, '3.2', '400 for a Host with an invalid field value'),
+        whatwg('url', 'host parsing refuses these, so a Request cannot be built with them'),
+        rfc(9112, '3.3'),
+      ],
       profile: 'fetch',
       async run(t) {
         // A server of its own: an adapter whose new Request() throws may take its worker, or its
@@ -392,7 +406,7 @@ export default defineGroup({
       id: 'gateway.input.content-length',
       level: 'MUST',
       requirement: 'The app\'s input stream (wsgi.input, rack.input, a Request body) yields exactly Content-Length bytes, never what follows on the connection.',
-      source: 'PEP 3333 "Input and Error Streams"; gunicorn http/body.py LengthReader',
+      refs: [pep3333('Input and Error Streams'), gunicornCode('http/body.py', 'LengthReader')],
       async run(t) {
         const server = await t.shared();
         await checkProperty(
@@ -418,7 +432,7 @@ export default defineGroup({
       id: 'gateway.input.chunked',
       level: 'MUST',
       requirement: 'A chunked request body reaches the app de-chunked, byte for byte.',
-      source: 'RFC 9112 section 7.1; gunicorn http/body.py ChunkedReader',
+      refs: [rfc(9112, '7.1'), gunicornCode('http/body.py', 'ChunkedReader')],
       async run(t) {
         const server = await t.shared();
         await checkProperty(
@@ -438,7 +452,7 @@ export default defineGroup({
       id: 'gateway.response.start-response-twice',
       level: 'MUST',
       requirement: 'Calling start_response a second time without exc_info raises an error in the app.',
-      source: 'PEP 3333 "The start_response() Callable"; gunicorn http/wsgi.py ("Response headers already set!")',
+      refs: [pep3333('The start_response() Callable'), gunicornCode('http/wsgi.py', undefined, '"Response headers already set!"')],
       profile: 'wsgi',
       async run(t) {
         const outcome = await getJson<{ second_call_raised: boolean }>(await t.shared(), '/start-response-twice');
@@ -449,7 +463,12 @@ export default defineGroup({
       id: 'gateway.response.app-error-500',
       level: 'MUST',
       requirement: 'An app that raises before starting its response gets a server error (5xx) sent to the client: 500, or 502 from a server whose front process relays to its app processes.',
-      source: 'PEP 3333 "Error Handling"; RFC 9110 section 15.6 (5xx: the server failed to fulfil the request); gunicorn workers/base.py handle_error() (500); Passenger (502 from its core)',
+      refs: [
+        pep3333('Error Handling'),
+        rfc(9110, '15.6', '5xx: the server failed to fulfil the request'),
+        gunicornCode('workers/base.py', 'handle_error()', '500'),
+        note('Passenger answers 502 from its core'),
+      ],
       async run(t) {
         const response = await request(await t.shared(), { target: '/raise?when=before', headers: [['Connection', 'close']] });
         check(response.status >= 500 && response.status <= 599, `the status was ${response.status} ${response.reason}, not a server error (5xx)`);
@@ -460,7 +479,11 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         'An app that raises after starting its response (status 200, a first piece of body) never gets the client a complete response of its status: a server that sent the head closes the connection without a proper end of body, so the client sees the response is incomplete; a server that had sent nothing yet (it buffers) may answer with a server error (5xx) instead.',
-      source: 'PEP 3333 "Error Handling" (headers sent: the server must not hide the error; nothing sent: it should send an error response); RFC 9112 section 8 (an incomplete message); gunicorn workers/sync.py handle_request()',
+      refs: [
+        pep3333('Error Handling', 'headers sent: the server must not hide the error; nothing sent: it should send an error response'),
+        rfc(9112, '8', 'an incomplete message'),
+        gunicornCode('workers/sync.py', 'handle_request()'),
+      ],
       async run(t) {
         const server = await t.shared();
         const connection = await send(server, { target: '/raise?when=after' });
@@ -486,7 +509,7 @@ export default defineGroup({
       id: 'gateway.response.streaming',
       level: 'MUST',
       requirement: 'A response body the app yields piece by piece reaches the client piece by piece, not buffered until the end.',
-      source: 'PEP 3333 "Buffering and Streaming"',
+      refs: [pep3333('Buffering and Streaming')],
       async run(t) {
         const server = await t.shared();
         const delay = 600;

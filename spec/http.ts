@@ -9,6 +9,7 @@ import { bytesWords } from './harness/observe.ts';
 import { checkProperty } from './harness/property.ts';
 import type { Server } from './harness/types.ts';
 import { formatRequest, header, headerValues, type WireResponse } from './harness/wire.ts';
+import { rfc, pep3333, docs, gunicornCode, changelog, advisory, note } from './harness/refs.ts';
 
 /** /respond with the given status, headers (in order) and body. */
 function respondTarget(status: number, headers: Array<[string, string]>, body = ''): string {
@@ -93,7 +94,11 @@ export default defineGroup({
       id: 'http.sync-connection-close',
       level: 'MUST',
       requirement: 'A sync worker answers an HTTP/1.1 request with `Connection: close` and closes the connection.',
-      source: 'gunicorn workers/sync.py: one request per connection; http/wsgi.py Response.should_close()',
+      refs: [
+        rfc(9112, '9.6', 'a server that closes after the response sends the "close" option'),
+        docs('unicorn', 'DESIGN', 'neither keepalive nor pipelining are supported'),
+        gunicornCode('workers/sync.py', undefined, 'one request per connection; http/wsgi.py Response.should_close()'),
+      ],
       classes: ['sync'],
       async run(t) {
         const server = await t.shared();
@@ -106,7 +111,7 @@ export default defineGroup({
       id: 'http.keepalive',
       level: 'MUST',
       requirement: 'gthread and async workers keep an HTTP/1.1 connection open and serve a second request on it.',
-      source: 'RFC 9112 section 9.3 (persistence); gunicorn docs: settings "keepalive"',
+      refs: [rfc(9112, '9.3', 'persistence'), docs('gunicorn', 'settings#keepalive')],
       classes: ['gthread', 'async'],
       async run(t) {
         const server = await t.shared();
@@ -122,7 +127,10 @@ export default defineGroup({
       id: 'http.keepalive-idle-timeout',
       level: 'MUST',
       requirement: 'An idle keep-alive connection is closed by the server after `keepalive` seconds (within +2 s).',
-      source: 'gunicorn docs: settings "keepalive" ("The number of seconds to wait for requests on a Keep-Alive connection")',
+      refs: [
+        rfc(9112, '9.5', 'a server closes an inactive connection after a timeout of its own'),
+        docs('gunicorn', 'settings#keepalive', '"The number of seconds to wait for requests on a Keep-Alive connection"'),
+      ],
       classes: ['gthread', 'async'],
       settings: ['keepalive'],
       async run(t) {
@@ -143,7 +151,11 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         `An HTTP/1.1 response with no Content-Length from the app arrives whole and ends: chunked, delimited by the server closing the connection as the body ends (within ${CLOSE_ENDS_BODY_MS} ms of its last byte), or with a Content-Length of the server's own (a server that buffered the whole body); never left open without an end.`,
-      source: 'RFC 9112 sections 6.3 (items 7 and 8: chunked, or read until the connection closes) and 7.1; gunicorn http/wsgi.py Response.is_chunked()',
+      refs: [
+        rfc(9112, '6.3', 'items 7 and 8: chunked, or read until the connection closes'),
+        rfc(9112, '7.1'),
+        gunicornCode('http/wsgi.py', 'Response.is_chunked()'),
+      ],
       async run(t) {
         // keepalive 10 s: a server that leaves the body open is not rescued by its idle timeout.
         const server = await t.shared({ keepalive: 10 });
@@ -164,7 +176,7 @@ export default defineGroup({
       id: 'http.http10-close-delimited',
       level: 'MUST',
       requirement: 'An HTTP/1.0 response with no Content-Length is not chunked: the body ends when the server closes the connection.',
-      source: 'RFC 9112 section 6.3 (item 8) and 7 (chunked is HTTP/1.1 only)',
+      refs: [rfc(9112, '6.3', 'item 8'), rfc(9112, '7', 'chunked is HTTP/1.1 only')],
       async run(t) {
         const server = await t.shared();
         const { response, connection } = await exchange(server, { version: 'HTTP/1.0', target: '/stream?chunks=3&bytes=4' });
@@ -177,7 +189,7 @@ export default defineGroup({
       id: 'http.content-length-enforced',
       level: 'SHOULD',
       requirement: 'Bytes the app writes beyond its declared Content-Length are never sent.',
-      source: 'RFC 9112 section 6.3; gunicorn http/wsgi.py Response.write() truncates',
+      refs: [rfc(9112, '6.3'), gunicornCode('http/wsgi.py', 'Response.write()', 'truncates')],
       async run(t) {
         // Judged on the raw bytes: a server that refuses the over-long write and closes the
         // connection short of the 3 bytes (h11) sends nothing beyond the length either; an
@@ -203,14 +215,14 @@ export default defineGroup({
       id: 'http.head-no-body',
       level: 'SHOULD',
       requirement: 'A response to HEAD carries no body bytes, whatever the app writes.',
-      source: 'RFC 9110 section 9.3.2; gunicorn 26.0 changelog (HEAD bodies dropped)',
+      refs: [rfc(9110, '9.3.2'), changelog('26.0', 'HEAD bodies dropped')],
       run: async (t) => checkNoBodyBytes(await t.shared(), 'HEAD', respondTarget(200, [], 'hello'), 'HEAD'),
     },
     {
       id: 'http.no-body-204-304',
       level: 'SHOULD',
       requirement: 'A 204 or 304 response carries no body bytes, whatever the app writes.',
-      source: 'RFC 9110 sections 15.3.5 and 15.4.5',
+      refs: [rfc(9110, '15.3.5'), rfc(9110, '15.4.5')],
       async run(t) {
         const server = await t.shared();
         for (const status of [204, 304]) await checkNoBodyBytes(server, 'GET', respondTarget(status, [], 'hello'), `status ${status}`);
@@ -220,7 +232,7 @@ export default defineGroup({
       id: 'http.hop-by-hop-dropped',
       level: 'MUST',
       requirement: 'Hop-by-hop headers set by the app (Connection, Keep-Alive, Proxy-Authenticate, Proxy-Authorization, TE, Trailers, Transfer-Encoding, Upgrade) are not sent.',
-      source: 'PEP 3333 "Other HTTP Features" (apps must not send hop-by-hop headers; servers own them); gunicorn util.is_hoppish()',
+      refs: [pep3333('Other HTTP Features', 'apps must not send hop-by-hop headers; servers own them'), gunicornCode('util.py', 'is_hoppish()')],
       async run(t) {
         const server = await t.shared();
         const appHeaders: Array<[string, string]> = [
@@ -245,7 +257,7 @@ export default defineGroup({
       id: 'http.date-header',
       level: 'MUST',
       requirement: 'Every response carries exactly one Date header, an HTTP date: the server adds one when the app sets none, and never sends two.',
-      source: 'RFC 9110 section 6.6.1 ("An origin server with a clock MUST generate a Date header field in all 2xx, 3xx and 4xx responses")',
+      refs: [rfc(9110, '6.6.1', '"An origin server with a clock MUST generate a Date header field in all 2xx, 3xx and 4xx responses"')],
       async run(t) {
         const server = await t.shared();
         for (const [what, headers] of [
@@ -263,7 +275,7 @@ export default defineGroup({
       id: 'http.single-server-date',
       level: 'MUST',
       requirement: 'A normal response carries exactly one Date and at most one Server header, the server\'s own: app-supplied Date and Server are replaced.',
-      source: 'gunicorn util.hop_headers includes server and date (RFC 9110 sections 6.6.1 and 10.2.4 let an origin server send its own)',
+      refs: [gunicornCode('util.py', 'hop_headers', 'includes server and date'), rfc(9110, '6.6.1', 'an origin server may send its own'), rfc(9110, '10.2.4')],
       profile: 'gunicorn',
       async run(t) {
         const server = await t.shared();
@@ -283,7 +295,11 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         'With a request-line limit L (gunicorn: limit_request_line, 4094), a request line of L - 2 bytes is served and one of L + 3 bytes is answered 400 or 414 (the margins: whether the CRLF counts).',
-      source: 'RFC 9112 section 3 (a server may limit the request line; 414 for a long target, 400 otherwise); gunicorn docs: settings "limit_request_line"; http/message.py',
+      refs: [
+        rfc(9112, '3', 'a server may limit the request line; 414 for a long target, 400 otherwise'),
+        docs('gunicorn', 'settings#limit-request-line'),
+        gunicornCode('http/message.py'),
+      ],
       limits: ['requestLine'],
       async run(t) {
         const server = await t.shared();
@@ -298,7 +314,10 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         'With a header-line limit L (gunicorn: limit_request_field_size, 8190), a header line of L - 2 bytes is served and one of L + 3 bytes is answered 400 or 431.',
-      source: 'RFC 9110 section 5.4 (a server that receives a larger field than it wishes to process responds 4xx); gunicorn docs: settings "limit_request_field_size"',
+      refs: [
+        rfc(9110, '5.4', 'a server that receives a larger field than it wishes to process responds 4xx'),
+        docs('gunicorn', 'settings#limit-request-field-size'),
+      ],
       limits: ['headerFieldSize'],
       async run(t) {
         const server = await t.shared();
@@ -312,7 +331,7 @@ export default defineGroup({
       id: 'http.limit-status-431',
       level: 'SHOULD',
       requirement: 'A header line over the size limit is answered 431 (Request Header Fields Too Large).',
-      source: 'RFC 6585 section 5; gunicorn 21.0 changelog',
+      refs: [rfc(6585, '5'), changelog('21.0')],
       limits: ['headerFieldSize'],
       async run(t) {
         const server = await t.shared();
@@ -325,7 +344,7 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         'With a header-count limit N (gunicorn: limit_request_fields, 100), a request with N header fields (Host included) is served and one with N + 1 is answered 400 or 431.',
-      source: 'RFC 9110 section 5.4; gunicorn docs: settings "limit_request_fields"',
+      refs: [rfc(9110, '5.4'), docs('gunicorn', 'settings#limit-request-fields')],
       limits: ['headerFields'],
       async run(t) {
         const server = await t.shared();
@@ -342,7 +361,12 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         'An error response to a bad request (a header line without a colon) has a valid status line, `Connection: close`, a body framed by a matching Content-Length or by the close, and the connection is then closed.',
-      source: 'RFC 9112 sections 5 (field-line = field-name ":" ...), 6.3 and 9.6 (a server that closes sends the "close" option); gunicorn workers/base.py handle_error()',
+      refs: [
+        rfc(9112, '5', 'field-line = field-name ":" ...'),
+        rfc(9112, '6.3'),
+        rfc(9112, '9.6', 'a server that closes sends the "close" option'),
+        gunicornCode('workers/base.py', 'handle_error()'),
+      ],
       async run(t) {
         const server = await t.shared();
         // Bad by the grammar, whatever the server's limits: no colon in a field line.
@@ -361,7 +385,10 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         'A request with both Content-Length and Transfer-Encoding: chunked is either rejected (4xx/5xx, or closed unanswered) or read by Transfer-Encoding alone; either way the server closes the connection after it, and never reads it by Content-Length.',
-      source: 'RFC 9112 section 6.1 ("MAY reject ... or process such a request in accordance with the Transfer-Encoding alone. Regardless, the server MUST close the connection"); gunicorn CVE-2024-1135 fix (22.0, Debian 20.1.0-6+deb12u1)',
+      refs: [
+        rfc(9112, '6.1', '"MAY reject ... or process such a request in accordance with the Transfer-Encoding alone. Regardless, the server MUST close the connection"'),
+        advisory('CVE-2024-1135', 'fixed in gunicorn 22.0 and Debian 20.1.0-6+deb12u1'),
+      ],
       async run(t) {
         // keepalive 10 s: a connection the server keeps open is not closed by the idle timeout within the window.
         const server = await t.shared({ keepalive: 10 });
@@ -385,7 +412,7 @@ export default defineGroup({
       id: 'http.reject-duplicate-cl',
       level: 'MUST',
       requirement: 'A request with two differing Content-Length headers is rejected (400 or close), never served.',
-      source: 'RFC 9112 section 6.3 (item 5); gunicorn http/message.py',
+      refs: [rfc(9112, '6.3', 'item 5'), gunicornCode('http/message.py')],
       async run(t) {
         const server = await t.shared();
         await checkRejected(
@@ -399,7 +426,7 @@ export default defineGroup({
       id: 'http.expect-continue',
       level: 'MUST',
       requirement: 'A request with `Expect: 100-continue` gets an interim `100 Continue` before it sends its body, then the final response.',
-      source: 'RFC 9110 section 10.1.1; gunicorn http/wsgi.py create()',
+      refs: [rfc(9110, '10.1.1'), gunicornCode('http/wsgi.py', 'create()')],
       async run(t) {
         const server = await t.shared();
         const connection = await send(server, { method: 'POST', target: '/echo', headers: [['Content-Length', '5'], ['Expect', '100-continue'], ['Connection', 'close']] });
@@ -416,8 +443,11 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         'An HTTP/1.1 request with no Host, with two Host field lines, or with a Host that is not a uri-host[:port] (`a b`, `a/b`) is answered 400 (Bad Request); the same request with one valid Host is served.',
-      source:
-        'RFC 9112 section 3.2 ("A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1 request message that lacks a Host header field and to any request message that contains more than one Host header field line or a Host header field with an invalid field value"); RFC 9110 section 7.2; RFC 3986 section 3.2.2',
+      refs: [
+        rfc(9112, '3.2', '"A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1 request message that lacks a Host header field and to any request message that contains more than one Host header field line or a Host header field with an invalid field value"'),
+        rfc(9110, '7.2'),
+        rfc(3986, '3.2.2'),
+      ],
       async run(t) {
         const server = await t.shared();
         const head = (hostLines: string) => `GET /pid HTTP/1.1\r\n${hostLines}Connection: close\r\n\r\n`;
@@ -450,8 +480,12 @@ export default defineGroup({
       level: 'SHOULD',
       requirement:
         'A request whose method is a token the server does not know (`FOO`, `BAN`) reaches the app, or is answered 501 (Not Implemented), on a new connection and on one kept alive after a request; it is not refused as malformed (400).',
-      source:
-        'RFC 9112 section 3.1 (method = token); RFC 9110 sections 9.1 (methods are extensible; one the origin does not recognise SHOULD get 501) and 16.1 (the method registry); gunicorn http/message.py METH_RE',
+      refs: [
+        rfc(9112, '3.1', 'method = token'),
+        rfc(9110, '9.1', 'methods are extensible; one the origin does not recognise SHOULD get 501'),
+        rfc(9110, '16.1', 'the method registry'),
+        gunicornCode('http/message.py', 'METH_RE'),
+      ],
       async run(t) {
         const server = await t.shared();
         const host = `Host: ${hostHeader(server)}\r\n`;
@@ -489,7 +523,7 @@ export default defineGroup({
       id: 'http.malformed-request-rejected',
       level: 'MUST',
       requirement: 'Malformed requests (bad request line, bad header syntax, bad framing values) are answered 4xx/5xx or closed, never served 2xx.',
-      source: 'RFC 9112 sections 3, 5 and 6; HTTP Garden findings on gunicorn',
+      refs: [rfc(9112, '3'), rfc(9112, '5'), rfc(9112, '6'), note('HTTP Garden findings on gunicorn')],
       async run(t) {
         const server = await t.shared();
         const host = `Host: ${hostHeader(server)}\r\n`;

@@ -10,6 +10,7 @@ import { WireError } from './harness/wire.ts';
 import { UnmetPremise } from './harness/fault.ts';
 import { lifecycleCommands, runModel } from './lifecycle-model.ts';
 import fc from 'fast-check';
+import { docs, gunicornCode, note } from './harness/refs.ts';
 
 /** How long after the master's death every worker must be gone, per class (ms). */
 /**
@@ -34,7 +35,10 @@ export default defineGroup({
       id: 'lifecycle.respawn',
       level: 'MUST',
       requirement: 'When a worker is SIGKILLed, a new worker exists within 1 s and the count is back to N.',
-      source: 'gunicorn arbiter.py: handle_chld -> reap_workers; manage_workers spawns up to N',
+      refs: [
+        docs('gunicorn', 'design', '"CHLD indicates that a child process has terminated, in this case the master process automatically restarts the failed worker"'),
+        gunicornCode('arbiter.py', 'reap_workers()', 'handle_chld -> reap_workers; manage_workers spawns up to N'),
+      ],
       async run(t) {
         const server = await t.start({ workers: 2 });
         const [victim, other] = await settledWorkers(server, 2);
@@ -55,7 +59,7 @@ export default defineGroup({
       id: 'lifecycle.respawn-keeps-serving',
       level: 'MUST',
       requirement: 'While a killed worker is being replaced, requests keep being served by the other workers.',
-      source: 'gunicorn design docs: workers are independent; the kernel queues connections meanwhile',
+      refs: [docs('gunicorn', 'design', 'workers are independent; the master never handles a request'), docs('unicorn', 'DESIGN', 'the kernel decides which worker gets a connection')],
       async run(t) {
         const server = await t.start({ workers: 2 });
         const [victim] = await settledWorkers(server, 2);
@@ -68,7 +72,7 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         'A worker stopped (SIGSTOP) for longer than `timeout` is killed and replaced; the kill comes between timeout/2 (an idle sync worker heartbeats every timeout/2) and timeout + 3 s after the stop.',
-      source: 'gunicorn arbiter.py murder_workers(); workers/base.py notify()',
+      refs: [docs('gunicorn', 'settings#timeout', '"Workers silent for more than this many seconds are killed and restarted"'), gunicornCode('arbiter.py', 'murder_workers()'), gunicornCode('workers/base.py', 'notify()')],
       needs: ['heartbeat'],
       async run(t) {
         const server = await t.start({ workers: 1, timeout: 2 });
@@ -87,7 +91,10 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         'A worker that hangs before its first heartbeat (its app takes far longer than `timeout` to load) is killed within timeout + 3 s of appearing, and another worker is started in its place.',
-      source: 'gunicorn arbiter.py murder_workers(): a worker\'s heartbeat file is made before fork, so its clock runs from its spawn, app loading included',
+      refs: [
+        docs('gunicorn', 'settings#timeout', 'a worker silent for longer, loading included, is killed'),
+        gunicornCode('arbiter.py', 'murder_workers()', "a worker's heartbeat file is made before fork, so its clock runs from its spawn, app loading included"),
+      ],
       needs: ['heartbeat'],
       async run(t) {
         const server = await t.start({ workers: 1, timeout: 2, env: { CONFORM_PROBE_IMPORT_DELAY_MS: '60000' } }, { waitReady: false });
@@ -107,7 +114,7 @@ export default defineGroup({
       id: 'lifecycle.heartbeat-tolerates-short-stall',
       level: 'MUST',
       requirement: 'A worker stopped for timeout/4 and then resumed (SIGCONT) is not killed: the same pid keeps running.',
-      source: 'gunicorn arbiter.py murder_workers(): only heartbeats older than timeout count',
+      refs: [docs('gunicorn', 'settings#timeout', 'only silence longer than timeout'), gunicornCode('arbiter.py', 'murder_workers()', 'only heartbeats older than timeout count')],
       needs: ['heartbeat'],
       async run(t) {
         const server = await t.start({ workers: 1, timeout: 4 });
@@ -126,7 +133,10 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         'A worker kept busy by back-to-back short requests (50 ms, with more always waiting) for 2.5 x `timeout` keeps heartbeating between them: it is not killed, and it answers every request.',
-      source: 'gunicorn workers/sync.py run_for_one(): notify() before every accept(); gthread.py and ggevent.py beat from their main loops',
+      refs: [
+        docs('gunicorn', 'settings#timeout', 'for the non-sync workers it means the worker process is still communicating, not the length of a request'),
+        gunicornCode('workers/sync.py', 'run_for_one()', 'notify() before every accept(); gthread.py and ggevent.py beat from their main loops'),
+      ],
       needs: ['heartbeat'],
       async run(t) {
         const server = await t.start({ workers: 1, timeout: 2 });
@@ -154,7 +164,7 @@ export default defineGroup({
       id: 'lifecycle.timeout-zero-disables',
       level: 'MUST',
       requirement: 'With timeout 0 the heartbeat check is off: a worker stopped for 3 s survives.',
-      source: 'gunicorn docs: settings "timeout" ("Value is a positive number or 0. Setting it to 0 ... disabling of timeouts"); arbiter.py murder_workers()',
+      refs: [docs('gunicorn', 'settings#timeout', '"Value is a positive number or 0. Setting it to 0 ... disabling of timeouts"'), gunicornCode('arbiter.py', 'murder_workers()')],
       profile: 'gunicorn',
       needs: ['heartbeat'],
       async run(t) {
@@ -175,7 +185,11 @@ export default defineGroup({
       id: 'lifecycle.sync-request-timeout',
       level: 'MUST',
       requirement: `A sync request that blocks longer than \`timeout\` ends (EOF, reset or a 5xx) within timeout + ${REQUEST_CUT_SLACK_S} s, and its worker is replaced.`,
-      source: 'gunicorn workers/sync.py: no heartbeat while the app runs, so murder_workers() kills it; uWSGI docs: harakiri',
+      refs: [
+        docs('gunicorn', 'settings#timeout', 'the repercussions for sync workers: a request longer than timeout is killed'),
+        docs('uwsgi', 'Options#harakiri'),
+        gunicornCode('workers/sync.py', undefined, 'no heartbeat while the app runs, so murder_workers() kills it'),
+      ],
       classes: ['sync'],
       needs: ['request-timeout'],
       async run(t) {
@@ -205,7 +219,7 @@ export default defineGroup({
       id: 'lifecycle.gthread-long-request',
       level: 'MUST',
       requirement: 'A gthread request longer than `timeout`, blocking or CPU-bound, completes with 200: the worker keeps its heartbeat.',
-      source: 'gunicorn workers/gthread.py: the main thread notifies while pool threads run the app',
+      refs: [gunicornCode('workers/gthread.py', undefined, 'the main thread notifies while pool threads run the app')],
       profile: 'gunicorn',
       classes: ['gthread'],
       needs: ['heartbeat'],
@@ -230,7 +244,7 @@ export default defineGroup({
       id: 'lifecycle.async-long-wait',
       level: 'MUST',
       requirement: 'An async request that waits cooperatively longer than `timeout` completes with 200.',
-      source: 'gunicorn workers/base_async.py and ggevent.py: a greenlet notifies every second',
+      refs: [gunicornCode('workers/base_async.py', undefined, 'with ggevent.py: a greenlet notifies every second')],
       profile: 'gunicorn',
       classes: ['async'],
       needs: ['heartbeat'],
@@ -249,8 +263,10 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         'An async worker whose loop is blocked (CPU-bound request) longer than `timeout` is gone within timeout + 5 s and replaced.',
-      source:
-        'gunicorn workers/ggevent.py: a blocked hub cannot notify, so murder_workers() sends SIGABRT; gevent ends the request and the worker exits by itself about 2 s later (SIGKILL otherwise)',
+      refs: [
+        docs('gunicorn', 'settings#timeout', 'a worker that cannot communicate for longer is killed'),
+        gunicornCode('workers/ggevent.py', undefined, 'a blocked hub cannot notify, so murder_workers() sends SIGABRT; gevent ends the request and the worker exits by itself about 2 s later (SIGKILL otherwise)'),
+      ],
       classes: ['async'],
       needs: ['heartbeat'],
       async run(t) {
@@ -271,7 +287,10 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         'When the master is SIGKILLed, every worker exits within timeout/2 + 1.5 s (sync, which checks only when idle) or 2.5 s (other classes).',
-      source: 'gunicorn workers/base.py and sync.py: "Parent changed, shutting down" when getppid() changes',
+      refs: [
+        docs('unicorn', 'DESIGN', '"If the master process dies unexpectedly for any reason, workers will notice within :timeout/2 seconds"'),
+        gunicornCode('workers/base.py', undefined, '"Parent changed, shutting down" when getppid() changes'),
+      ],
       budgetMs: 20_000,
       async run(t) {
         const server = await t.start({ workers: 2, timeout: 4 });
@@ -288,7 +307,7 @@ export default defineGroup({
       id: 'lifecycle.parent-death-prompt',
       level: 'SHOULD',
       requirement: 'When the master is SIGKILLed, every worker exits within 1 s, in every class.',
-      source: 'kit: better than gunicorn (sync checks only when idle, every timeout/2; eventlet never)',
+      refs: [note('the kit: better than gunicorn (sync checks only when idle, every timeout/2; eventlet never)')],
       budgetMs: 20_000,
       async run(t) {
         const server = await t.start({ workers: 2, timeout: 30 });
@@ -304,7 +323,11 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         'Under generated sequences of requests, worker SIGKILLs, short SIGSTOP stalls (where the target has a heartbeat) and the operations the target has of adding a worker, removing one and reloading, the worker count always converges to the expected N (after a reload the configured one, or the one it had where the target declares that its reload keeps the count) and requests keep being served.',
-      source: 'gunicorn docs: signals; arbiter.py manage_workers(), murder_workers(); Puma docs: restart (a phased restart keeps the running workers\' count)',
+      refs: [
+        docs('gunicorn', 'signals'),
+        docs('puma', 'restart', 'a phased restart keeps the running workers\' count'),
+        gunicornCode('arbiter.py', 'manage_workers()', 'with murder_workers()'),
+      ],
       budgetMs: 120_000,
       async run(t) {
         await checkProperty(
@@ -319,7 +342,7 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         'With max_requests set, workers are recycled: under a steady stream of requests new worker pids appear, and no worker retires before serving max_requests responses.',
-      source: 'gunicorn docs: settings "max_requests", "max_requests_jitter"; workers/base.py',
+      refs: [docs('gunicorn', 'settings#max-requests'), docs('gunicorn', 'settings#max-requests-jitter'), gunicornCode('workers/base.py')],
       needs: ['max-requests'],
       budgetMs: 40_000,
       async run(t) {
@@ -332,7 +355,10 @@ export default defineGroup({
       id: 'lifecycle.max-requests-no-lost',
       level: 'SHOULD',
       requirement: 'A worker that retires at max_requests loses no request: every request of a stream sent one after another while workers recycle is answered.',
-      source: 'gunicorn docs: settings "max_requests" (a simple method to help limit the damage of memory leaks: the restart must not cost requests); workers/base.py (the worker stops accepting, then finishes what it has)',
+      refs: [
+        docs('gunicorn', 'settings#max-requests', 'a simple method to help limit the damage of memory leaks: the restart must not cost requests'),
+        gunicornCode('workers/base.py', undefined, 'the worker stops accepting, then finishes what it has'),
+      ],
       needs: ['max-requests'],
       budgetMs: 40_000,
       async run(t) {
@@ -346,7 +372,7 @@ export default defineGroup({
       id: 'lifecycle.max-requests-exact',
       level: 'SHOULD',
       requirement: 'Each worker serves between max_requests and max_requests + max_requests_jitter responses, never more.',
-      source: 'gunicorn docs: settings "max_requests_jitter" (gthread and gevent in 20.1 overshoot: they notice the limit late)',
+      refs: [docs('gunicorn', 'settings#max-requests-jitter', 'gthread and gevent in 20.1 overshoot: they notice the limit late')],
       needs: ['max-requests'],
       budgetMs: 40_000,
       async run(t) {

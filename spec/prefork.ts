@@ -6,6 +6,7 @@ import { getJson, hostHeader } from './harness/client.ts';
 import { Connection, formatRequest } from './harness/wire.ts';
 import { eventually, holds } from './harness/eventually.ts';
 import { exitWords, settledWorkers, workerWords } from './harness/observe.ts';
+import { docs, gunicornCode } from './harness/refs.ts';
 
 export default defineGroup({
   name: 'prefork',
@@ -19,7 +20,10 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         'The port accepts connections while the workers are still loading the app, and a connection made then is served once a worker is ready (not refused, not reset).',
-      source: 'gunicorn arbiter.py start(): bind and listen, then spawn_workers(); workers load the app after fork',
+      refs: [
+        docs('unicorn', 'DESIGN', 'all workers share a common set of listener sockets; load balancing between them is done by the kernel'),
+        gunicornCode('arbiter.py', 'start()', 'bind and listen, then spawn_workers(); workers load the app after fork'),
+      ],
       async run(t) {
         const importDelay = 1500;
         const server = await t.start({ workers: 1, env: { CONFORM_PROBE_IMPORT_DELAY_MS: String(importDelay) } }, { waitReady: false });
@@ -43,7 +47,7 @@ export default defineGroup({
       id: 'prefork.worker-count',
       level: 'MUST',
       requirement: 'After boot there are exactly N worker processes, each a child of the master.',
-      source: 'gunicorn docs: settings "workers"; arbiter.py manage_workers()',
+      refs: [docs('gunicorn', 'settings#workers'), docs('unicorn', 'DESIGN', 'one master process spawns and reaps worker processes'), gunicornCode('arbiter.py', 'manage_workers()')],
       async run(t) {
         const server = await t.start({ workers: 3 });
         // The same target with the kit's default count (the pre-flight's server): a count that
@@ -67,7 +71,11 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         'With several bind addresses, the same workers accept on every one of them: a single worker answers on each address (and, in the wsgi profile, SERVER_PORT names the address that accepted).',
-      source: 'gunicorn docs: settings "bind" ("Multiple addresses can be bound"); arbiter.py start() creates every listener, each worker accepts on all of them',
+      refs: [
+        docs('gunicorn', 'settings#bind', '"Multiple addresses can be bound"'),
+        docs('unicorn', 'DESIGN', 'all workers share a common set of listener sockets'),
+        gunicornCode('arbiter.py', 'start()', 'creates every listener; each worker accepts on all of them'),
+      ],
       needs: ['multi-bind'],
       async run(t) {
         const server = await t.start({ workers: 1, extraBinds: 2 });
@@ -91,7 +99,7 @@ export default defineGroup({
       id: 'prefork.master-not-in-request-path',
       level: 'MUST',
       requirement: 'With the master stopped (SIGSTOP), the workers keep accepting and serving requests.',
-      source: 'gunicorn design docs: "the master never knows anything about individual clients"',
+      refs: [docs('gunicorn', 'design', '"The master never knows anything about individual clients"'), docs('unicorn', 'DESIGN', 'the Rack application is called only within the worker process')],
       async run(t) {
         const server = await t.start({ workers: 2 });
         await getJson(server, '/pid');
@@ -110,7 +118,7 @@ export default defineGroup({
       id: 'prefork.boot-error-halts',
       level: 'MUST',
       requirement: 'When the app fails at import, the master exits non-zero within 5 s and does not respawn workers in a loop.',
-      source: 'gunicorn arbiter.py: WORKER_BOOT_ERROR / APP_LOAD_ERROR halt the master',
+      refs: [docs('uwsgi', 'Options#need-app', 'exit if no app can be loaded'), gunicornCode('arbiter.py', undefined, 'WORKER_BOOT_ERROR / APP_LOAD_ERROR halt the master')],
       budgetMs: 15_000,
       async run(t) {
         const server = await t.start({ workers: 1, env: { CONFORM_PROBE_FAIL_AT_IMPORT: '1' } }, { waitReady: false });

@@ -9,6 +9,7 @@ import { bytesWords, exitWords, settledWorkers, workerWords } from './harness/ob
 import { perform, performStep, stepsFor } from './harness/operations.ts';
 import type { Server } from './harness/types.ts';
 import { WireError, type Connection } from './harness/wire.ts';
+import { docs, gunicornCode, gunicornIssues, note } from './harness/refs.ts';
 
 /**
  * Starts a streamed response and returns once the request is in flight on a worker: its first
@@ -53,7 +54,12 @@ export default defineGroup({
       level: 'MUST',
       requirement:
         'On a graceful stop (gunicorn: TERM), a request in flight completes, the port stops accepting new connections, and the master exits as the target declares (gunicorn: status 0).',
-      source: 'gunicorn docs: signals ("TERM: Graceful shutdown"); arbiter.py stop(graceful=True); Unicorn SIGNALS (QUIT: graceful); Puma docs/signals.md (TERM re-raised)',
+      refs: [
+        docs('gunicorn', 'signals', '"TERM: Graceful shutdown"'),
+        docs('unicorn', 'SIGNALS', 'QUIT: graceful'),
+        docs('puma', 'signals', 'TERM re-raised'),
+        gunicornCode('arbiter.py', 'stop()', 'graceful=True'),
+      ],
       operations: ['gracefulStop'],
       async run(t) {
         const server = await t.start({ workers: 1, gracefulTimeout: 10 });
@@ -70,7 +76,7 @@ export default defineGroup({
       id: 'signals.term-graceful-timeout',
       level: 'MUST',
       requirement: 'On a graceful stop, a request still running after graceful_timeout is cut off at about graceful_timeout (within +3 s) and the master exits.',
-      source: 'gunicorn docs: settings "graceful_timeout"; arbiter.py stop(): SIGKILL after graceful_timeout',
+      refs: [docs('gunicorn', 'settings#graceful-timeout'), gunicornCode('arbiter.py', 'stop()', 'SIGKILL after graceful_timeout')],
       operations: ['gracefulStop'],
       settings: ['gracefulTimeout'],
       async run(t) {
@@ -91,7 +97,7 @@ export default defineGroup({
       id: 'signals.quit-fast',
       level: 'MUST',
       requirement: 'On a quick stop (gunicorn: QUIT or INT; each signal the target lists), the master and its workers are gone within 2 s even with a request in flight.',
-      source: 'gunicorn docs: signals ("QUIT, INT: Quick shutdown"); Unicorn SIGNALS (TERM, INT: quick shutdown)',
+      refs: [docs('gunicorn', 'signals', '"QUIT, INT: Quick shutdown"'), docs('unicorn', 'SIGNALS', 'TERM, INT: quick shutdown')],
       classes: ['sync'],
       operations: ['quickStop'],
       async run(t) {
@@ -110,7 +116,7 @@ export default defineGroup({
       id: 'signals.ttin-ttou',
       level: 'MUST',
       requirement: 'Adding a worker (gunicorn: TTIN) adds one and keeps the others; removing one (TTOU) removes one and keeps the others.',
-      source: 'gunicorn docs: signals ("TTIN", "TTOU"); Unicorn SIGNALS (TTIN, TTOU); Puma docs/signals.md',
+      refs: [docs('gunicorn', 'signals', 'TTIN, TTOU'), docs('unicorn', 'SIGNALS', 'TTIN, TTOU'), docs('puma', 'signals')],
       operations: ['addWorker', 'removeWorker'],
       async run(t) {
         const server = await t.start({ workers: 2 });
@@ -128,7 +134,7 @@ export default defineGroup({
       id: 'signals.ttou-oldest-first',
       level: 'MUST',
       requirement: 'TTOU removes the oldest worker first.',
-      source: 'gunicorn arbiter.py manage_workers(): sorted by age, the oldest is killed',
+      refs: [gunicornCode('arbiter.py', 'manage_workers()', 'sorted by age, the oldest is killed')],
       profile: 'gunicorn',
       operations: ['addWorker', 'removeWorker'],
       async run(t) {
@@ -145,7 +151,10 @@ export default defineGroup({
       id: 'signals.ttou-never-below-one',
       level: 'MUST',
       requirement: 'TTOU at one worker leaves that worker serving: the count never goes below one.',
-      source: 'gunicorn arbiter.py handle_ttou() ("if self.num_workers <= 1: return"); Unicorn, by contrast, goes to zero (http_server.rb: TTOU "if self.worker_processes > 0")',
+      refs: [
+        gunicornCode('arbiter.py', 'handle_ttou()', '"if self.num_workers <= 1: return"'),
+        note('Unicorn, by contrast, goes to zero (http_server.rb: TTOU "if self.worker_processes > 0")'),
+      ],
       profile: 'gunicorn',
       operations: ['removeWorker'],
       async run(t) {
@@ -166,7 +175,10 @@ export default defineGroup({
       id: 'signals.hup-reload',
       level: 'MUST',
       requirement: 'On a reload (gunicorn: HUP), every worker pid is replaced, the master pid stays, and the count is the configured N again.',
-      source: 'gunicorn docs: signals ("HUP: Reload the configuration, start the new worker processes ... gracefully shutdown older workers"); uWSGI docs: Management (HUP: graceful reload)',
+      refs: [
+        docs('gunicorn', 'signals', '"HUP: Reload the configuration, start the new worker processes ... gracefully shutdown older workers"'),
+        docs('uwsgi', 'Management', 'HUP: graceful reload'),
+      ],
       operations: ['reload'],
       async run(t) {
         const server = await t.start({ workers: 2 });
@@ -188,7 +200,7 @@ export default defineGroup({
       id: 'signals.hup-no-lost-requests',
       level: 'SHOULD',
       requirement: 'Requests sent one after another during a reload all succeed.',
-      source: 'gunicorn docs: signals (HUP starts new workers before stopping the old ones)',
+      refs: [docs('gunicorn', 'signals', 'HUP starts new workers before stopping the old ones')],
       operations: ['reload'],
       async run(t) {
         const server = await t.start({ workers: 2 });
@@ -215,8 +227,11 @@ export default defineGroup({
       level: 'SHOULD',
       requirement:
         'A reload keeps every old worker serving until a new one is ready to take its place: with an app that takes 2 s to load, no request sent one after another during the reload waits 1 s or more.',
-      source:
-        'gunicorn docs: signals (HUP: "start the new worker processes with a new configuration and gracefully shutdown older workers"); Puma docs: restart (phased restart); uWSGI docs: The Art of Graceful Reloading (chain reload)',
+      refs: [
+        docs('gunicorn', 'signals', 'HUP: "start the new worker processes with a new configuration and gracefully shutdown older workers"'),
+        docs('puma', 'restart', 'phased restart'),
+        docs('uwsgi', 'articles/TheArtOfGracefulReloading', 'chain reload'),
+      ],
       operations: ['reload'],
       budgetMs: 40_000,
       async run(t) {
@@ -268,7 +283,7 @@ export default defineGroup({
       id: 'signals.term-backlog-served',
       level: 'SHOULD',
       requirement: 'Connections already waiting in the listen backlog when a graceful stop begins are served, not reset.',
-      source: 'gunicorn issues #2529 and #2409 (20.1: sync workers exit and the backlog gets RST)',
+      refs: [gunicornIssues([2529, 2409], '20.1: sync workers exit and the backlog gets RST')],
       operations: ['gracefulStop'],
       async run(t) {
         const server = await t.start({ workers: 1, gracefulTimeout: 10 });

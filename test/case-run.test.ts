@@ -33,7 +33,7 @@ function lane() {
   return { lane: it, servers };
 }
 
-const spec = (run: SpecCase['run'], extra: Partial<SpecCase> = {}): SpecCase => ({ id: 'lifecycle.fake', level: 'MUST', requirement: 'r', source: 's', run, ...extra });
+const spec = (run: SpecCase['run'], extra: Partial<SpecCase> = {}): SpecCase => ({ id: 'lifecycle.fake', level: 'MUST', requirement: 'r', refs: [], run, ...extra });
 
 afterEach(() => setTimeoutMultiplier(1));
 

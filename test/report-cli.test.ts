@@ -236,6 +236,10 @@ describe('conform matrix and its page', () => {
     expect(await page.locator('#d-message').textContent()).toMatch(/worker/);
     expect(await page.locator('#d-replay').textContent()).toMatch(new RegExp(`--only ${ID} --seed 3$`));
     expect(await page.locator('#d-facts').textContent()).toContain(caseInfo(ID)!.location);
+    // Its references, each a link to where it is written.
+    const refLinks = await page.locator('#d-facts a').evaluateAll((as) => as.map((a) => [a.textContent, (a as HTMLAnchorElement).href]));
+    expect(refLinks).toEqual(caseInfo(ID)!.refs.filter((r) => r.url).map((r) => [r.text, r.url]));
+    expect(refLinks.length).toBeGreaterThan(0);
     await page.keyboard.press('Escape');
     await expect.poll(() => details.isVisible()).toBe(false);
 

@@ -167,7 +167,7 @@ describe('GitHub annotations and step summary', () => {
     const located = { ...doc, target: { ...doc.target, dir: 'servers/srv' } };
     const lines = annotations(located, false);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toBe(`::error file=servers/srv/conform.json,title=srv%3A ${id} [sync] fail::expected 2 workers, saw 3: a, b%0Asecond%0Adefined in the kit at ${caseInfo(id)!.location}%0Areplay: npx conform --only x`);
+    expect(lines[0]).toBe(`::error file=servers/srv/conform.json,title=srv%3A ${id} [sync] fail::expected 2 workers, saw 3: a, b%0Asecond%0Asee Unicorn docs: DESIGN (all workers share a common set of listener sockets; load balancing between them is done by the kernel): https://yhbt.net/unicorn/DESIGN.html%0Adefined in the kit at ${caseInfo(id)!.location}%0Areplay: npx conform --only x`);
     expect(lines[1]).toMatch(/^::warning file=servers\/srv\/conform.json,title=srv%3A .* \[async\] warn::/);
     expect(annotations(located, true)[1]).toMatch(/^::error /);
     // Outside the workspace (or no dir): no file, the annotation goes on the run.
@@ -300,7 +300,10 @@ describe('matrix page HTML', () => {
     expect(html).not.toContain(hostile);
     expect(html.match(/<\/script>/g)).toHaveLength(2); // the data block's and the code's, nothing from a message
     expect(html).toContain('(not in this version of the spec)');
-    expect(html).not.toMatch(/<(link|img)|src=|https?:\/\//); // self-contained: nothing to fetch
+    // Self-contained: nothing to fetch. The references' addresses are data, made links on a click.
+    expect(html).not.toMatch(/<(link|img)|src=|url\(|@import/);
+    expect(html.replace(/<script type="application\/json" id="conform-data">[^<]*<\/script>/, '')).not.toMatch(/https?:\/\//);
+    expect(html).toContain('https://www.rfc-editor.org/rfc/rfc9112#section-6.3');
   });
   test('an empty cell says whether the case does not apply to the class or was not run', () => {
     const syncOnly = caseCatalog().find((c) => c.classes.length === 1 && c.classes[0] === 'sync')!;

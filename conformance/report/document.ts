@@ -46,7 +46,7 @@ export interface RunDoc {
   classes: string[];
   results: ResultDoc[];
   /** The spec's words for every case in `results`, so a saved report reads without the kit. */
-  cases?: Record<string, Omit<CaseInfo, 'id' | 'classes' | 'needs' | 'operations' | 'limits' | 'settings' | 'layer'> & { layer?: CaseInfo['layer'] }>;
+  cases?: Record<string, Omit<CaseInfo, 'id' | 'classes' | 'needs' | 'operations' | 'limits' | 'settings' | 'layer' | 'refs'> & { layer?: CaseInfo['layer']; refs?: CaseInfo['refs'] }>;
   stale?: Array<{ id: string; class?: string; reason: string }>;
   harnessErrors?: string[];
   /** Planned runs never started because --fail-fast stopped the run. */
@@ -108,7 +108,7 @@ export function runDocument(report: RunReport, target: Target, extras: RunDocExt
   const cases: RunDoc['cases'] = {};
   for (const r of report.results) {
     const info = caseInfo(r.id);
-    if (info) cases[r.id] = { group: info.group, level: info.level, layer: info.layer, requirement: info.requirement, source: info.source, location: info.location };
+    if (info) cases[r.id] = { group: info.group, level: info.level, layer: info.layer, requirement: info.requirement, source: info.source, refs: info.refs, location: info.location };
   }
   return {
     kind: 'run',
@@ -250,7 +250,7 @@ export function matrixDocument(runs: RunDoc[]): MatrixDoc {
       if (known.has(r.id)) continue;
       known.add(r.id);
       const words = run.cases?.[r.id];
-      extra.push({ id: r.id, group: words?.group ?? r.id.split('.')[0], level: words?.level ?? r.level, requirement: words?.requirement ?? '(not in this version of the spec)', source: words?.source ?? '', layer: words?.layer ?? 'model', classes: [], needs: [], operations: [], limits: [], settings: [], location: words?.location ?? '' });
+      extra.push({ id: r.id, group: words?.group ?? r.id.split('.')[0], level: words?.level ?? r.level, requirement: words?.requirement ?? '(not in this version of the spec)', source: words?.source ?? '', refs: words?.refs ?? [], layer: words?.layer ?? 'model', classes: [], needs: [], operations: [], limits: [], settings: [], location: words?.location ?? '' });
     }
   }
   const groups = groupCatalog();

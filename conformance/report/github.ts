@@ -47,8 +47,10 @@ export function annotations(run: RunDoc, strict: boolean): string[] {
     const classes = results.map((r) => r.class).join(', ');
     const title = property(`${runName(run)}: ${first.id} [${classes}] ${first.status}`);
     const message = first.status === 'xpass' ? XPASS_ADVICE : first.message;
-    const location = caseInfo(first.id)?.location;
-    const text = [message.slice(0, 2000), location ? `defined in the kit at ${location}` : '', first.replay ? `replay: ${first.replay}` : ''].filter(Boolean).join('\n');
+    const info = caseInfo(first.id);
+    const location = info?.location;
+    const cited = info?.refs.find((r) => r.url);
+    const text = [message.slice(0, 2000), cited ? `see ${cited.text}: ${cited.url}` : '', location ? `defined in the kit at ${location}` : '', first.replay ? `replay: ${first.replay}` : ''].filter(Boolean).join('\n');
     kinds[fails ? 'error' : 'warning'].push(`::${fails ? 'error' : 'warning'} ${where}title=${title}::${data(text)}`);
   }
   for (const e of run.harnessErrors ?? []) kinds.error.unshift(`::error ${where}title=${property(`${runName(run)}: conform error`)}::${data(e.slice(0, 4000))}`);

@@ -105,7 +105,7 @@ export function matrixHtml(doc: MatrixDoc): string {
   const option = (v: string) => `<option value="${esc(v)}">${esc(v)}</option>`;
   const data = {
     runs: doc.runs.map((r) => ({ target: r.target, seed: r.seed })),
-    cases: Object.fromEntries(doc.cases.map((c) => [c.id, { requirement: c.requirement, source: c.source, location: c.location, level: c.level }])),
+    cases: Object.fromEntries(doc.cases.map((c) => [c.id, { requirement: c.requirement, source: c.source, refs: c.refs, location: c.location, level: c.level }])),
     cells,
   };
   // Inside <script>, "</script" and "<!--" must not appear: every "<" becomes \u003c.
@@ -250,12 +250,24 @@ const SCRIPT = `
     $('d-status').appendChild(badge);
     $('d-status').appendChild(document.createTextNode(' ' + r.level + ' · ' + run.target.name + (run.target.label ? ' [' + run.target.label + ']' : '') + ' ' + run.target.version + ' · driver ' + run.target.driver));
     text('d-requirement', c.requirement || '');
-    var facts = [['source', c.source], ['defined at', c.location], ['duration', (r.durationMs / 1000).toFixed(2) + ' s'], ['seed', r.seed === undefined ? run.seed : r.seed]];
+    // References as links where there is one (http(s) only: a saved report is data, not trusted markup).
+    var refs = c.refs && c.refs.length ? c.refs : (c.source ? [{ text: c.source }] : []);
+    var facts = [['references', refs], ['defined at', c.location], ['duration', (r.durationMs / 1000).toFixed(2) + ' s'], ['seed', r.seed === undefined ? run.seed : r.seed]];
     $('d-facts').innerHTML = '';
     facts.forEach(function (f) {
       if (f[1] === undefined || f[1] === '') return;
       var dt = document.createElement('dt'); dt.textContent = f[0];
-      var dd = document.createElement('dd'); dd.textContent = String(f[1]);
+      var dd = document.createElement('dd');
+      if (Array.isArray(f[1])) {
+        if (f[1].length === 0) return;
+        f[1].forEach(function (ref) {
+          var line = document.createElement('div');
+          if (ref.url && /^https?:/.test(ref.url)) {
+            var a = document.createElement('a'); a.href = ref.url; a.textContent = ref.text; a.rel = 'noreferrer'; line.appendChild(a);
+          } else line.textContent = ref.text;
+          dd.appendChild(line);
+        });
+      } else dd.textContent = String(f[1]);
       $('d-facts').appendChild(dt); $('d-facts').appendChild(dd);
     });
     text('d-message', r.message || '(no message: the requirement held)');

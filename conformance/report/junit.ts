@@ -1,6 +1,7 @@
 // JUnit XML with unique test names ("id [class]"): CI systems key results by name, and they
 // colour a job by <failure>/<error>, so whatever fails the run is one of those (a warn under
 // --strict too), and whatever does not is <skipped> or passes.
+import { caseInfo } from '../catalog.ts';
 import { runName, type ResultDoc, type RunDoc } from './document.ts';
 import { failsRun, XPASS_ADVICE } from '../verdict.ts';
 
@@ -14,6 +15,8 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
 /** What a person reading the CI's test page needs: the message, the evidence, the logs, the replay. */
 function details(r: ResultDoc): string {
   const parts = [r.message];
+  const info = caseInfo(r.id);
+  if (info) parts.push(`requirement (${info.level}): ${info.requirement}\nreferences:\n${info.refs.map((ref) => `  ${ref.text}${ref.url ? ` <${ref.url}>` : ''}`).join('\n')}`);
   if (r.expectation) parts.push(`expected by the target: ${r.expectation.reason}`);
   const { logs, rest } = splitLogs(r.evidence ?? {});
   if (Object.keys(rest).length > 0) parts.push(`evidence: ${JSON.stringify(rest, null, 2)}`);

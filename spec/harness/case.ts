@@ -2,6 +2,7 @@
 // harness. `defineGroup` keeps the files declarative so `conform --list` can read them without
 // running anything.
 import { UnmetPremise } from './fault.ts';
+import type { Ref } from './refs.ts';
 import type { Capability, JudgedSetting, Layer, Level, Limit, Operation, Server, ServerConfig, SpecClass, StartOptions, TargetTraits } from './types.ts';
 
 export interface CaseContext {
@@ -32,8 +33,11 @@ export interface SpecCase {
   level: Level;
   /** The requirement in one sentence. */
   requirement: string;
-  /** Where the requirement comes from: PEP 3333 section, RFC 9112 section, gunicorn doc/source. */
-  source: string;
+  /**
+   * Where the requirement comes from (refs.ts): a specification's section, a server's documentation,
+   * gunicorn's code. Every MUST cites a specification or a server's documentation (test/refs.test.ts).
+   */
+  refs: Ref[];
   /** Spec classes it applies to (default: all). */
   classes?: SpecClass[];
   /**
