@@ -10,7 +10,7 @@ import { APP_LOAD_ERROR, END_OF_MESSAGE, FIRST_LISTENER_FD, HEARTBEAT_FD, READY,
 import { loadApp } from './gateway/load.ts';
 import { describeAddress, parseAddress, systemdAddresses } from './address.ts';
 import { bind, listenerUrl, type Listener } from './listener.ts';
-import { log } from './log.ts';
+import { log, reopenLogFile } from './log.ts';
 import { effectiveWorkerClass, type Settings } from './settings.ts';
 
 // Run compiled (dist/): the master loads no TypeScript tooling, so its only children are workers.
@@ -69,8 +69,13 @@ export class Arbiter {
     this.numWorkers = settings.workers;
   }
 
+  /** What the process titles say: --name, else the app (gunicorn's proc_name, default_proc_name). */
+  private get name(): string {
+    return this.settings.procName ?? this.app;
+  }
+
   async start(): Promise<void> {
-    process.title = `prefork: master [${this.app}]`;
+    process.title = `prefork: master [${this.name}]`;
     log('info', `Starting prefork ${this.version}`);
     if (this.settings.preload) {
       // Node cannot fork a loaded app into workers: preload validates the app in the master,
@@ -121,8 +126,9 @@ export class Arbiter {
       this.numWorkers = Math.max(1, this.numWorkers - 1);
       this.manageWorkers();
     });
-    // The master logs to stderr; workers reopen their access log files (rotation).
+    // Rotation: every process reopens the log files it writes (the workers their access log too).
     on('SIGUSR1', () => {
+      reopenLogFile();
       for (const pid of this.workers.keys()) this.kill(pid, 'SIGUSR1');
     });
     on('SIGWINCH', () => undefined); // ignored unless daemonized, as gunicorn does
@@ -144,7 +150,7 @@ export class Arbiter {
       ppid: process.pid,
     };
     // The title argument only makes room: a process title cannot outgrow the argv it replaces.
-    const child = spawn(process.execPath, [WORKER_BOOT, workerTitle(this.app)], {
+    const child = spawn(process.execPath, [WORKER_BOOT, workerTitle(this.name)], {
       stdio: ['ignore', 'inherit', 'inherit', heartbeat, ...this.listeners.map((l) => l.fd), 'pipe'],
       env: { ...process.env, PREFORK_WORKER: JSON.stringify(boot), PREFORK_MASTER_PID: String(process.pid) },
     });

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
 import { Arbiter } from './arbiter.ts';
-import { setLogLevel } from './log.ts';
+import { loadApp, loadErrorWords } from './gateway/load.ts';
+import { log, setLogFile, setLogLevel } from './log.ts';
 import { apply, defaults, SETTINGS, SettingError, shownDefault, type Settings } from './settings.ts';
 import { secureContextOf } from './tls.ts';
 
@@ -49,6 +50,12 @@ export async function parse(argv: string[]): Promise<{ settings: Settings; app: 
     if (s.key === 'bind') option.argParser((v: string, prev: string[] = []) => [...prev, v]);
     attribute.set(s.key, option.attributeName());
     program.addOption(option);
+    // An alias is listed in its setting's doc; as an option of its own it is hidden.
+    for (const alias of s.aliases ?? []) {
+      const hidden = new Option(`${alias} ${s.flags.split(' ').slice(-1)[0]}`).hideHelp();
+      attribute.set(`${s.key}:${alias}`, hidden.attributeName());
+      program.addOption(hidden);
+    }
   }
   program.parse(argv, { from: 'user' });
   const opts = program.opts();
@@ -60,7 +67,8 @@ export async function parse(argv: string[]): Promise<{ settings: Settings; app: 
     }
   }
   for (const s of SETTINGS) {
-    const value = opts[attribute.get(s.key)!];
+    const aliases = s.aliases ?? [];
+    const value = opts[attribute.get(s.key)!] ?? aliases.map((a) => opts[attribute.get(`${s.key}:${a}`)!]).find((v) => v !== undefined);
     if (value === undefined) continue;
     for (const v of s.key === 'bind' ? (value as string[]) : [value]) apply(settings, s.key, v, 'option');
   }
@@ -81,5 +89,23 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
   setLogLevel(parsed.settings.logLevel);
+  try {
+    setLogFile(parsed.settings.errorLogfile);
+  } catch (error) {
+    process.stderr.write(`prefork: error: option --error-logfile: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  if (parsed.settings.checkConfig) process.exit(await checkConfig(parsed.app));
   await new Arbiter(parsed.settings, parsed.app, VERSION).start();
+}
+
+/** gunicorn's --check-config: the settings were valid (or parse() exited 2); now the app must load. */
+async function checkConfig(app: string): Promise<number> {
+  try {
+    await loadApp(app);
+    return 0;
+  } catch (error) {
+    log('error', `Error while loading the application: ${loadErrorWords(error)}`);
+    return 1;
+  }
 }

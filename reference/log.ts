@@ -1,4 +1,7 @@
-// gunicorn's log format, so operators feel at home: "[date] [pid] [LEVEL] message".
+// gunicorn's log format, so operators feel at home: "[date] [pid] [LEVEL] message"; to stderr, or
+// appended to --error-logfile, which every process opens itself and reopens on USR1 (rotation).
+import fs from 'node:fs';
+
 const LEVELS = ['debug', 'info', 'warning', 'error', 'critical'] as const;
 export type LogLevel = (typeof LEVELS)[number];
 
@@ -14,7 +17,23 @@ function stamp(): string {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
 }
 
+let file: { path: string; fd: number } | undefined;
+
+/** Where the log goes: "-" for stderr, else a file appended to. */
+export function setLogFile(target: string): void {
+  if (file) fs.closeSync(file.fd);
+  file = target === '-' ? undefined : { path: target, fd: fs.openSync(target, 'a') };
+}
+
+/** After a rotation (USR1): the file of the same name, made anew if it was moved away. */
+export function reopenLogFile(): void {
+  if (file) setLogFile(file.path);
+}
+
 export function log(level: LogLevel, message: string): void {
   if (LEVELS.indexOf(level) < LEVELS.indexOf(threshold)) return;
-  process.stderr.write(`[${stamp()}] [${process.pid}] [${level.toUpperCase()}] ${message}\n`);
+  const line = `[${stamp()}] [${process.pid}] [${level.toUpperCase()}] ${message}\n`;
+  // One write of the whole line to a file opened for appending: lines of several processes never interleave.
+  if (file) fs.writeSync(file.fd, line);
+  else process.stderr.write(line);
 }

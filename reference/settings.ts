@@ -27,6 +27,9 @@ export interface Settings {
   pidfile: string | null;
   logLevel: 'debug' | 'info' | 'warning' | 'error' | 'critical';
   accessLogfile: string | null;
+  errorLogfile: string;
+  procName: string | null;
+  checkConfig: boolean;
   certfile: string | null;
   keyfile: string | null;
 }
@@ -44,6 +47,8 @@ interface Setting<K extends keyof Settings> {
   parse: (raw: unknown, previous: Settings[K]) => Settings[K];
   /** The default as --help says it, where default() is not the whole story. */
   shownDefault?: string;
+  /** More long flags for the same setting (gunicorn's --log-file for --error-logfile). */
+  aliases?: string[];
 }
 
 const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => (raw: unknown): number => {
@@ -137,7 +142,10 @@ export const SETTINGS = [
   define({ key: 'backlog', flags: '--backlog <int>', doc: 'listen queue length', default: () => 2048, parse: integer(1, 65535) }),
   define({ key: 'limitRequestLine', flags: '--limit-request-line <int>', doc: 'longest request line in bytes (0: unlimited)', default: () => 4094, parse: integer(0, 8190) }),
   define({ key: 'limitRequestFields', flags: '--limit-request-fields <int>', doc: 'most header fields per request', default: () => 100, parse: integer(0, 32768) }),
-  define({ key: 'limitRequestFieldSize', flags: '--limit-request-field-size <int>', doc: 'longest header line in bytes (0: unlimited)', default: () => 8190, parse: integer(0, 65536) }),
+  define({
+    key: 'limitRequestFieldSize', flags: '--limit-request-field-size <int>', aliases: ['--limit-request-field_size'],
+    doc: 'longest header line in bytes (0: unlimited; also gunicorn\'s spelling --limit-request-field_size)', default: () => 8190, parse: integer(0, 65536),
+  }),
   define({
     key: 'forwardedAllowIps', flags: '--forwarded-allow-ips <ips>', doc: 'comma-separated peers whose X-Forwarded-* headers are trusted ("*": all)',
     default: () => ['127.0.0.1', '::1'], parse: list,
@@ -150,6 +158,12 @@ export const SETTINGS = [
     default: () => 'info', parse: oneOf('debug', 'info', 'warning', 'error', 'critical'),
   }),
   define({ key: 'accessLogfile', flags: '--access-logfile <file>', doc: 'access log ("-": stdout)', default: () => null, parse: text }),
+  define({
+    key: 'errorLogfile', flags: '--error-logfile <file>', aliases: ['--log-file'], doc: 'the server\'s log (also --log-file; "-": stderr); reopened on USR1',
+    default: () => '-', parse: text,
+  }),
+  define({ key: 'procName', flags: '-n, --name <name>', doc: 'the name in the process titles ("prefork: worker [NAME]")', default: () => null, shownDefault: 'the app', parse: text }),
+  define({ key: 'checkConfig', flags: '--check-config', doc: 'load the app once and exit: 0 if it loads, 1 if not', default: () => false, parse: (raw) => raw === true || raw === 'true' }),
   define({ key: 'certfile', flags: '--certfile <file>', doc: 'TLS certificate (PEM); with --keyfile, every bind serves HTTPS', default: () => null, parse: readable }),
   define({ key: 'keyfile', flags: '--keyfile <file>', doc: 'TLS private key (PEM)', default: () => null, parse: readable }),
 ] as const;

@@ -31,7 +31,7 @@ import type { Handler } from '../gateway/types.ts';
 import { AccessLog } from '../http/access-log.ts';
 import { watchRequestLines } from '../http/request-lines.ts';
 import { createHttpServer } from '../http/server.ts';
-import { log } from '../log.ts';
+import { log, reopenLogFile } from '../log.ts';
 import { secureContextOf, wrapTls } from '../tls.ts';
 import { AcceptGates } from './accept-gates.ts';
 import { ConnectionBook } from './connections.ts';
@@ -152,7 +152,10 @@ export abstract class Worker {
     process.on('SIGQUIT', () => process.exit(0));
     process.on('SIGINT', () => process.exit(0));
     process.on('SIGHUP', () => undefined);
-    process.on('SIGUSR1', () => this.accessLog?.reopen());
+    process.on('SIGUSR1', () => {
+      this.accessLog?.reopen();
+      reopenLogFile();
+    });
     this.notify();
     setInterval(() => {
       if (this.beatsNow()) this.notify();

@@ -30,6 +30,11 @@ describe('prefork flags', () => {
     });
   });
 
+  test('gunicorn\'s spellings of a flag work too (--limit-request-field_size, --log-file)', async () => {
+    const { settings } = await parse(['--limit-request-field_size', '300', '--log-file', 'x.log', 'a.ts']);
+    expect(settings).toMatchObject({ limitRequestFieldSize: 300, errorLogfile: 'x.log' });
+  });
+
   test('sync with threads > 1 is gthread', async () => {
     expect(effectiveWorkerClass((await parse(['--threads', '2', 'a.ts'])).settings)).toBe('gthread');
   });

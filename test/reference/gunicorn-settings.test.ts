@@ -1,0 +1,114 @@
+// Settings a gunicorn user reaches for (issue 26 #6), with gunicorn's names and meaning, and the
+// README's table of every gunicorn 20.1 setting with what prefork does with it.
+import { execFile, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, test } from 'vitest';
+import { freePort } from '../../conformance/drivers/launch.ts';
+import { liveChildren } from '../../conformance/drivers/proc.ts';
+import { eventually } from '../../spec/harness/eventually.ts';
+import { tempDir } from '../temp-dirs.ts';
+import { KIT, PREFORK, preforkLauncher } from './prefork-process.ts';
+
+const run = promisify(execFile);
+const prefork = preforkLauncher();
+const APP = 'dist/fixtures/probe/reference/probe.js';
+
+/** `prefork ARGS` to its end: exit code and output. */
+async function once(args: string[]): Promise<{ code: number; out: string }> {
+  return run(process.execPath, [PREFORK, ...args], { cwd: KIT, timeout: 20_000 }).then(
+    (r) => ({ code: 0, out: r.stdout + r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+  );
+}
+
+describe('--check-config: load the app once and exit (gunicorn: 0 if it loads, 1 if not)', () => {
+  test('an app that loads: exit 0, nothing bound, no worker', async () => {
+    const port = await freePort();
+    const { code, out } = await once(['--check-config', '-b', `127.0.0.1:${port}`, APP]);
+    expect({ code, out }).toMatchObject({ code: 0 });
+    expect(out).not.toMatch(/Listening at|Booting worker/);
+  });
+
+  test('an app that fails to load: exit 1 and the error, without the kit\'s frames', async () => {
+    const dir = tempDir('prefork-check-');
+    fs.writeFileSync(path.join(dir, 'broken.mjs'), "throw new Error('no database configured');\n");
+    const { code, out } = await once(['--check-config', path.join(dir, 'broken.mjs')]);
+    expect(code).toBe(1);
+    expect(out).toMatch(/no database configured/);
+    expect(out).not.toMatch(/dist\/reference/);
+  });
+
+  test('a bad setting is still a usage error (exit 2), before any load', async () => {
+    expect((await once(['--check-config', '-w', '0', APP])).code).toBe(2);
+  });
+});
+
+describe('--error-logfile / --log-file: the server\'s log lines go to a file', () => {
+  test('the master\'s and the workers\' lines are in the file, not on stderr; USR1 reopens it', async () => {
+    const dir = tempDir('prefork-errlog-');
+    const file = path.join(dir, 'error.log');
+    const port = await freePort();
+    let stderr = '';
+    const master = prefork(['--error-logfile', file, '-b', `127.0.0.1:${port}`, '-w', '1', APP], { stdio: ['ignore', 'ignore', 'pipe'] });
+    master.stderr!.on('data', (d) => (stderr += d));
+    await eventually(() => fetch(`http://127.0.0.1:${port}/pid`).then((r) => r.ok), { within: 15_000, what: 'the server' });
+    const log = () => fs.readFileSync(file, 'utf8');
+    await eventually(() => /Starting prefork/.test(log()) && /Booting worker with pid/.test(log()), { within: 5000, what: 'the log lines in the file', seen: log });
+    expect(stderr).not.toMatch(/\[INFO\]/);
+    // Rotated away: after USR1 the master writes to a new file of the same name.
+    fs.renameSync(file, `${file}.1`);
+    master.kill('SIGUSR1');
+    await eventually(() => fs.existsSync(file), { within: 5000, what: 'the log file reopened' });
+    master.kill('SIGTERM');
+    await new Promise((resolve) => master.once('exit', resolve));
+    expect(log()).toMatch(/Shutting down: Master/);
+  });
+
+  test('"-" is stderr, gunicorn\'s default', async () => {
+    const { settings } = await import('../../reference/cli.ts').then((m) => m.parse(['--log-file', '-', 'a.ts']));
+    expect(settings.errorLogfile).toBe('-');
+  });
+});
+
+test('-n / --name: the process titles name it instead of the app', async () => {
+  const port = await freePort();
+  const master = prefork(['-n', 'shop-api', '-b', `127.0.0.1:${port}`, '-w', '1', APP]);
+  await eventually(() => fetch(`http://127.0.0.1:${port}/pid`).then((r) => r.ok), { within: 15_000, what: 'the server' });
+  const title = (pid: number) => fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ').trim();
+  expect(title(master.pid!)).toBe('prefork: master [shop-api]');
+  const [worker] = await liveChildren(master.pid!);
+  await eventually(() => title(worker) === 'prefork: worker [shop-api]', { within: 5000, what: 'the worker\'s title', seen: () => title(worker) });
+  master.kill('SIGTERM');
+});
+
+// Every setting of Debian's gunicorn (20.1) has a row in the README's table, and a row that says
+// prefork has it names a flag `prefork --help` lists.
+describe('the README\'s gunicorn settings table', () => {
+  const gunicorn = spawnSync('/usr/bin/python3', ['-m', 'gunicorn', '--help'], { encoding: 'utf8' });
+  const hasGunicorn = gunicorn.status === 0;
+  if (!hasGunicorn && process.env.CI === 'true') throw new Error('CI=true but Debian\'s gunicorn is missing: .ci/run installs python3-gunicorn');
+  const readme = fs.readFileSync(path.join(KIT, 'README.md'), 'utf8');
+  const table = readme.slice(readme.indexOf('| gunicorn setting |'), readme.indexOf('\n\n', readme.indexOf('| gunicorn setting |')));
+  const rows = table.split('\n').slice(2).map((line) => line.split('|').map((cell) => cell.trim()));
+
+  test.skipIf(!hasGunicorn)('a row for every option of gunicorn --help', () => {
+    const options = [...new Set(gunicorn.stdout.split('\n').filter((l) => /^ {2}-/.test(l)).flatMap((l) => l.match(/--[a-z0-9-]+/g) ?? []))];
+    const named = new Set(rows.flatMap((cells) => cells[1]?.match(/--[a-z0-9-]+/g) ?? []));
+    expect(options.length).toBeGreaterThan(60);
+    expect(options.filter((o) => !named.has(o) && o !== '--help' && o !== '--version')).toEqual([]);
+  });
+
+  test('each row says same, differs or not offered; one prefork has names a flag prefork --help lists', async () => {
+    const help = (await once(['--help'])).out;
+    expect(rows.length).toBeGreaterThan(60);
+    for (const cells of rows) {
+      const [, setting, status, flags] = cells;
+      expect(status, setting).toMatch(/^(same|differs|not offered)$/);
+      if (status === 'not offered') continue;
+      for (const flag of flags.match(/--[a-z0-9-]+/g) ?? []) expect(help, `${setting}: ${flag}`).toContain(flag);
+      expect(flags, setting).toMatch(/--/);
+    }
+  });
+});
