@@ -32,6 +32,7 @@ const version = JSON.parse(fs.readFileSync(path.join(KIT_DIR, 'package.json'), '
 console.log(`  tarball ${packed.filename}: ${(packed.size / 1024).toFixed(0)} kB packed, ${(packed.unpackedSize / 1024).toFixed(0)} kB unpacked, ${packed.entryCount} files`);
 const files: string[] = packed.files.map((f: { path: string }) => f.path);
 expect(files.includes('dist/reference/cli.js'), 'the tarball holds the built server (dist/reference)');
+expect(files.includes('action.yml'), 'the tarball holds the GitHub Action (uses: ./node_modules/prefork-conformance-kit)');
 expect(!files.some((f) => /^(test|bench|\.ci|fixtures\/mutants)\//.test(f)), 'the tarball holds no tests, bench, CI scripts or mutants');
 
 const project = path.join(work, 'my-project');
