@@ -6,12 +6,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APP_LOAD_ERROR, END_OF_MESSAGE, FIRST_LISTENER_FD, HEARTBEAT_FD, READY, STACK_REPLY, STACK_REQUEST, WORKER_BOOT_ERROR, type WorkerBoot } from './boot-contract.ts';
+import { APP_LOAD_ERROR, FIRST_LISTENER_FD, HEARTBEAT_FD, MessageReader, READY, STACK_REPLY, STACK_REQUEST, WORKER_BOOT_ERROR, type WorkerBoot } from './boot-contract.ts';
 import { loadApp } from './gateway/load.ts';
 import { describeAddress, parseAddress, systemdAddresses } from './address.ts';
 import { bind, listenerUrl, type Listener } from './listener.ts';
 import { log, reopenLogFile } from './log.ts';
 import { effectiveWorkerClass, type Settings } from './settings.ts';
+import { signalProcess, workerPlan } from './worker-policy.ts';
 
 // Run compiled (dist/): the master loads no TypeScript tooling, so its only children are workers.
 const WORKER_BOOT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workers', 'boot.js');
@@ -162,12 +163,9 @@ export class Arbiter {
     const control = child.stdio[boot.controlFd] as Socket | null;
     const handle: WorkerHandle = { child, pid: child.pid, age: this.age, heartbeat, control, spawnedAt: Date.now(), ready: false, retiring: false };
     control?.on('error', () => undefined); // a worker that died meanwhile: its stack is not coming
-    let received = '';
+    const reader = new MessageReader();
     control?.on('data', (chunk: Buffer) => {
-      received += chunk.toString();
-      for (let end = received.indexOf(END_OF_MESSAGE); end >= 0; end = received.indexOf(END_OF_MESSAGE)) {
-        const message = received.slice(0, end);
-        received = received.slice(end + 1);
+      for (const message of reader.push(chunk)) {
         if (message === READY) this.readied(handle);
         else if (message.startsWith(STACK_REPLY)) handle.onStack?.(message.slice(STACK_REPLY.length));
       }
@@ -195,24 +193,15 @@ export class Arbiter {
     this.manageWorkers();
   }
 
-  /**
-   * Keeps numWorkers: spawns the missing, and asks the oldest extra ones to leave, but a ready
-   * worker only once the others ready are enough without it. A reload or a TTOU thus never drops
-   * the serving capacity below N while new workers load the app (gunicorn stops the old ones at
-   * once); a new worker that never gets ready is killed at `timeout` and the old ones stay.
-   */
+  /** Keeps numWorkers, as workerPlan says (worker-policy.ts). */
   private manageWorkers(): void {
     if (this.stopping) return;
-    const staying = [...this.workers.values()].filter((w) => !w.retiring).sort((a, b) => a.age - b.age);
-    for (let i = staying.length; i < this.numWorkers; i++) this.spawnWorker();
-    let ready = staying.filter((w) => w.ready).length;
-    while (staying.length > this.numWorkers) {
-      const oldest = staying[0];
-      if (oldest.ready && ready - 1 < this.numWorkers) break; // until a new one is ready
-      staying.shift();
-      if (oldest.ready) ready--;
-      oldest.retiring = true;
-      this.kill(oldest.pid, 'SIGTERM');
+    const workers = [...this.workers.values()];
+    const { spawn, retire } = workerPlan(workers, this.numWorkers);
+    for (let i = 0; i < spawn; i++) this.spawnWorker();
+    for (const worker of workers.filter((w) => retire.includes(w.age))) {
+      worker.retiring = true;
+      this.kill(worker.pid, 'SIGTERM');
     }
   }
 
@@ -284,11 +273,7 @@ export class Arbiter {
   }
 
   private kill(pid: number, signal: NodeJS.Signals): void {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
+    signalProcess(pid, signal, process.kill, (line) => log('error', line));
   }
 
   private closeListeners(): void {

@@ -34,6 +34,24 @@ export const END_OF_MESSAGE = '\0';
 export const READY = 'ready';
 export const STACK_REPLY = 'stack ';
 
+/** A message as it goes on the control channel. */
+export const frameMessage = (text: string): string => `${text}${END_OF_MESSAGE}`;
+
+/** Cuts what the control channel brings into messages; bytes, not text, until one is whole (a character may be cut). */
+export class MessageReader {
+  private pending: Buffer = Buffer.alloc(0);
+
+  push(chunk: Buffer): string[] {
+    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    const messages: string[] = [];
+    for (let end = this.pending.indexOf(0); end >= 0; end = this.pending.indexOf(0)) {
+      messages.push(this.pending.subarray(0, end).toString('utf8'));
+      this.pending = this.pending.subarray(end + 1);
+    }
+    return messages;
+  }
+}
+
 /** The worker's side: its boot, from the environment the master set. */
 export function workerBoot(): WorkerBoot {
   return JSON.parse(process.env.PREFORK_WORKER ?? 'null');

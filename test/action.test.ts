@@ -59,7 +59,7 @@ function runAction(workspace: string, inputs: Record<string, string>) {
     }
     const outputFile = path.join(workspace, `output-${index}`);
     fs.writeFileSync(outputFile, '');
-    const env = { ...process.env, GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: workspace, GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: outputFile, CI: 'true' };
+    const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: workspace, GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: outputFile, CI: 'true' };
     for (const [k, v] of Object.entries(step.env ?? {})) env[k] = expand(String(v), inputs, outputs);
     expect(step.shell).toBe('bash');
     const result = spawnSync('bash', ['-e', '-c', step.run!], { cwd: workspace, env, encoding: 'utf8', timeout: 120_000 });

@@ -25,7 +25,7 @@
 import fs from 'node:fs';
 import type http from 'node:http';
 import type net from 'node:net';
-import { END_OF_MESSAGE, READY, type WorkerBoot } from '../boot-contract.ts';
+import { frameMessage, READY, type WorkerBoot } from '../boot-contract.ts';
 import type { ServerAddress } from '../gateway/environ.ts';
 import type { Handler } from '../gateway/types.ts';
 import { AccessLog } from '../http/access-log.ts';
@@ -164,7 +164,7 @@ export abstract class Worker {
     this.updateGates();
     // Serving from now on: the master may retire an old worker in this one's place.
     try {
-      fs.writeSync(this.boot.controlFd, `${READY}${END_OF_MESSAGE}`);
+      fs.writeSync(this.boot.controlFd, frameMessage(READY));
     } catch {
       // the master is gone (the parent-death signal follows) or busy: it finds out by the heartbeat
     }

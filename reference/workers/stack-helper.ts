@@ -7,7 +7,7 @@
 import inspector from 'node:inspector';
 import net from 'node:net';
 import { workerData } from 'node:worker_threads';
-import { END_OF_MESSAGE, STACK_REPLY, STACK_REQUEST } from '../boot-contract.ts';
+import { frameMessage, STACK_REPLY, STACK_REQUEST } from '../boot-contract.ts';
 import { formatFrames, NO_FRAME, PAUSE_WAIT_MS, type Frame } from './paused-frames.ts';
 
 /** The main thread's frames, formatted as a JavaScript stack, or why there are none. */
@@ -33,5 +33,5 @@ const control = new net.Socket({ fd: workerData.controlFd as number, readable: t
 control.on('error', () => undefined); // the master went away: nobody to answer
 control.on('data', (request) => {
   if (!request.toString().includes(STACK_REQUEST.trim())) return;
-  void mainThreadStack().then((stack) => control.write(`${STACK_REPLY}${stack}${END_OF_MESSAGE}`));
+  void mainThreadStack().then((stack) => control.write(frameMessage(`${STACK_REPLY}${stack}`)));
 });
