@@ -7,6 +7,7 @@ import { HarnessError, PROFILES } from '../spec/harness/types.ts';
 import { caseCatalog, caseInfo, casesCiting, groupCatalog, SPEC_CLASSES } from './catalog.ts';
 import { checkTarget } from './commands/check.ts';
 import { diffReports } from './commands/diff.ts';
+import { writeDocs } from './commands/docs.ts';
 import { updateExpectationsFile } from './commands/expectations.ts';
 import { initTarget, shippedTargets, STARTERS } from './commands/init.ts';
 import { runMatrix } from './commands/matrix.ts';
@@ -190,6 +191,16 @@ export async function main(argv: string[]): Promise<number> {
       const opts = this.opts();
       for (const [file, option] of [[opts.html, '--html'], [opts.reportJson, '--report-json'], [opts.junit, '--junit']] as const) if (file) prepareOutput(file, option);
       work = () => buildReport(files, opts);
+    });
+  program
+    .command('docs')
+    .description('write the specification as a static site: an index by group and by reference, a page per case with its references and its check; with --report, each target\'s verdicts')
+    .requiredOption('--out <dir>', 'the directory to write (index.html and a page per case)')
+    .option('--report <file>', 'a saved report (run, shard or matrix) whose verdicts the pages show; repeatable', (v: string, prev: string[] = []) => [...prev, v])
+    .exitOverride()
+    .action(function (this: Command) {
+      const opts = this.opts();
+      work = () => writeDocs({ out: opts.out, report: opts.report });
     });
   program
     .command('diff <old> <new>')

@@ -269,6 +269,30 @@ describe('conform matrix and its page', () => {
     expect(await page.locator('td.level').first().isVisible()).toBe(false);
     expect(problems).toEqual([]);
   }, 60_000);
+
+  test.skipIf(!hasBrowser)('conform docs: the spec as pages; a case page has its references as links and each target\'s verdicts', async () => {
+    const { code, out } = await conform(['docs', '--out', at('site'), '--report', at('page/matrix.json')]);
+    expect(code, out).toBe(0);
+    browser ??= await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const fetched: string[] = [];
+    page.on('request', (r) => !r.url().startsWith('file://') && fetched.push(r.url()));
+    await page.goto(`file://${at('site/index.html')}`);
+    const linked = await page.locator('table.cases td.id a').evaluateAll((as) => as.map((a) => a.textContent));
+    expect(linked).toEqual(caseCatalog().map((c) => c.id));
+    await page.locator(`a[href="${ID}.html"]`).first().click();
+    expect(await page.locator('h1').textContent()).toBe(ID);
+    const refs = await page.locator('ul a').evaluateAll((as) => as.map((a) => [a.textContent, (a as HTMLAnchorElement).href]));
+    expect(refs).toEqual(caseInfo(ID)!.refs.filter((r) => r.url).map((r) => [r.text, r.url]));
+    // The broken copy fails it in both classes, the reference passes.
+    const verdicts = await page.locator('h2:has-text("Verdicts") + table tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].slice(1, 3).map((c) => c.textContent).join(' ')));
+    expect(verdicts.sort()).toEqual(['async fail', 'async pass', 'sync fail', 'sync pass']);
+    expect(await page.locator('pre code').textContent()).toContain(`id: '${ID}'`);
+    // At 400 px nothing runs off the side but the check's own scrolling box.
+    await page.setViewportSize({ width: 400, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(400);
+    expect(fetched).toEqual([]);
+  }, 60_000);
 });
 
 describe('--shard', () => {

@@ -9,6 +9,7 @@ import { diffRuns } from '../conformance/report/diff.ts';
 import { matrixDocument, mergeRuns, readRuns, type ResultDoc, type RunDoc } from '../conformance/report/document.ts';
 import { annotations, stepSummary } from '../conformance/report/github.ts';
 import { matrixHtml } from '../conformance/report/html.ts';
+import { caseSource, writeSpecSite } from '../conformance/report/spec-site.ts';
 import { junitReport } from '../conformance/report/junit.ts';
 import { closingLines, resultLine, summaryText } from '../conformance/report/terminal.ts';
 import { summarize, type Status } from '../conformance/verdict.ts';
@@ -332,5 +333,25 @@ describe('where the time went', () => {
       '    4.0 s  http.b [sync]',
       '    2.0 s  http.a [sync]',
     ]);
+  });
+});
+
+describe('the spec site (conform docs)', () => {
+  test('an index and a page per case, each with its references and its check; nothing to fetch', () => {
+    const dir = tempDir('conform-site-');
+    const files = writeSpecSite(dir, [runDoc([result('http.reject-cl-te', 'sync', 'xfail', { expectation: { reason: 'reads by Content-Length (curl: ...)' } })])]);
+    expect(files).toHaveLength(caseCatalog().length + 1);
+    for (const c of caseCatalog()) {
+      const html = fs.readFileSync(path.join(dir, `${c.id}.html`), 'utf8');
+      expect(caseSource(c.location), c.id).toContain(`id: '${c.id}'`);
+      expect(html, c.id).toContain('<h2>The check</h2>');
+      for (const r of c.refs.filter((x) => x.url)) expect(html, c.id).toContain(`href="${r.url!.replaceAll('&', '&amp;')}"`);
+      expect(html).not.toMatch(/<script|<link|<img|src=|url\(|@import/);
+    }
+    const page = fs.readFileSync(path.join(dir, 'http.reject-cl-te.html'), 'utf8');
+    expect(page).toMatch(/<td class="s-xfail">xfail<\/td><td>reads by Content-Length \(curl: \.\.\.\)<\/td>/);
+    const index = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
+    // By reference: the section, linked, with the cases that cite it.
+    expect(index).toMatch(/<a href="https:\/\/www\.rfc-editor\.org\/rfc\/rfc9112#section-6\.1" rel="noreferrer">RFC 9112 section 6\.1<\/a><\/td><td>[^\n]*http\.reject-cl-te/);
   });
 });
