@@ -87,7 +87,7 @@ class Channel implements AsyncIterable<Uint8Array> {
 
 export interface ThreadPool {
   handler: Handler;
-  /** Resolves when every thread has loaded the app; rejects if one could not. */
+  /** Resolves when the first thread has loaded the app (the others load after it); rejects if it could not. */
   ready: Promise<void>;
   /** Requests whose (small) body is still arriving: they have asked for no thread yet. */
   receiving(): number;
@@ -125,15 +125,14 @@ export function threadPool(appSpec: string, size: number, watch?: PoolWatch): Th
     setInterval(check, Math.min(1000, watch.overdueMs / 4)).unref();
   }
   const waiting: Array<(thread: Thread) => void> = [];
-  const loaded: Array<Promise<void>> = [];
-  for (let i = 0; i < size; i++) {
+  const release = (thread: Thread) => {
+    const next = waiting.shift();
+    if (next) next(thread);
+    else idle.push(thread);
+  };
+  /** A thread that loads the app, then takes jobs; resolves once it has loaded. */
+  const startThread = () => {
     const thread = new Thread(THREAD_MAIN, { workerData: { appSpec } });
-    loaded.push(
-      new Promise((resolve, reject) => {
-        thread.once('message', (m: JobMessage) => (m.type === 'ready' ? resolve() : reject(new Error(`unexpected ${m.type}`))));
-        thread.once('error', reject);
-      }),
-    );
     // After boot, a thread that dies takes the process with it: the master replaces the worker.
     thread.on('error', (error) => {
       process.stderr.write(`thread failed: ${error.stack ?? error}\n`);
@@ -142,13 +141,17 @@ export function threadPool(appSpec: string, size: number, watch?: PoolWatch): Th
     // process.exit() in an app ends only its thread here; in the other classes (and in gunicorn,
     // where SystemExit leaves the worker) it ends the worker, with that status.
     thread.on('exit', (code) => process.exit(code));
-    idle.push(thread);
-  }
-  const release = (thread: Thread) => {
-    const next = waiting.shift();
-    if (next) next(thread);
-    else idle.push(thread);
+    return new Promise<void>((resolve, reject) => {
+      thread.once('message', (m: JobMessage) => (m.type === 'ready' ? resolve() : reject(new Error(`unexpected ${m.type}`))));
+      thread.once('error', reject);
+    }).then(() => release(thread));
   };
+  // One thread loads before the worker serves (a load error is then a boot error, as before); the
+  // others load after it, each taking jobs once loaded: N isolates loading at once on the
+  // machine's cores made the first answer wait for all of them.
+  const ready = startThread().then(() => {
+    for (let i = 1; i < size; i++) void startThread();
+  });
   let jobs = 0;
   let receiving = 0;
   let receivingChanged: (() => void) | undefined;
@@ -242,7 +245,7 @@ export function threadPool(appSpec: string, size: number, watch?: PoolWatch): Th
   };
   return {
     handler,
-    ready: Promise.all(loaded).then(() => undefined),
+    ready,
     receiving: () => receiving,
     onReceiving: (listener) => (receivingChanged = listener),
   };
