@@ -186,7 +186,7 @@ async function lifecycle(): Promise<string[]> {
     const target = loadTarget(path.join(KIT_DIR, 'fixtures', 'targets', targetName));
     for (const runClass of runClasses(target.manifest)) {
       const driver = new ProcessDriver(target, runClass);
-      const config = { ...defaultConfig(runClass.kind), workers: 2, timeout: 2 };
+      const config = { ...defaultConfig(runClass.specClass), workers: 2, timeout: 2 };
       try {
         // Respawn: the median of a few kills (one sample on this VM is noise).
         let server = await driver.start(config);

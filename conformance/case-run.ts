@@ -47,7 +47,7 @@ export function caseBudgetMs(spec: Pick<SpecCase, 'budgetMs'>): number {
 
 /** The configuration a case of this lane asks for: the kit's defaults, its overrides, the manifest's bounds. */
 export function laneConfig(lane: Pick<ClassLane, 'manifest' | 'runClass'>, overrides: Partial<ServerConfig> = {}): ServerConfig {
-  return withinBounds(lane.manifest, { ...defaultConfig(lane.runClass.kind), ...overrides });
+  return withinBounds(lane.manifest, { ...defaultConfig(lane.runClass.specClass), ...overrides });
 }
 
 export async function runCase(spec: SpecCase, lane: ClassLane): Promise<CaseRun> {
@@ -65,7 +65,7 @@ export async function runCase(spec: SpecCase, lane: ClassLane): Promise<CaseRun>
   };
   const t: CaseContext = {
     id: spec.id,
-    cls: lane.runClass.kind,
+    specClass: lane.runClass.specClass,
     label: lane.runClass.label,
     seed: lane.seed,
     target: lane.traits,

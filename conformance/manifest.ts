@@ -66,17 +66,20 @@ export interface ClassSpec {
 }
 
 /** A class as one run sees it: the label reports use, the spec class, the server's name and extras. */
+/** A class as a run knows it: its label, the spec class it is judged as, and the server's name for it. */
 export interface RunClass {
+  /** What reports call it: the manifest's key (sync, gthread, async, or an extra class such as eventlet). */
   label: string;
-  kind: SpecClass;
+  specClass: SpecClass;
+  /** The server's own name ({workerClass} in the command). */
   workerClass: string;
   args?: string[];
   env?: Record<string, string>;
 }
 
-function toRunClass(label: string, kind: SpecClass, spec: string | ClassSpec): RunClass {
-  if (typeof spec === 'string') return { label, kind, workerClass: spec };
-  return { label, kind, workerClass: spec.workerClass ?? '', ...(spec.args ? { args: spec.args } : {}), ...(spec.env ? { env: spec.env } : {}) };
+function toRunClass(label: string, specClass: SpecClass, spec: string | ClassSpec): RunClass {
+  if (typeof spec === 'string') return { label, specClass, workerClass: spec };
+  return { label, specClass, workerClass: spec.workerClass ?? '', ...(spec.args ? { args: spec.args } : {}), ...(spec.env ? { env: spec.env } : {}) };
 }
 
 /** Everything a driver needs, as plain data (a report records it). */

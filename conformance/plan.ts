@@ -64,7 +64,7 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
-const applies = (c: CaseInfo, rc: RunClass) => c.classes.includes(rc.kind);
+const applies = (c: CaseInfo, rc: RunClass) => c.classes.includes(rc.specClass);
 
 export function makePlan(target: Target, selection: Selection): Plan {
   const classes = runClasses(target.manifest, selection.classes);

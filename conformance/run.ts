@@ -80,7 +80,7 @@ export async function run(options: RunOptions): Promise<RunReport> {
   const lanes = new Map<string, ClassLane>();
   for (const runClass of plan.classes) {
     const driver = driverKind(options.driver).create(target, runClass, options.driverContext);
-    const traits = targetTraits(target.manifest, defaultConfig(runClass.kind));
+    const traits = targetTraits(target.manifest, defaultConfig(runClass.specClass));
     lanes.set(runClass.label, { runClass, driver, shared: new SharedServers(driver), traits, manifest: target.manifest, seed: options.seed });
   }
   const stopAll = async () => {

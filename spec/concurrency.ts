@@ -35,13 +35,13 @@ interface Measured {
   /** Most requests running at once in any one worker. */
   perWorker: number;
   expected: number;
-  config: Pick<ServerConfig, 'workerClass' | 'workers' | 'threads' | 'connections'>;
+  config: Pick<ServerConfig, 'specClass' | 'workers' | 'threads' | 'connections'>;
 }
 
 /** Starts the configuration, fires more sleepers than it can run, measures on the server side. */
 async function measurePeak(t: CaseContext, config: Partial<ServerConfig>, extra = 2): Promise<Measured> {
   const server = await t.start(config);
-  const expected = capacity(server.config.workerClass, server.config);
+  const expected = capacity(server.config.specClass, server.config);
   const intervals = await sleepers(server, expected + extra, SLEEP_MS);
   const peak = peakOverlap(intervals);
   const pids = [...new Set(intervals.map((i) => i.pid))];
@@ -51,7 +51,7 @@ async function measurePeak(t: CaseContext, config: Partial<ServerConfig>, extra 
 }
 
 /** Threaded classes: a worker may take more connections than it has threads (gunicorn #908). */
-const threaded = (c: Measured['config']) => c.workerClass === 'gthread' || (c.workerClass === 'sync' && c.threads > 1);
+const threaded = (c: Measured['config']) => c.specClass === 'gthread' || (c.specClass === 'sync' && c.threads > 1);
 
 /**
  * The capacity rule as gunicorn keeps it. sync and async: the peak is the formula. Threaded: each
@@ -68,7 +68,7 @@ function capacityViolation(m: Measured): string | undefined {
 
 async function capacityCase(t: CaseContext, config: Partial<ServerConfig>): Promise<void> {
   const violation = capacityViolation(await measurePeak(t, config));
-  check(!violation, `${t.cls} ${JSON.stringify(config)}: ${violation}`);
+  check(!violation, `${t.specClass} ${JSON.stringify(config)}: ${violation}`);
 }
 
 /** The timeout the stalled-body case asks for, and how long after it another client may wait. */
@@ -244,8 +244,8 @@ export default defineGroup({
       requirement: 'Requests beyond capacity (capacity + 4 at once) all succeed: they wait, they are not refused or reset.',
       refs: [docs('gunicorn', 'settings#backlog'), docs('gunicorn', 'design', 'the kernel queues what workers have not accepted')],
       async run(t) {
-        const server = await t.start({ workers: 1, threads: t.cls === 'gthread' ? 2 : 1, connections: 2 });
-        const expected = capacity(t.cls, server.config);
+        const server = await t.start({ workers: 1, threads: t.specClass === 'gthread' ? 2 : 1, connections: 2 });
+        const expected = capacity(t.specClass, server.config);
         const intervals = await sleepers(server, expected + 4, 300);
         checkEqual(intervals.length, expected + 4, 'requests answered 200');
       },

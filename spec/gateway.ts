@@ -218,7 +218,7 @@ export default defineGroup({
       async run(t) {
         const many = (await echo(await t.shared({ workers: 2 }))).flags;
         checkEqual(many.multiprocess, true, 'wsgi.multiprocess with 2 workers');
-        checkEqual(many.multithread, t.cls !== 'sync', `wsgi.multithread for ${t.cls}`);
+        checkEqual(many.multithread, t.specClass !== 'sync', `wsgi.multithread for ${t.specClass}`);
         const single = await t.shared({ workers: 1 });
         requireGiven(single, { workers: 1 }); // the half of the rule a server of two or more cannot show
         checkEqual((await echo(single)).flags.multiprocess, false, 'wsgi.multiprocess with 1 worker');
@@ -306,8 +306,8 @@ export default defineGroup({
       async run(t) {
         const { flags } = await echo(await t.shared({ workers: 2 }));
         checkEqual(flags.multiprocess, true, 'rack.multiprocess with 2 workers');
-        if (t.cls === 'sync') checkEqual(flags.multithread, false, 'rack.multithread in a sync worker');
-        if (t.cls === 'gthread') checkEqual(flags.multithread, true, 'rack.multithread in a worker of 2 threads');
+        if (t.specClass === 'sync') checkEqual(flags.multithread, false, 'rack.multithread in a sync worker');
+        if (t.specClass === 'gthread') checkEqual(flags.multithread, true, 'rack.multithread in a worker of 2 threads');
       },
     },
     {

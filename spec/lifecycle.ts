@@ -298,7 +298,7 @@ export default defineGroup({
         const workers = await settledWorkers(server, 2);
         const killedAt = Date.now();
         await server.signal(server.masterPid, 'SIGKILL');
-        const bound = parentDeathBound(t.cls, timeout);
+        const bound = parentDeathBound(t.specClass, timeout);
         const took = await allGoneAfter(server, workers, killedAt, bound, `every worker to exit within ${bound} ms of the master's death`);
         t.evidence('lastWorkerGoneMs', took);
       },

@@ -23,7 +23,7 @@ function lane() {
     dispose: async () => undefined,
   };
   const it: ClassLane = {
-    runClass: { label: 'sync', kind: 'sync', workerClass: 'sync' },
+    runClass: { label: 'sync', specClass: 'sync', workerClass: 'sync' },
     driver,
     shared: new SharedServers(driver),
     traits: { operations: GUNICORN_OPERATIONS, gracefulExit: { code: 0, signal: null }, reloadKeepsCount: false, capabilities: [], limits: {} },

@@ -92,7 +92,7 @@ export function specCase(id: string): SpecCase {
 export async function runAgainst(id: string, server: Server, cls: 'sync' | 'gthread' | 'async' = 'sync'): Promise<void> {
   const t: CaseContext = {
     id,
-    cls,
+    specClass: cls,
     label: cls,
     seed: 7,
     target: {
@@ -109,7 +109,7 @@ export async function runAgainst(id: string, server: Server, cls: 'sync' | 'gthr
 }
 
 function given(server: Server, overrides: Partial<Server['config']>): Server {
-  (server as { config: Server['config'] }).config = { ...defaultConfig(server.config.workerClass), ...overrides };
+  (server as { config: Server['config'] }).config = { ...defaultConfig(server.config.specClass), ...overrides };
   return server;
 }
 

@@ -119,7 +119,7 @@ describe('classes and placeholders', () => {
   test('main classes by default, extra ones only by name, unknown ones refused', () => {
     const manifest = validateManifest(good);
     expect(runClasses(manifest).map((c) => c.label)).toEqual(['sync', 'async']);
-    expect(runClasses(manifest, ['other'])).toEqual([{ label: 'other', kind: 'async', workerClass: 'other' }]);
+    expect(runClasses(manifest, ['other'])).toEqual([{ label: 'other', specClass: 'async', workerClass: 'other' }]);
     expect(() => runClasses(manifest, ['gthread'])).toThrow(/declares sync, async, other/);
   });
   test('expand fills every placeholder and merges env', () => {

@@ -46,8 +46,8 @@ export const SERVER_ID_VARIABLE = 'CONFORM_SERVER_ID';
  * stateRoot: where this driver's servers may keep a directory of their own ({stateDir}).
  */
 export async function launchFor(target: Target, runClass: RunClass, config: ServerConfig, stateRoot: string): Promise<Launch> {
-  const cls = config.workerClass === runClass.kind ? runClass : runClasses(target.manifest).find((c) => c.kind === config.workerClass);
-  if (!cls) throw new HarnessError(`the target has no ${config.workerClass} class`);
+  const cls = config.specClass === runClass.specClass ? runClass : runClasses(target.manifest).find((c) => c.specClass === config.specClass);
+  if (!cls) throw new HarnessError(`the target has no ${config.specClass} class`);
   const port = await freePort(HOST);
   // Distinct ports: two probes in a row may be handed the same one.
   const extraPorts: number[] = [];

@@ -8,8 +8,8 @@ import type { Capability, JudgedSetting, Layer, Level, Limit, Operation, Server,
 export interface CaseContext {
   /** The id of the case being run. */
   readonly id: string;
-  /** The spec class under test. */
-  readonly cls: SpecClass;
+  /** The spec class under test (spec/README.md, "Classes": specClass, label, the server's name). */
+  readonly specClass: SpecClass;
   /** The class label reports use (e.g. "async" or "eventlet"). */
   readonly label: string;
   /** The seed for anything random in this case (printed, replayable with --seed). */
@@ -81,7 +81,7 @@ export function defineGroup(group: SpecGroup): SpecGroup {
 /** The configuration a case gets unless it asks otherwise: small timeouts keep the suite fast. */
 export function defaultConfig(cls: SpecClass): ServerConfig {
   return {
-    workerClass: cls,
+    specClass: cls,
     workers: 2,
     threads: cls === 'gthread' ? 2 : 1,
     connections: 1000,

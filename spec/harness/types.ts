@@ -77,7 +77,8 @@ export type Capability = keyof typeof CAPABILITIES;
 
 /** A server configuration a case asks for; unset fields take the kit defaults. */
 export interface ServerConfig {
-  workerClass: SpecClass;
+  /** The spec class the server is started as (the manifest maps it to its own name, {workerClass}). */
+  specClass: SpecClass;
   workers: number;
   threads: number;
   connections: number;
