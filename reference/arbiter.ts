@@ -10,7 +10,8 @@ import { APP_LOAD_ERROR, FIRST_LISTENER_FD, HEARTBEAT_FD, MessageReader, READY, 
 import { loadApp } from './gateway/load.ts';
 import { describeAddress, parseAddress, systemdAddresses } from './address.ts';
 import { bind, listenerUrl, type Listener } from './listener.ts';
-import { log, reopenLogFile } from './log.ts';
+import { countLogLines, log, reopenLogFile } from './log.ts';
+import { Statsd } from './metrics.ts';
 import { effectiveWorkerClass, type Settings } from './settings.ts';
 import { signalProcess, workerPlan } from './worker-policy.ts';
 
@@ -61,6 +62,8 @@ export class Arbiter {
   /** Halting on a boot error: the workers the master ends on its way out are no news to log. */
   private halting = false;
   private murderTimer?: NodeJS.Timeout;
+  /** --statsd-host: the master's metrics (gunicorn.workers, gunicorn.log.*). */
+  private readonly statsd?: Statsd;
 
   constructor(
     private readonly settings: Settings,
@@ -68,6 +71,11 @@ export class Arbiter {
     private readonly version: string,
   ) {
     this.numWorkers = settings.workers;
+    if (settings.statsdHost) {
+      const statsd = new Statsd(settings.statsdHost, settings.statsdPrefix);
+      countLogLines((level) => statsd.increment(`gunicorn.log.${level}`));
+      this.statsd = statsd;
+    }
   }
 
   /** What the process titles say: --name, else the app (gunicorn's proc_name, default_proc_name). */
@@ -203,6 +211,7 @@ export class Arbiter {
       worker.retiring = true;
       this.kill(worker.pid, 'SIGTERM');
     }
+    this.statsd?.gauge('gunicorn.workers', [...this.workers.values()].filter((w) => !w.retiring).length);
   }
 
   /** A worker serves: an extra old one may now leave. */

@@ -30,7 +30,15 @@ export function reopenLogFile(): void {
   if (file) setLogFile(file.path);
 }
 
+let counter: ((level: LogLevel) => void) | undefined;
+
+/** Told of every warning, error and critical line, whatever the log level (StatsD's gunicorn.log.*). */
+export function countLogLines(count: (level: LogLevel) => void): void {
+  counter = count;
+}
+
 export function log(level: LogLevel, message: string): void {
+  if (counter && (level === 'warning' || level === 'error' || level === 'critical')) counter(level);
   if (LEVELS.indexOf(level) < LEVELS.indexOf(threshold)) return;
   const line = `[${stamp()}] [${process.pid}] [${level.toUpperCase()}] ${message}\n`;
   // One write of the whole line to a file opened for appending: lines of several processes never interleave.

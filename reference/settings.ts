@@ -2,6 +2,7 @@
 // is the model): adding a setting touches this file only.
 import fs from 'node:fs';
 import { parseAddress } from './address.ts';
+import { parseStatsdHost } from './metrics.ts';
 
 export type WorkerClass = 'sync' | 'gthread' | 'async';
 
@@ -30,6 +31,8 @@ export interface Settings {
   errorLogfile: string;
   procName: string | null;
   checkConfig: boolean;
+  statsdHost: string | null;
+  statsdPrefix: string;
   certfile: string | null;
   keyfile: string | null;
 }
@@ -163,6 +166,16 @@ export const SETTINGS = [
     default: () => '-', parse: text,
   }),
   define({ key: 'procName', flags: '-n, --name <name>', doc: 'the name in the process titles ("prefork: worker [NAME]")', default: () => null, shownDefault: 'the app', parse: text }),
+  define({
+    key: 'statsdHost', flags: '--statsd-host <host:port>', doc: 'send StatsD metrics here, under gunicorn\'s names (gunicorn.requests, gunicorn.request.duration, gunicorn.workers, ...)',
+    default: () => null,
+    parse: (raw) => {
+      const value = text(raw);
+      if (!parseStatsdHost(value)) throw new SettingError(`expected HOST:PORT (e.g. localhost:8125), got ${JSON.stringify(raw)}`);
+      return value;
+    },
+  }),
+  define({ key: 'statsdPrefix', flags: '--statsd-prefix <prefix>', doc: 'put before every metric name, with a dot', default: () => '', parse: (raw) => String(raw) }),
   define({ key: 'checkConfig', flags: '--check-config', doc: 'load the app once and exit: 0 if it loads, 1 if not', default: () => false, parse: (raw) => raw === true || raw === 'true' }),
   define({ key: 'certfile', flags: '--certfile <file>', doc: 'TLS certificate (PEM); with --keyfile, every bind serves HTTPS', default: () => null, parse: readable }),
   define({ key: 'keyfile', flags: '--keyfile <file>', doc: 'TLS private key (PEM)', default: () => null, parse: readable }),

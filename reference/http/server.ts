@@ -24,6 +24,8 @@ export interface HttpHooks {
   /** A body with no byte for this long ends its request (408); 0: never (sync: timeout bounds the whole request). */
   bodyStallMs: number;
   accessLog?: AccessLog;
+  /** Told of each answer sent: its status and how long the request took (StatsD). */
+  answered?(status: number, ms: number): void;
 }
 
 /** On a connection whose stream was refused: the one error answer is on its way. */
@@ -205,8 +207,12 @@ export function createHttpServer(settings: Settings, handler: Handler, context: 
       log('error', `Error handling request ${req.url}: ${error instanceof NotAnAnswer ? error.message : ((error as Error).stack ?? error)}`);
       sendError(req.socket, 500, 'Internal Server Error');
     };
+    const started = hooks.answered ? performance.now() : 0;
     const answer = (result: AppResult) => {
-      const logSent = (sent: number) => hooks.accessLog?.write(accessLine(req, res.statusCode, sent));
+      const logSent = (sent: number) => {
+        hooks.accessLog?.write(accessLine(req, res.statusCode, sent));
+        hooks.answered?.(res.statusCode, performance.now() - started);
+      };
       const cut = (error: Error) => {
         // After the headers: close without ending the body, so the client sees it is cut.
         log('error', `Error writing the response to ${req.url}: ${error.message}`);

@@ -31,7 +31,8 @@ import type { Handler } from '../gateway/types.ts';
 import { AccessLog } from '../http/access-log.ts';
 import { watchRequestLines } from '../http/request-lines.ts';
 import { createHttpServer } from '../http/server.ts';
-import { log, reopenLogFile } from '../log.ts';
+import { countLogLines, log, reopenLogFile } from '../log.ts';
+import { Statsd } from '../metrics.ts';
 import { secureContextOf, wrapTls } from '../tls.ts';
 import { AcceptGates } from './accept-gates.ts';
 import { ConnectionBook } from './connections.ts';
@@ -55,6 +56,18 @@ export interface WorkerClassKind {
   /** What requests go to, from the app loaded on the worker's main thread: the app, or a pool. */
   handler(app: Handler, boot: WorkerBoot): Promise<Handler>;
   create(boot: WorkerBoot, handler: Handler): Worker;
+}
+
+/** gunicorn's per-request StatsD metrics, and its log-line counters, when --statsd-host is set. */
+function requestMetrics(settings: WorkerBoot['settings']): ((status: number, ms: number) => void) | undefined {
+  if (!settings.statsdHost) return undefined;
+  const statsd = new Statsd(settings.statsdHost, settings.statsdPrefix);
+  countLogLines((level) => statsd.increment(`gunicorn.log.${level}`));
+  return (status, ms) => {
+    statsd.increment('gunicorn.requests');
+    statsd.timing('gunicorn.request.duration', ms);
+    statsd.increment(`gunicorn.request.status.${status}`);
+  };
 }
 
 export abstract class Worker {
@@ -102,6 +115,7 @@ export abstract class Worker {
         bodyStallMs: this.bodyStallMs(),
         onRequest: () => this.requestStarted(),
         accessLog: this.accessLog,
+        answered: requestMetrics(settings),
       },
     );
     // A request with an unknown Expect comes as 'checkExpectation' (server.ts serves it): counted alike.

@@ -1,6 +1,7 @@
 // Settings a gunicorn user reaches for (issue 26 #6), with gunicorn's names and meaning, and the
 // README's table of every gunicorn 20.1 setting with what prefork does with it.
 import { execFile, spawnSync } from 'node:child_process';
+import dgram from 'node:dgram';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -81,6 +82,37 @@ test('-n / --name: the process titles name it instead of the app', async () => {
   const [worker] = await liveChildren(master.pid!);
   await eventually(() => title(worker) === 'prefork: worker [shop-api]', { within: 5000, what: 'the worker\'s title', seen: () => title(worker) });
   master.kill('SIGTERM');
+});
+
+describe('--statsd-host / --statsd-prefix: gunicorn\'s StatsD metrics', () => {
+  test('per request, the worker count, and warnings counted, under the prefix', async () => {
+    const sink = dgram.createSocket('udp4');
+    const lines: string[] = [];
+    sink.on('message', (m) => lines.push(...String(m).split('\n').filter(Boolean)));
+    await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', resolve));
+    try {
+      const port = await freePort();
+      prefork(['--statsd-host', `127.0.0.1:${sink.address().port}`, '--statsd-prefix', 'shop', '-b', `127.0.0.1:${port}`, '-w', '2', APP]);
+      await eventually(() => fetch(`http://127.0.0.1:${port}/pid`).then((r) => r.ok), { within: 15_000, what: 'the server' });
+      const { pid } = (await (await fetch(`http://127.0.0.1:${port}/pid`)).json()) as { pid: number };
+      expect((await fetch(`http://127.0.0.1:${port}/no-such-route`)).status).toBe(404);
+      process.kill(pid, 'SIGKILL'); // the master says so at warning level: "Worker (pid:N) was sent SIGKILL!"
+      const count = (line: string) => lines.filter((l) => l === line).length;
+      await eventually(() => count('shop.gunicorn.requests:1|c') >= 3 && count('shop.gunicorn.log.warning:1|c') >= 1, { within: 5000, what: 'the metrics', seen: () => lines.join(' ') });
+      expect(count('shop.gunicorn.request.status.200:1|c')).toBeGreaterThanOrEqual(2);
+      expect(count('shop.gunicorn.request.status.404:1|c')).toBe(1);
+      expect(lines.filter((l) => /^shop\.gunicorn\.request\.duration:\d+\|ms$/.test(l)).length).toBeGreaterThanOrEqual(3);
+      expect(lines).toContain('shop.gunicorn.workers:2|g');
+    } finally {
+      sink.close();
+    }
+  });
+
+  test('a --statsd-host that is not HOST:PORT is refused by name (exit 2)', async () => {
+    const { code, out } = await once(['--statsd-host', 'localhost', APP]);
+    expect(code).toBe(2);
+    expect(out).toMatch(/option --statsd-host: expected HOST:PORT/);
+  });
 });
 
 // Every setting of Debian's gunicorn (20.1) has a row in the README's table, and a row that says

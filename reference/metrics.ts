@@ -1,0 +1,46 @@
+// StatsD metrics under gunicorn's names (its instrument/statsd.py), so that a dashboard made for
+// gunicorn reads prefork too: per request gunicorn.requests, gunicorn.request.duration (ms) and
+// gunicorn.request.status.<code> from the workers; gunicorn.workers (a gauge) from the master;
+// gunicorn.log.<level> for every warning, error and critical line. UDP, fire and forget: a sink
+// that is down never slows a request.
+import dgram from 'node:dgram';
+
+export interface StatsdTarget {
+  host: string;
+  port: number;
+}
+
+/** "HOST:PORT" or "[IPv6]:PORT", as gunicorn's --statsd-host takes it; undefined if it is not that. */
+export function parseStatsdHost(raw: string): StatsdTarget | undefined {
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(raw.trim());
+  const port = Number(match?.[3]);
+  return match && port >= 1 && port <= 65535 ? { host: match[1] ?? match[2], port } : undefined;
+}
+
+export class Statsd {
+  private readonly socket: dgram.Socket;
+  private readonly target: StatsdTarget;
+
+  constructor(hostPort: string, private readonly prefix: string) {
+    this.target = parseStatsdHost(hostPort)!; // the setting was checked
+    this.socket = dgram.createSocket(this.target.host.includes(':') ? 'udp6' : 'udp4');
+    this.socket.on('error', () => undefined); // a sink that is down is no error of the server's
+    this.socket.unref();
+  }
+
+  increment(name: string, value = 1): void {
+    this.send(`${name}:${value}|c`);
+  }
+
+  gauge(name: string, value: number): void {
+    this.send(`${name}:${value}|g`);
+  }
+
+  timing(name: string, ms: number): void {
+    this.send(`${name}:${Math.round(ms)}|ms`);
+  }
+
+  private send(line: string): void {
+    this.socket.send(`${this.prefix ? `${this.prefix}.` : ''}${line}`, this.target.port, this.target.host, () => undefined);
+  }
+}
