@@ -96,9 +96,11 @@ describe('--statsd-host / --statsd-prefix: gunicorn\'s StatsD metrics', () => {
       await eventually(() => fetch(`http://127.0.0.1:${port}/pid`).then((r) => r.ok), { within: 15_000, what: 'the server' });
       const { pid } = (await (await fetch(`http://127.0.0.1:${port}/pid`)).json()) as { pid: number };
       expect((await fetch(`http://127.0.0.1:${port}/no-such-route`)).status).toBe(404);
-      process.kill(pid, 'SIGKILL'); // the master says so at warning level: "Worker (pid:N) was sent SIGKILL!"
       const count = (line: string) => lines.filter((l) => l === line).length;
-      await eventually(() => count('shop.gunicorn.requests:1|c') >= 3 && count('shop.gunicorn.log.warning:1|c') >= 1, { within: 5000, what: 'the metrics', seen: () => lines.join(' ') });
+      // Before the kill: a datagram the worker had not sent yet would die with it.
+      await eventually(() => count('shop.gunicorn.requests:1|c') >= 3, { within: 5000, what: 'the request metrics', seen: () => lines.join(' ') });
+      process.kill(pid, 'SIGKILL'); // the master says so at warning level: "Worker (pid:N) was sent SIGKILL!"
+      await eventually(() => count('shop.gunicorn.log.warning:1|c') >= 1, { within: 5000, what: 'the warning counted', seen: () => lines.join(' ') });
       expect(count('shop.gunicorn.request.status.200:1|c')).toBeGreaterThanOrEqual(2);
       expect(count('shop.gunicorn.request.status.404:1|c')).toBe(1);
       expect(lines.filter((l) => /^shop\.gunicorn\.request\.duration:\d+\|ms$/.test(l)).length).toBeGreaterThanOrEqual(3);
