@@ -10,8 +10,8 @@ import { APP_LOAD_ERROR, FIRST_LISTENER_FD, HEARTBEAT_FD, MessageReader, READY, 
 import { loadApp } from './gateway/load.ts';
 import { describeAddress, parseAddress, systemdAddresses } from './address.ts';
 import { bind, listenerUrl, type Listener } from './listener.ts';
-import { countLogLines, log, reopenLogFile } from './log.ts';
-import { Statsd } from './metrics.ts';
+import { log, reopenLogFile } from './log.ts';
+import { statsdOf, type Statsd } from './metrics.ts';
 import { effectiveWorkerClass, type Settings } from './settings.ts';
 import { signalProcess, workerPlan } from './worker-policy.ts';
 
@@ -71,11 +71,7 @@ export class Arbiter {
     private readonly version: string,
   ) {
     this.numWorkers = settings.workers;
-    if (settings.statsdHost) {
-      const statsd = new Statsd(settings.statsdHost, settings.statsdPrefix);
-      countLogLines((level) => statsd.increment(`gunicorn.log.${level}`));
-      this.statsd = statsd;
-    }
+    this.statsd = statsdOf(settings);
   }
 
   /** What the process titles say: --name, else the app (gunicorn's proc_name, default_proc_name). */

@@ -4,6 +4,7 @@
 // gunicorn.log.<level> for every warning, error and critical line. UDP, fire and forget: a sink
 // that is down never slows a request.
 import dgram from 'node:dgram';
+import { countLogLines } from './log.ts';
 
 export interface StatsdTarget {
   host: string;
@@ -43,4 +44,12 @@ export class Statsd {
   private send(line: string): void {
     this.socket.send(`${this.prefix ? `${this.prefix}.` : ''}${line}`, this.target.port, this.target.host, () => undefined);
   }
+}
+
+/** The process's StatsD sink when --statsd-host is set, its log lines counted (gunicorn.log.<level>). */
+export function statsdOf(settings: { statsdHost: string | null; statsdPrefix: string }): Statsd | undefined {
+  if (!settings.statsdHost) return undefined;
+  const statsd = new Statsd(settings.statsdHost, settings.statsdPrefix);
+  countLogLines((level) => statsd.increment(`gunicorn.log.${level}`));
+  return statsd;
 }

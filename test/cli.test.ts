@@ -24,6 +24,17 @@ function targetDir(manifest: object): string {
 const manifest = { name: 'x', version: '1', specVersion: '2', gateway: 'wsgi', classes: { sync: 'sync' } };
 
 describe('conform CLI', () => {
+  test('docs: --out that is a file is refused (exit 2); a directory is made and filled', async () => {
+    const dir = tempDir('conform-docs-');
+    fs.writeFileSync(path.join(dir, 'taken'), '');
+    const refused = await conform('docs', '--out', path.join(dir, 'taken'));
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/--out .*taken is a file; give a directory/);
+    const made = await conform('docs', '--out', path.join(dir, 'site', 'deep'));
+    expect(made.code).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'site', 'deep', 'index.html'))).toBe(true);
+  });
+
   test('--list shows at least 50 ids', async () => {
     const { code, out } = await conform('--list');
     expect(code).toBe(0);

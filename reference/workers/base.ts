@@ -31,8 +31,8 @@ import type { Handler } from '../gateway/types.ts';
 import { AccessLog } from '../http/access-log.ts';
 import { watchRequestLines } from '../http/request-lines.ts';
 import { createHttpServer } from '../http/server.ts';
-import { countLogLines, log, reopenLogFile } from '../log.ts';
-import { Statsd } from '../metrics.ts';
+import { log, reopenLogFile } from '../log.ts';
+import { statsdOf } from '../metrics.ts';
 import { secureContextOf, wrapTls } from '../tls.ts';
 import { AcceptGates } from './accept-gates.ts';
 import { ConnectionBook } from './connections.ts';
@@ -58,11 +58,10 @@ export interface WorkerClassKind {
   create(boot: WorkerBoot, handler: Handler): Worker;
 }
 
-/** gunicorn's per-request StatsD metrics, and its log-line counters, when --statsd-host is set. */
+/** gunicorn's per-request StatsD metrics when --statsd-host is set. */
 function requestMetrics(settings: WorkerBoot['settings']): ((status: number, ms: number) => void) | undefined {
-  if (!settings.statsdHost) return undefined;
-  const statsd = new Statsd(settings.statsdHost, settings.statsdPrefix);
-  countLogLines((level) => statsd.increment(`gunicorn.log.${level}`));
+  const statsd = statsdOf(settings);
+  if (!statsd) return undefined;
   return (status, ms) => {
     statsd.increment('gunicorn.requests');
     statsd.timing('gunicorn.request.duration', ms);
