@@ -59,7 +59,8 @@ const threaded = (c: Measured['config']) => c.specClass === 'gthread' || (c.spec
  * an exact total needs balanced accepting (concurrency.gthread-balanced, a SHOULD).
  */
 function capacityViolation(m: Measured): string | undefined {
-  if (!threaded(m.config)) return m.peak === m.expected ? undefined : `peak ${m.peak}, formula ${m.expected}`;
+  // The peak per worker says which miss it is (one request at a time per worker, or a few too many).
+  if (!threaded(m.config)) return m.peak === m.expected ? undefined : `peak ${m.peak} (at most ${m.perWorker} per worker), formula ${m.expected}`;
   const perWorker = Math.min(m.config.threads, m.config.connections);
   if (m.perWorker !== perWorker) return `one worker ran ${m.perWorker} at once, expected min(threads, worker_connections) = ${perWorker}`;
   if (m.peak > m.expected) return `peak ${m.peak} exceeds the formula ${m.expected}`;
