@@ -46,7 +46,8 @@ export async function parse(argv: string[]): Promise<{ settings: Settings; app: 
   // Commander names an option after its long flag (--keep-alive -> keepAlive), not our key.
   const attribute = new Map<string, string>();
   for (const s of SETTINGS) {
-    const option = new Option(s.flags, `${s.doc} (default: ${shownDefault(s)})`);
+    const also = s.aliases ? `; also ${s.aliases.join(', ')}` : '';
+    const option = new Option(s.flags, `${s.doc} (default: ${shownDefault(s)}${also})`);
     if (s.key === 'bind') option.argParser((v: string, prev: string[] = []) => [...prev, v]);
     attribute.set(s.key, option.attributeName());
     program.addOption(option);

@@ -50,7 +50,7 @@ interface Setting<K extends keyof Settings> {
   parse: (raw: unknown, previous: Settings[K]) => Settings[K];
   /** The default as --help says it, where default() is not the whole story. */
   shownDefault?: string;
-  /** More long flags for the same setting (gunicorn's --log-file for --error-logfile). */
+  /** More long flags for the same setting (gunicorn's --log-file for --error-logfile); --help names them. */
   aliases?: string[];
 }
 
@@ -88,6 +88,8 @@ const fileModeMask = (raw: unknown): number => {
   if (!Number.isInteger(n) || n < 0 || n > 0o777) throw new SettingError(`expected a file mode mask from 0 to 0o777 (decimal, 0o17, 017 or 0x1f), got ${JSON.stringify(raw)}`);
   return n;
 };
+/** A flag without a value (true), or a config-file boolean. */
+const flag = (raw: unknown): boolean => raw === true || raw === 'true';
 const list = (raw: unknown): string[] => (Array.isArray(raw) ? raw.map(text) : text(raw).split(',').map((s) => s.trim()).filter(Boolean));
 
 function define<K extends keyof Settings>(setting: Setting<K>): Setting<K> {
@@ -147,13 +149,13 @@ export const SETTINGS = [
   define({ key: 'limitRequestFields', flags: '--limit-request-fields <int>', doc: 'most header fields per request', default: () => 100, parse: integer(0, 32768) }),
   define({
     key: 'limitRequestFieldSize', flags: '--limit-request-field-size <int>', aliases: ['--limit-request-field_size'],
-    doc: 'longest header line in bytes (0: unlimited; also gunicorn\'s spelling --limit-request-field_size)', default: () => 8190, parse: integer(0, 65536),
+    doc: 'longest header line in bytes (0: unlimited)', default: () => 8190, parse: integer(0, 65536),
   }),
   define({
     key: 'forwardedAllowIps', flags: '--forwarded-allow-ips <ips>', doc: 'comma-separated peers whose X-Forwarded-* headers are trusted ("*": all)',
     default: () => ['127.0.0.1', '::1'], parse: list,
   }),
-  define({ key: 'preload', flags: '--preload', doc: 'load (and so validate) the app in the master before binding; workers load their own copy', default: () => false, parse: (raw) => raw === true || raw === 'true' }),
+  define({ key: 'preload', flags: '--preload', doc: 'load (and so validate) the app in the master before binding; workers load their own copy', default: () => false, parse: flag }),
   define({ key: 'config', flags: '-c, --config <file>', doc: 'a .json, .js or .ts file exporting settings', default: () => null, parse: text }),
   define({ key: 'pidfile', flags: '-p, --pid <file>', doc: 'write the master pid here', default: () => null, parse: text }),
   define({
@@ -162,7 +164,7 @@ export const SETTINGS = [
   }),
   define({ key: 'accessLogfile', flags: '--access-logfile <file>', doc: 'access log ("-": stdout)', default: () => null, parse: text }),
   define({
-    key: 'errorLogfile', flags: '--error-logfile <file>', aliases: ['--log-file'], doc: 'the server\'s log (also --log-file; "-": stderr); reopened on USR1',
+    key: 'errorLogfile', flags: '--error-logfile <file>', aliases: ['--log-file'], doc: 'the server\'s log ("-": stderr); reopened on USR1',
     default: () => '-', parse: text,
   }),
   define({ key: 'procName', flags: '-n, --name <name>', doc: 'the name in the process titles ("prefork: worker [NAME]")', default: () => null, shownDefault: 'the app', parse: text }),
@@ -176,7 +178,7 @@ export const SETTINGS = [
     },
   }),
   define({ key: 'statsdPrefix', flags: '--statsd-prefix <prefix>', doc: 'put before every metric name, with a dot', default: () => '', parse: (raw) => String(raw) }),
-  define({ key: 'checkConfig', flags: '--check-config', doc: 'load the app once and exit: 0 if it loads, 1 if not', default: () => false, parse: (raw) => raw === true || raw === 'true' }),
+  define({ key: 'checkConfig', flags: '--check-config', doc: 'load the app once and exit: 0 if it loads, 1 if not', default: () => false, parse: flag }),
   define({ key: 'certfile', flags: '--certfile <file>', doc: 'TLS certificate (PEM); with --keyfile, every bind serves HTTPS', default: () => null, parse: readable }),
   define({ key: 'keyfile', flags: '--keyfile <file>', doc: 'TLS private key (PEM)', default: () => null, parse: readable }),
 ] as const;

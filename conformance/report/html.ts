@@ -7,7 +7,8 @@ import type { SpecClass } from '../../spec/harness/types.ts';
 import { runName, type MatrixDoc, type ResultDoc, type RunDoc } from './document.ts';
 import { STATUSES, type Status } from '../verdict.ts';
 
-const esc = (s: unknown) =>
+/** Text made safe inside HTML text and quoted attributes. */
+export const esc = (s: unknown) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 const LABEL: Record<Status, string> = { pass: 'pass', fail: 'FAIL', warn: 'warn', xfail: 'xfail', xpass: 'XPASS', unsupported: 'n/a', error: 'ERROR' };

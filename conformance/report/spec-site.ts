@@ -9,8 +9,8 @@ import { caseCatalog, groupCatalog, type CaseInfo } from '../catalog.ts';
 import { KIT_DIR } from '../manifest.ts';
 import { SPEC_VERSION } from '../../spec/version.ts';
 import { runName, type RunDoc } from './document.ts';
+import { esc } from './html.ts';
 
-const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 /** Inline `code` of the requirement sentences, as the spec writes it. */
 const prose = (s: string) => esc(s).replace(/`([^`]+)`/g, '<code>$1</code>');
 const caseFile = (id: string) => `${id}.html`;

@@ -2,10 +2,10 @@
 // busy (a request read or being read, or a response not finished) or an idle keep-alive one, and
 // the keep-alive timer that closes it after `keepalive` seconds without a request. With a head
 // grace, a new connection whose first request head has not come within it stops counting as busy
-// (it is parked), and one whose head came in part at once: a client that never finishes its head
-// cannot hold the worker's capacity. Once
-// the worker has ended its side (an error answer, an idle close), the connection is released at
-// once and closed after a short linger, whether or not the client closes its side.
+// (it is parked), and so does one whose head came in part: a client that never finishes its head
+// cannot hold the worker's capacity. Once the worker has ended its side (an error answer, an idle
+// close), the connection is released at once and closed after a short linger, whether or not the
+// client closes its side.
 import type net from 'node:net';
 import type { ServerAddress } from '../gateway/environ.ts';
 

@@ -7,7 +7,6 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { freePort } from '../../conformance/drivers/launch.ts';
-import { liveChildren } from '../../conformance/drivers/proc.ts';
 import { eventually } from '../../spec/harness/eventually.ts';
 import { tempDir } from '../temp-dirs.ts';
 import { KIT, PREFORK, preforkLauncher } from './prefork-process.ts';
@@ -71,17 +70,6 @@ describe('--error-logfile / --log-file: the server\'s log lines go to a file', (
     const { settings } = await import('../../reference/cli.ts').then((m) => m.parse(['--log-file', '-', 'a.ts']));
     expect(settings.errorLogfile).toBe('-');
   });
-});
-
-test('-n / --name: the process titles name it instead of the app', async () => {
-  const port = await freePort();
-  const master = prefork(['-n', 'shop-api', '-b', `127.0.0.1:${port}`, '-w', '1', APP]);
-  await eventually(() => fetch(`http://127.0.0.1:${port}/pid`).then((r) => r.ok), { within: 15_000, what: 'the server' });
-  const title = (pid: number) => fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ').trim();
-  expect(title(master.pid!)).toBe('prefork: master [shop-api]');
-  const [worker] = await liveChildren(master.pid!);
-  await eventually(() => title(worker) === 'prefork: worker [shop-api]', { within: 5000, what: 'the worker\'s title', seen: () => title(worker) });
-  master.kill('SIGTERM');
 });
 
 describe('--statsd-host / --statsd-prefix: gunicorn\'s StatsD metrics', () => {

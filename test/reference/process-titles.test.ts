@@ -21,3 +21,13 @@ test.each(['sync', 'gthread'] as const)('%s: "prefork: master [APP]" and "prefor
   for (const pid of workers) await eventually(() => title(pid) === `prefork: worker [${app}]`, { within: 5000, what: `worker ${pid}'s title`, seen: () => title(pid) });
   master.kill('SIGTERM');
 });
+
+test('-n / --name: the process titles name it instead of the app', async () => {
+  const port = await freePort();
+  const master = prefork(['-n', 'shop-api', '-b', `127.0.0.1:${port}`, '-w', '1', 'dist/fixtures/probe/reference/probe.js']);
+  await eventually(() => fetch(`http://127.0.0.1:${port}/pid`).then((r) => r.ok), { within: 15_000, what: 'the server' });
+  expect(title(master.pid!)).toBe('prefork: master [shop-api]');
+  const [worker] = await liveChildren(master.pid!);
+  await eventually(() => title(worker) === 'prefork: worker [shop-api]', { within: 5000, what: 'the worker\'s title', seen: () => title(worker) });
+  master.kill('SIGTERM');
+});
