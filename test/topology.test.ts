@@ -54,7 +54,7 @@ const helpersLeft = () => running('conform-test-helper');
 describe('a master with a helper child', { timeout: 60_000 }, () => {
   test('named in processes.helpers: judged as its workers alone, nothing left running', async () => {
     const { code, results } = await conform(target({ processes: { helpers: ['conform-test-helper'] } }), 'prefork.worker-count,lifecycle.respawn');
-    expect(results.map((r) => [r.id, r.status, r.message])).toEqual([
+    expect(results.map((r) => [r.id, r.status, r.message]), whyNot(results)).toEqual([
       ['prefork.worker-count', 'pass', ''],
       ['lifecycle.respawn', 'pass', ''],
     ]);
@@ -102,9 +102,9 @@ describe('a private directory per start ({stateDir})', { timeout: 60_000 }, () =
   test('exists when the server starts, differs per start, is gone once the run ends', async () => {
     const dir = target({ env: { CONFORM_TEST_STATE: '{stateDir}', CONFORM_TEST_TARGET: '{targetDir}' } }, 'with-state.mjs');
     const { code, results } = await conform(dir, 'prefork.worker-count,lifecycle.respawn');
-    expect(results.map((r) => [r.id, r.status])).toEqual([
-      ['prefork.worker-count', 'pass'],
-      ['lifecycle.respawn', 'pass'],
+    expect(results.map((r) => [r.id, r.status, r.message]), whyNot(results)).toEqual([
+      ['prefork.worker-count', 'pass', ''],
+      ['lifecycle.respawn', 'pass', ''],
     ]);
     expect(code).toBe(0);
     const used = fs.readFileSync(path.join(dir, 'state-dirs.txt'), 'utf8').trim().split('\n');
