@@ -40,10 +40,19 @@ export async function allProcesses(root = '/proc'): Promise<ProcInfo[]> {
 
 /** Live children of `ppid`, oldest first. */
 export async function liveChildren(ppid: number, root = '/proc'): Promise<number[]> {
-  const listed = listedChildren(ppid, root);
-  const candidates = listed ? listed.map((pid) => readStat(pid, root)).filter((p): p is ProcInfo => p !== undefined) : await allProcesses(root);
-  return liveChildrenAmong(candidates, ppid);
+  for (let attempt = 0; attempt < LIST_READS; attempt++) {
+    const listed = listedChildren(ppid, root);
+    if (!listed) break;
+    const read = listed.map((pid) => readStat(pid, root));
+    // A listed child that is no longer ours was reaped while the list was read, and the kernel may
+    // then have skipped the child after it: the list is read again.
+    if (read.every((p) => p?.ppid === ppid)) return liveChildrenAmong(read as ProcInfo[], ppid);
+  }
+  return liveChildrenAmong(await allProcesses(root), ppid);
 }
+
+/** Reads of a parent's children lists before the whole table is scanned instead. */
+const LIST_READS = 3;
 
 /** Of a process table (or part of it), the live children of `ppid`, oldest first. */
 export function liveChildrenAmong(processes: readonly ProcInfo[], ppid: number): number[] {
@@ -58,7 +67,9 @@ export function liveChildrenAmong(processes: readonly ProcInfo[], ppid: number):
  * small files where a scan reads one per process on the machine, and the process driver polls
  * this every few milliseconds for every server it runs (a scan was a third of the runner's CPU).
  * undefined where the kernel keeps no such lists (CONFIG_PROC_CHILDREN). One read of a list is
- * consistent for the children alive throughout it; a child listed may be gone by its stat read.
+ * complete only if no child listed in it was reaped during the read (the kernel fetches entries
+ * one at a time and, once the previous one is gone, counts from the start: proc(5) calls the file
+ * reliable only for stopped children); a child listed may also be gone by its stat read.
  */
 function listedChildren(ppid: number, root: string): number[] | undefined {
   let tasks: string[];
