@@ -23,7 +23,7 @@ export interface CaseInfo {
   operations: Operation[];
   limits: Limit[];
   settings: JudgedSetting[];
-  /** Where the case is defined, relative to the kit: "spec/http.ts:80". */
+  /** Where the case is defined, relative to the kit: "spec/http/reject-cl-te.ts:9" (its file, the line of its id). */
   location: string;
 }
 
@@ -43,25 +43,26 @@ export interface GroupInfo {
 
 let cached: CaseInfo[] | undefined;
 
-/** The line of `id: '<id>'` in the group's files (spec/<group>.ts and spec/<group>-<layer>.ts; see spec/README.md). */
-function locate(group: string, id: string): string {
-  const main = `spec/${group}.ts`;
-  let files: string[];
+/**
+ * The file that defines a case: spec/<group>/[<profile>/]<name>.ts, the name being the id without
+ * its group and, for a profile's case, without the profile ("gateway.asgi.scope" in
+ * spec/gateway/asgi/scope.ts). test/spec-layout.test.ts holds the tree to it.
+ */
+export function caseFile(group: string, id: string, profile?: string): string {
+  let name = id.slice(group.length + 1);
+  if (profile && name.startsWith(`${profile}.`)) name = name.slice(profile.length + 1);
+  return ['spec', group, ...(profile ? [profile] : []), `${name}.ts`].join('/');
+}
+
+/** The case's file and the line of its id there. */
+function locate(group: string, id: string, profile?: string): string {
+  const file = caseFile(group, id, profile);
   try {
-    files = [main, ...fs.readdirSync(path.join(KIT_DIR, 'spec')).filter((f) => f.startsWith(`${group}-`) && f.endsWith('.ts')).map((f) => `spec/${f}`)];
+    const line = fs.readFileSync(path.join(KIT_DIR, file), 'utf8').split('\n').findIndex((l) => l.includes(`'${id}'`));
+    return `${file}:${line + 1}`;
   } catch {
-    return main;
+    return file; // a case defined outside the layout: test/spec-layout.test.ts fails on it
   }
-  for (const file of files) {
-    try {
-      const lines = fs.readFileSync(path.join(KIT_DIR, file), 'utf8').split('\n');
-      const line = lines.findIndex((l) => l.includes(`'${id}'`) || l.includes(`"${id}"`));
-      if (line >= 0) return `${file}:${line + 1}`;
-    } catch {
-      // a file that cannot be read names no case
-    }
-  }
-  return main;
 }
 
 export function caseCatalog(): CaseInfo[] {
@@ -79,7 +80,7 @@ export function caseCatalog(): CaseInfo[] {
       operations: c.operations ?? [],
       limits: c.limits ?? [],
       settings: c.settings ?? [],
-      location: locate(g.name, c.id),
+      location: locate(g.name, c.id, c.profile),
     })),
   );
   return cached;

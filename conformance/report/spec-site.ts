@@ -37,27 +37,17 @@ function page(title: string, body: string): string {
   return `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title><style>${STYLE}</style></head>\n<body>\n${body}\n</body>\n</html>\n`;
 }
 
-/**
- * The case's object literal in its spec file, from the `{` before its id to the `}` that closes it
- * at the same indentation (the files are formatted so): the check as the spec's author wrote it.
- */
+/** The case as its author wrote it: its file from the declaration on (the imports left out). */
 export function caseSource(location: string): string | undefined {
-  const [file, lineText] = location.split(':');
+  const [file] = location.split(':');
   let lines: string[];
   try {
     lines = fs.readFileSync(path.join(KIT_DIR, file), 'utf8').split('\n');
   } catch {
     return undefined;
   }
-  const idLine = Number(lineText) - 1;
-  const indent = /^(\s*)/.exec(lines[idLine] ?? '')![1].length - 2;
-  if (indent < 0) return undefined;
-  const open = ' '.repeat(indent) + '{';
-  let start = idLine;
-  while (start > 0 && lines[start] !== open) start--;
-  const end = lines.findIndex((l, i) => i > idLine && (l === `${' '.repeat(indent)}},` || l === `${' '.repeat(indent)}}`));
-  if (lines[start] !== open || end < 0) return undefined;
-  return lines.slice(start, end + 1).map((l) => l.slice(indent)).join('\n');
+  const start = lines.findIndex((l) => l.startsWith('export const '));
+  return start < 0 ? undefined : lines.slice(start).join('\n').trimEnd();
 }
 
 function refsList(c: CaseInfo): string {

@@ -1,4 +1,4 @@
-// The WSGI/CGI view of a request, with gunicorn's rules (see spec/gateway.ts).
+// The WSGI/CGI view of a request, with gunicorn's rules (see spec/gateway/wsgi/).
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Environ } from './types.ts';

@@ -1,0 +1,29 @@
+import { check } from '../../harness/assert.ts';
+import { requireGiven } from '../../harness/case.ts';
+import { getJson } from '../../harness/client.ts';
+import { holds } from '../../harness/eventually.ts';
+import { settledWorkers } from '../../harness/observe.ts';
+import { docs, gunicornCode } from '../../harness/refs.ts';
+import type { SpecCase } from '../../harness/case.ts';
+
+export const timeoutZeroDisables: SpecCase = {
+  id: 'lifecycle.timeout-zero-disables',
+  level: 'MUST',
+  requirement: 'With timeout 0 the heartbeat check is off: a worker stopped for 3 s survives.',
+  refs: [docs('gunicorn', 'settings#timeout', '"Value is a positive number or 0. Setting it to 0 ... disabling of timeouts"'), gunicornCode('arbiter.py', 'murder_workers()')],
+  profile: 'gunicorn',
+  needs: ['heartbeat'],
+  async run(t) {
+    const server = await t.start({ workers: 1, timeout: 0 });
+    requireGiven(server, { workers: 1 });
+    const [worker] = await settledWorkers(server, 1);
+    await server.signal(worker, 'SIGSTOP');
+    try {
+      await holds(() => server.alive(worker), { within: 3000, what: `stopped worker ${worker} staying alive`, seen: () => `worker ${worker} is gone` });
+    } finally {
+      await server.signal(worker, 'SIGCONT');
+    }
+    const { pid } = await getJson<{ pid: number }>(server, '/pid');
+    check(pid === worker, `worker ${worker} was replaced by ${pid}`);
+  },
+};

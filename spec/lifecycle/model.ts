@@ -1,0 +1,25 @@
+import { checkProperty } from '../harness/property.ts';
+import { lifecycleCommands, runModel } from './model-commands.ts';
+import fc from 'fast-check';
+import { docs, gunicornCode } from '../harness/refs.ts';
+import type { SpecCase } from '../harness/case.ts';
+
+export const model: SpecCase = {
+  id: 'lifecycle.model',
+  level: 'MUST',
+  requirement:
+    'Under generated sequences of requests, worker SIGKILLs, short SIGSTOP stalls (where the target has a heartbeat) and the operations the target has of adding a worker, removing one and reloading, the worker count always converges to the expected N (after a reload the configured one, or the one it had where the target declares that its reload keeps the count) and requests keep being served.',
+  refs: [
+    docs('gunicorn', 'signals'),
+    docs('puma', 'restart', 'a phased restart keeps the running workers\' count'),
+    gunicornCode('arbiter.py', 'manage_workers()', 'with murder_workers()'),
+  ],
+  budgetMs: 120_000,
+  async run(t) {
+    await checkProperty(
+      t,
+      fc.asyncProperty(lifecycleCommands(t.target, t.target.capabilities.includes('heartbeat')), (commands) => runModel(t, commands)),
+      { numRuns: 3, timeLimitMs: 60_000, noShrink: true },
+    );
+  },
+};

@@ -1,0 +1,63 @@
+// What the lifecycle cases share: the bounds a supervisor is held to, and the max_requests runs.
+import { requireGiven, type CaseContext } from '../harness/case.ts';
+import { answerOf, request } from '../harness/client.ts';
+import { deadlineIn } from '../harness/eventually.ts';
+import { WireError } from '../harness/wire.ts';
+
+/**
+ * How late after `timeout` a request may be cut: the supervisor that cuts it looks once a second
+ * (gunicorn's arbiter sleeps up to 1 s between checks) and may compare whole-second stamps
+ * (uWSGI's harakiri: cut at ~timeout + 1.3 s, seen past timeout + 1.5 s under load), so up to
+ * two ticks of a 1 s clock.
+ */
+export const REQUEST_CUT_SLACK_S = 2;
+
+/**
+ * How soon a killed worker has a successor: one turn of a master loop that looks once a second
+ * (uWSGI's: by hand, 0-0.9 s from SIGKILL to the new worker's fork, 24 kills), and the fork.
+ * gunicorn's arbiter is woken by SIGCHLD and respawns in milliseconds.
+ */
+export const RESPAWN_WITHIN_S = 2;
+
+/** How long after the master's death every worker must be gone, per class (ms). */
+export const parentDeathBound = (cls: string, timeout: number) => (cls === 'sync' ? (timeout / 2) * 1000 + 1500 : 2500);
+
+/**
+ * The runs whose whole count the case saw: not the last (still serving), and not the first, which
+ * may have served requests the case did not send before it began (a server's own warm-up request:
+ * Passenger Standalone's prespawn).
+ */
+export function judgedRuns(runs: Array<[number, number]>): Array<[number, number]> {
+  return runs.slice(1, -1);
+}
+
+/**
+ * Sends close-delimited requests one at a time (so each response counts once) until three workers
+ * have served or the bounds run out; returns [pid, responses] per consecutive run of one worker,
+ * and the requests that got no answer (a reset or a close as a worker retired): those are the
+ * rule of lifecycle.max-requests-no-lost, not of the cases that count responses.
+ */
+export async function recycleRuns(t: CaseContext, maxRequests: number, jitter: number): Promise<{ runs: Array<[number, number]>; lost: string[] }> {
+  const server = await t.start({ workers: 1, maxRequests, maxRequestsJitter: jitter });
+  requireGiven(server, { workers: 1 });
+  const runs: Array<[number, number]> = [];
+  const lost: string[] = [];
+  const deadline = deadlineIn(20_000);
+  // The deadline is the bound that matters: gevent notices max_requests only once a second and
+  // serves all that comes meanwhile (over 2500 close-delimited requests a second here), so a count
+  // of a few thousand can run out before the first worker leaves.
+  for (let i = 0; i < 100_000 && runs.length < 4 && !deadline.passed(); i++) {
+    const response = await request(server, { target: '/pid', headers: [['Connection', 'close']] }, { timeoutMs: 10_000 }).catch((error: unknown) => {
+      if (!(error instanceof WireError)) throw error;
+      lost.push(`request ${i + 1}: ${error.message}`);
+      return undefined;
+    });
+    if (!response) continue;
+    const { pid } = answerOf<{ pid: number }>(`request ${i + 1} (GET /pid)`, '/pid', response);
+    if (runs.length && runs[runs.length - 1][0] === pid) runs[runs.length - 1][1]++;
+    else runs.push([pid, 1]);
+  }
+  t.evidence('responsesPerWorker', runs);
+  if (lost.length > 0) t.evidence('unanswered', lost);
+  return { runs, lost };
+}

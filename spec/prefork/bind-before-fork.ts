@@ -1,0 +1,35 @@
+import { check, checkEqual } from '../harness/assert.ts';
+import { hostHeader } from '../harness/client.ts';
+import { Connection, formatRequest } from '../harness/wire.ts';
+import { eventually } from '../harness/eventually.ts';
+import { docs, gunicornCode } from '../harness/refs.ts';
+import type { SpecCase } from '../harness/case.ts';
+
+export const bindBeforeFork: SpecCase = {
+  id: 'prefork.bind-before-fork',
+  level: 'MUST',
+  requirement:
+    'The port accepts connections while the workers are still loading the app, and a connection made then is served once a worker is ready (not refused, not reset).',
+  refs: [
+    docs('unicorn', 'DESIGN', 'all workers share a common set of listener sockets; load balancing between them is done by the kernel'),
+    gunicornCode('arbiter.py', 'start()', 'bind and listen, then spawn_workers(); workers load the app after fork'),
+  ],
+  async run(t) {
+    const importDelay = 1500;
+    const server = await t.start({ workers: 1, env: { CONFORM_PROBE_IMPORT_DELAY_MS: String(importDelay) } }, { waitReady: false });
+    // The first connection the port accepts is the one used: no retry once connected.
+    const connection = await eventually(() => Connection.open(server.host, server.port), {
+      within: 10_000,
+      every: 10,
+      what: 'the port to accept a connection',
+    });
+    const acceptedAt = Date.now();
+    await connection.write(formatRequest({ target: '/pid', headers: [['Connection', 'close']] }, hostHeader(server)));
+    const response = await connection.readResponse({ timeoutMs: 15_000 });
+    const waited = Date.now() - acceptedAt;
+    connection.destroy();
+    t.evidence('waitedForBootMs', waited);
+    checkEqual(response.status, 200, 'the status of the request sent while the app loaded');
+    check(waited >= importDelay / 2, `the port opened only ${waited} ms before the answer: it was not listening while the app loaded`);
+  },
+};

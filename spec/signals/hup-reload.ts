@@ -1,0 +1,33 @@
+import { check, checkEqual } from '../harness/assert.ts';
+import { getJson } from '../harness/client.ts';
+import { eventually } from '../harness/eventually.ts';
+import { settledWorkers, workerWords } from '../harness/observe.ts';
+import { perform } from '../harness/operations.ts';
+import { docs } from '../harness/refs.ts';
+import type { SpecCase } from '../harness/case.ts';
+
+export const hupReload: SpecCase = {
+  id: 'signals.hup-reload',
+  level: 'MUST',
+  requirement: 'On a reload (gunicorn: HUP), every worker pid is replaced, the master pid stays, and the count is the configured N again.',
+  refs: [
+    docs('gunicorn', 'signals', '"HUP: Reload the configuration, start the new worker processes ... gracefully shutdown older workers"'),
+    docs('uwsgi', 'Management', 'HUP: graceful reload'),
+  ],
+  operations: ['reload'],
+  async run(t) {
+    const server = await t.start({ workers: 2 });
+    const before = await settledWorkers(server, 2);
+    await perform(t, server, 'reload');
+    await eventually(
+      async () => {
+        const now = await server.workers();
+        return now.length === 2 && now.every((p) => !before.includes(p));
+      },
+      { within: 10_000, what: 'two new workers and none of the old', seen: async () => `${workerWords(await server.workers())}; the old ones were ${before.join(', ')}` },
+    );
+    check(server.exitStatus() === null, 'the master exited on a reload');
+    const { ppid } = await getJson<{ ppid: number }>(server, '/pid');
+    checkEqual(ppid, server.masterPid, 'the new workers\' parent');
+  },
+};
