@@ -100,6 +100,7 @@ export async function runCase(spec: SpecCase, lane: ClassLane): Promise<CaseRun>
   } catch (error) {
     meta.outcome = classify(error);
     meta.message = error instanceof Error ? error.message : String(error);
+    if (error instanceof ServerFault && error.compared) Object.assign(meta, { expected: plain(error.compared.expected), actual: plain(error.compared.actual) });
     if (meta.outcome === 'error' && !(error instanceof HarnessError) && error instanceof Error) meta.evidence.stack = error.stack ?? '';
     for (const [index, server] of owned.entries()) meta.evidence[`server${index}.logs`] = server.logs().slice(-LOG_EXCERPT);
     [...borrowed].forEach(([server, from], index) => {

@@ -12,5 +12,8 @@ export interface CaseMeta {
   outcome: Outcome;
   message: string;
   evidence: Record<string, unknown>;
+  /** A failed comparison's two sides (ServerFault.compared), as plain data. */
+  expected?: unknown;
+  actual?: unknown;
   seed: number;
 }

@@ -14,6 +14,9 @@ export interface CaseResult {
   durationMs: number;
   message: string;
   evidence: Record<string, unknown>;
+  /** A failed comparison's two sides (a check that compared values, or a wait that timed out). */
+  expected?: unknown;
+  actual?: unknown;
   expectation?: Expectation;
   /** When the case started (epoch ms): with durationMs, a group's wall time. */
   startedAt?: number;
@@ -47,6 +50,7 @@ export function judge(meta: CaseMeta, durationMs: number, expectations: Expectat
     durationMs,
     message: changed ? `the miss changed: the expectation says ${seen.map((part) => JSON.stringify(part)).join(' or ')}, the case said: ${meta.message}` : meta.message,
     evidence: meta.evidence,
+    ...('expected' in meta ? { expected: meta.expected, actual: meta.actual } : {}),
     ...(expectation ? { expectation } : {}),
   };
 }

@@ -2,9 +2,9 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { caseBudgetMs, runCase, type ClassLane } from '../conformance/case-run.ts';
 import { GUNICORN_OPERATIONS } from '../conformance/manifest.ts';
 import { SharedServers } from '../conformance/shared-servers.ts';
-import { Violation } from '../spec/harness/assert.ts';
+import { check, checkBetween, checkEqual, checkTiming, Violation } from '../spec/harness/assert.ts';
 import { requireGiven, type SpecCase } from '../spec/harness/case.ts';
-import { setTimeoutMultiplier } from '../spec/harness/eventually.ts';
+import { eventually, holds, setTimeoutMultiplier } from '../spec/harness/eventually.ts';
 import type { Driver, Server, ServerConfig } from '../spec/harness/types.ts';
 
 function lane() {
@@ -44,6 +44,24 @@ describe('runCase: who is at fault, and nothing left running', () => {
     expect(done.meta).toMatchObject({ outcome: 'violation', message: 'the server did wrong' });
     expect(done.meta.evidence['server0.logs']).toBe('the log of a server');
     expect(servers.every((s) => s.stopped)).toBe(true);
+  });
+
+  test('a failed comparison carries what was expected and what was seen as data, as a timeout does', async () => {
+    const { lane: l } = lane();
+    const equal = await runCase(spec(async () => checkEqual({ code: 1, signal: null }, { code: 0, signal: null }, 'the exit status')), l);
+    expect(equal.meta).toMatchObject({ outcome: 'violation', expected: { code: 0, signal: null }, actual: { code: 1, signal: null } });
+    const timing = await runCase(spec(async () => checkTiming(7200, 1000, 5000, 'ms to the kill')), l);
+    expect(timing.meta).toMatchObject({ expected: { between: [1000, 5000], unit: 'ms' }, actual: 7200 });
+    const count = await runCase(spec(async () => checkBetween(9, 4, 6, 'responses')), l);
+    expect(count.meta).toMatchObject({ expected: { between: [4, 6] }, actual: 9 });
+    const waited = await runCase(spec(async () => void (await eventually(() => 0, { within: 30, what: 'two workers', seen: () => '1 worker(s)' }))), l);
+    expect(waited.meta).toMatchObject({ expected: 'two workers within 30 ms', actual: '1 worker(s)' });
+    const held = await runCase(spec(async () => holds(() => false, { within: 30, what: 'two workers', seen: () => '3 worker(s)' })), l);
+    expect(held.meta).toMatchObject({ expected: 'two workers to hold for 30 ms', actual: expect.stringMatching(/^it stopped holding after \d+ ms: 3 worker\(s\)$/) });
+    // A check that only knows its condition says nothing more than its message.
+    const plain = await runCase(spec(async () => check(false, 'no')), l);
+    expect(plain.meta).not.toHaveProperty('expected');
+    expect(plain.meta).not.toHaveProperty('actual');
   });
 
   test('a premise the target\'s bounds did not allow (one worker, given two) is unsupported, saying so', async () => {

@@ -57,6 +57,11 @@ describe('JUnit', () => {
     expect(xml).toMatch(/<testsuite name="http" tests="4" failures="1" errors="0" skipped="2" time="6.000">/);
     expect(xml).toMatch(/<testsuites name="srv 1.0" tests="6" failures="1" errors="1" skipped="3" time="4.000">/);
   });
+  test('a failed comparison shows its expected and actual values, as data in the JSON', () => {
+    const compared = result('http.a', 'sync', 'fail', { expected: { code: 0, signal: null }, actual: { code: 1, signal: null } });
+    expect(junitReport(runDoc([compared]))).toContain('expected: {&quot;code&quot;:0,&quot;signal&quot;:null}\nactual:   {&quot;code&quot;:1,&quot;signal&quot;:null}');
+    expect(junitReport(runDoc([result('http.a', 'sync', 'fail')]))).not.toContain('actual:');
+  });
   test('a warn that fails the run under --strict is a <failure>, so the dashboard agrees with the exit code', () => {
     const strict = junitReport(runDoc(results), true);
     expect(strict).toMatch(/name="http.b \[sync\]" time="1.500"><failure message="warn: http.b missed" type="warn">/);

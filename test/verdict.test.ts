@@ -83,6 +83,12 @@ describe('an expectation that says what the miss looks like (seen)', () => {
   });
 });
 
+test('a comparison\'s expected and actual values go into the result as they are', () => {
+  const result = judge(meta({ outcome: 'violation', message: 'm', expected: { between: [4, 6] }, actual: 9 }), 5, []);
+  expect(result).toMatchObject({ status: 'fail', expected: { between: [4, 6] }, actual: 9 });
+  expect(judge(meta({ outcome: 'violation', message: 'm' }), 5, [])).not.toHaveProperty('expected');
+});
+
 describe('expectations', () => {
   const entries = [
     { id: 'http.head-no-body', reason: 'r1' },

@@ -22,6 +22,9 @@ export interface ResultDoc {
   durationMs: number;
   message: string;
   evidence: Record<string, unknown>;
+  /** A failed comparison's two sides, as data: what the check wanted, what it saw. */
+  expected?: unknown;
+  actual?: unknown;
   /** The entry that governs the result: its id and class as written (globs), and what it says. */
   expectation?: { id?: string; class?: string; reason: string; link?: string; intermittent?: boolean; unreviewed?: boolean };
   seed?: number;
@@ -130,6 +133,7 @@ export function runDocument(report: RunReport, target: Target, extras: RunDocExt
       durationMs: Math.round(r.durationMs),
       message: r.message,
       evidence: r.evidence,
+      ...('expected' in r ? { expected: r.expected, actual: r.actual } : {}),
       ...(r.expectation
         ? { expectation: { id: r.expectation.id, class: r.expectation.class, reason: r.expectation.reason, link: r.expectation.link, intermittent: r.expectation.intermittent, unreviewed: r.expectation.unreviewed } }
         : {}),

@@ -146,6 +146,7 @@ ${bodies}
 <p id="d-requirement" class="req"></p>
 <dl id="d-facts"></dl>
 <h3>message</h3><pre id="d-message"></pre>
+<pre id="d-compared" hidden></pre>
 <div id="d-expect"></div>
 <h3>evidence</h3><pre id="d-evidence"></pre>
 <div id="d-logs"></div>
@@ -272,6 +273,8 @@ const SCRIPT = `
       $('d-facts').appendChild(dt); $('d-facts').appendChild(dd);
     });
     text('d-message', r.message || '(no message: the requirement held)');
+    $('d-compared').hidden = !('expected' in r);
+    text('d-compared', 'expected' in r ? 'expected: ' + JSON.stringify(r.expected) + '\nactual:   ' + JSON.stringify(r.actual) : '');
     $('d-expect').innerHTML = '';
     if (r.expectation) {
       var p = document.createElement('p'); p.textContent = 'expected by the target: ' + r.expectation.reason + (r.expectation.link ? ' (' + r.expectation.link + ')' : '') + (r.expectation.unreviewed ? ' [unreviewed]' : '');

@@ -15,6 +15,7 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
 /** What a person reading the CI's test page needs: the message, the evidence, the logs, the replay. */
 function details(r: ResultDoc): string {
   const parts = [r.message];
+  if ('expected' in r) parts.push(`expected: ${JSON.stringify(r.expected)}\nactual:   ${JSON.stringify(r.actual)}`);
   const info = caseInfo(r.id);
   if (info) parts.push(`requirement (${info.level}): ${info.requirement}\nreferences:\n${info.refs.map((ref) => `  ${ref.text}${ref.url ? ` <${ref.url}>` : ''}`).join('\n')}`);
   if (r.expectation) parts.push(`expected by the target: ${r.expectation.reason}`);

@@ -14,7 +14,7 @@ export function check(condition: unknown, message: string): asserts condition {
 
 export function checkEqual<T>(actual: T, expected: T, what: string): void {
   if (!isDeepStrictEqual(actual, expected)) {
-    throw new Violation(`${what}: expected ${inspect(expected)}, got ${inspect(actual)}`);
+    throw new Violation(`${what}: expected ${inspect(expected)}, got ${inspect(actual)}`, { expected, actual });
   }
 }
 
@@ -26,13 +26,13 @@ export function checkEqual<T>(actual: T, expected: T, what: string): void {
 export function checkTiming(elapsedMs: number, earliest: number, latest: number, what: string): void {
   const bound = scaled(latest);
   if (!(elapsedMs >= earliest && elapsedMs <= bound)) {
-    throw new Violation(`${what}: expected between ${earliest} and ${bound} ms${bound !== latest ? ` (${latest} scaled)` : ''}, got ${elapsedMs}`);
+    throw new Violation(`${what}: expected between ${earliest} and ${bound} ms${bound !== latest ? ` (${latest} scaled)` : ''}, got ${elapsedMs}`, { expected: { between: [earliest, bound], unit: 'ms' }, actual: elapsedMs });
   }
 }
 
 /** A count in a range (responses, workers): no time in it, so nothing is scaled. */
 export function checkBetween(value: number, low: number, high: number, what: string): void {
   if (!(value >= low && value <= high)) {
-    throw new Violation(`${what}: expected between ${low} and ${high}, got ${value}`);
+    throw new Violation(`${what}: expected between ${low} and ${high}, got ${value}`, { expected: { between: [low, high] }, actual: value });
   }
 }

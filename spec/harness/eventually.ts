@@ -70,7 +70,9 @@ export async function eventually<T>(
     if (Date.now() >= deadline) {
       // The kit could not look (a HarnessError, a TypeError on the last try): no verdict on the server.
       if (last instanceof Error && !(last instanceof ServerFault)) throw last;
-      throw new TimedOut(`expected ${what} within ${scaled(within)} ms; last seen: ${await describeSeen(last, seen)}`);
+      const expected = `${what} within ${scaled(within)} ms`;
+      const actual = await describeSeen(last, seen);
+      throw new TimedOut(`expected ${expected}; last seen: ${actual}`, { expected, actual });
     }
     await pause(every);
   }
@@ -102,7 +104,9 @@ export async function holds(
   while (Date.now() < deadline) {
     if (!(await probe())) {
       const after = `it stopped holding after ${Date.now() - started} ms`;
-      throw new TimedOut(`expected ${what} to hold for ${scaled(within)} ms; ${seen ? `${after}: ${await describeSeen(undefined, seen)}` : after}`);
+      const expected = `${what} to hold for ${scaled(within)} ms`;
+      const actual = seen ? `${after}: ${await describeSeen(undefined, seen)}` : after;
+      throw new TimedOut(`expected ${expected}; ${actual}`, { expected, actual });
     }
     await pause(every);
   }
