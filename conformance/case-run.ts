@@ -3,7 +3,7 @@
 // when it overran its budget.
 import { scaled } from '../spec/harness/eventually.ts';
 import { ServerFault, UnmetPremise } from '../spec/harness/fault.ts';
-import { defaultConfig, type CaseContext, type SpecCase } from '../spec/harness/case.ts';
+import { defaultConfig, requirementText, type CaseContext, type SpecCase } from '../spec/harness/case.ts';
 import { HarnessError, type Driver, type Server, type ServerConfig, type TargetTraits } from '../spec/harness/types.ts';
 import { withinBounds, type Manifest, type RunClass } from './manifest.ts';
 import type { CaseMeta, Outcome } from './outcome.ts';
@@ -60,6 +60,15 @@ export async function runCase(spec: SpecCase, lane: ClassLane): Promise<CaseRun>
   const lender = lane.shared.forCase();
   let ended = false;
   const configFor = (overrides: Partial<ServerConfig> = {}) => laneConfig(lane, overrides);
+  // The first server the case starts is the one its requirement speaks of.
+  const noteAsRun = (asked: Partial<ServerConfig>, given: ServerConfig) => {
+    if (owned.length > 1) return;
+    const wanted = { ...defaultConfig(lane.runClass.specClass), ...asked };
+    const moved = (Object.keys(given) as Array<keyof ServerConfig>)
+      .filter((key) => typeof given[key] === 'number' && given[key] !== wanted[key])
+      .map((key) => `${key} ${given[key]} (asked ${wanted[key]}: the target's settings bounds)`);
+    if (moved.length > 0) meta.asRun = { requirement: requirementText(spec, given), moved };
+  };
   const notAfterEnd = () => {
     if (ended) throw new HarnessError(`${spec.id} asked for a server after it ended (it overran its budget)`);
   };
@@ -71,8 +80,10 @@ export async function runCase(spec: SpecCase, lane: ClassLane): Promise<CaseRun>
     target: lane.traits,
     async start(overrides, options) {
       notAfterEnd();
-      const server = await lane.driver.start(configFor(overrides), options);
+      const asked = { ...spec.server, ...overrides };
+      const server = await lane.driver.start(configFor(asked), options);
       owned.push(server);
+      noteAsRun(asked, server.config);
       if (ended) await server.stop(); // started while the case was being ended
       return server;
     },

@@ -2,6 +2,7 @@
 // defines it. Reports, the matrix page, `explain` and CI annotations read this, never the groups.
 import fs from 'node:fs';
 import path from 'node:path';
+import { requirementText } from '../spec/harness/case.ts';
 import { GROUPS } from '../spec/index.ts';
 import { NORMATIVE_KINDS, refMatches, refsText, refText, refUrl } from '../spec/harness/refs.ts';
 import type { JudgedSetting, Layer, Limit, Operation, SpecClass } from '../spec/harness/types.ts';
@@ -71,7 +72,7 @@ export function caseCatalog(): CaseInfo[] {
       id: c.id,
       group: g.name,
       level: c.level,
-      requirement: c.requirement,
+      requirement: requirementText(c),
       source: refsText(c.refs),
       refs: c.refs.map((r) => ({ text: refText(r), url: refUrl(r), normative: NORMATIVE_KINDS.has(r.kind) })),
       classes: c.classes ?? [...SPEC_CLASSES],

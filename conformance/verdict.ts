@@ -1,7 +1,7 @@
 // From outcomes to statuses and one exit code, computed in one place (kit lessons 1 and 3).
 import type { Level } from '../spec/harness/types.ts';
 import { findExpectation, type Expectation } from './expectations.ts';
-import type { CaseMeta } from './outcome.ts';
+import type { AsRun, CaseMeta } from './outcome.ts';
 
 export type Status = 'pass' | 'fail' | 'warn' | 'xfail' | 'xpass' | 'unsupported' | 'error';
 export const STATUSES: readonly Status[] = ['pass', 'fail', 'warn', 'xfail', 'xpass', 'unsupported', 'error'];
@@ -17,6 +17,8 @@ export interface CaseResult {
   /** A failed comparison's two sides (a check that compared values, or a wait that timed out). */
   expected?: unknown;
   actual?: unknown;
+  /** The requirement with the values the case's server got, where the target's bounds moved them. */
+  asRun?: AsRun;
   expectation?: Expectation;
   /** When the case started (epoch ms): with durationMs, a group's wall time. */
   startedAt?: number;
@@ -51,6 +53,7 @@ export function judge(meta: CaseMeta, durationMs: number, expectations: Expectat
     message: changed ? `the miss changed: the expectation says ${seen.map((part) => JSON.stringify(part)).join(' or ')}, the case said: ${meta.message}` : meta.message,
     evidence: meta.evidence,
     ...('expected' in meta ? { expected: meta.expected, actual: meta.actual } : {}),
+    ...(meta.asRun ? { asRun: meta.asRun } : {}),
     ...(expectation ? { expectation } : {}),
   };
 }

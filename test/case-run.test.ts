@@ -73,6 +73,25 @@ describe('runCase: who is at fault, and nothing left running', () => {
     expect(given.meta.outcome).toBe('pass');
   });
 
+  test('a case starts its declared server; a requirement that is a function of it says what was checked where the bounds moved it', async () => {
+    const { lane: l } = lane();
+    const killed: SpecCase = spec(async (t) => void (await t.start()), {
+      server: { workers: 1, timeout: 2 },
+      requirement: (c) => `killed within timeout + 3 s (${c.timeout + 3} s)`,
+    });
+    const plain = await runCase(killed, l);
+    expect(plain.meta).not.toHaveProperty('asRun');
+    l.manifest = { ...l.manifest, settings: { timeout: { min: 3 } } };
+    let got: ServerConfig | undefined;
+    const bounded = await runCase({ ...killed, run: async (t) => void (got = (await t.start()).config) }, l);
+    expect(got).toMatchObject({ workers: 1, timeout: 3 });
+    expect(bounded.meta.asRun).toEqual({ requirement: 'killed within timeout + 3 s (6 s)', moved: ["timeout 3 (asked 2: the target's settings bounds)"] });
+    // Overrides at the start come on top of the declared server.
+    const over = await runCase({ ...killed, run: async (t) => void (got = (await t.start({ workers: 2 })).config) }, l);
+    expect(got).toMatchObject({ workers: 2, timeout: 3 });
+    expect(over.meta.asRun?.moved).toEqual(["timeout 3 (asked 2: the target's settings bounds)"]);
+  });
+
   test('anything else thrown is the kit\'s: error, with its stack', async () => {
     const { lane: l } = lane();
     const done = await runCase(spec(async () => { (undefined as unknown as { x: number }).x; }), l);

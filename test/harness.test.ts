@@ -9,7 +9,8 @@ import { Connection, formatRequest, WireError } from '../spec/harness/wire.ts';
 import { HarnessError } from '../spec/harness/types.ts';
 import { Violation } from '../spec/harness/assert.ts';
 import { checkProperty } from '../spec/harness/property.ts';
-import type { CaseContext } from '../spec/harness/case.ts';
+import { defaultConfig, requirementText, type CaseContext } from '../spec/harness/case.ts';
+import { heartbeatTimeout } from '../spec/lifecycle/heartbeat-timeout.ts';
 import { eventually, holds, TimedOut } from '../spec/harness/eventually.ts';
 
 describe('peakOverlap', () => {
@@ -24,6 +25,14 @@ describe('peakOverlap', () => {
       const peak = peakOverlap(xs);
       return peak >= 1 && peak <= xs.length;
     }), { numRuns: 200, seed: 1 });
+  });
+});
+
+describe('a requirement that is a function of its server\'s configuration', () => {
+  test('reads with the kit\'s defaults and the case\'s server; with another timeout, its numbers follow', () => {
+    expect(requirementText(heartbeatTimeout)).toMatch(/and timeout \+ 3 s after the stop \(timeout 2: 1 to 5 s\)\.$/);
+    expect(requirementText(heartbeatTimeout, { ...defaultConfig('sync'), timeout: 3 })).toMatch(/\(timeout 3: 1\.5 to 6 s\)\.$/);
+    expect(requirementText({ requirement: 'plain' })).toBe('plain');
   });
 });
 

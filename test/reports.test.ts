@@ -159,6 +159,13 @@ describe('terminal', () => {
     expect(line).toContain('explain: npx conform explain prefork.worker-count');
     expect(line).toContain('replay:  npx conform --target t --only prefork.worker-count');
   });
+  test('a failure whose settings the target\'s bounds moved says what was checked, with the values used', () => {
+    const asRun = { requirement: 'killed within timeout + 3 s (6 s)', moved: ["timeout 3 (asked 2: the target's settings bounds)"] };
+    const line = resultLine(result('lifecycle.heartbeat-timeout', 'sync', 'fail', { message: 'late', asRun }), false);
+    expect(line).toContain("\n            late\n            as run: killed within timeout + 3 s (6 s); timeout 3 (asked 2: the target's settings bounds)\n");
+    expect(junitReport(runDoc([result('lifecycle.heartbeat-timeout', 'sync', 'fail', { asRun })]))).toContain('as run: killed within timeout + 3 s (6 s); timeout 3 (asked 2: the target&apos;s settings bounds)');
+    expect(resultLine(result('lifecycle.heartbeat-timeout', 'sync', 'pass', { asRun }), false)).not.toContain('as run');
+  });
 });
 
 describe('GitHub annotations and step summary', () => {

@@ -89,6 +89,11 @@ test('a comparison\'s expected and actual values go into the result as they are'
   expect(judge(meta({ outcome: 'violation', message: 'm' }), 5, [])).not.toHaveProperty('expected');
 });
 
+test('what the case checked with the values its server got goes into the result', () => {
+  const asRun = { requirement: 'r (6 s)', moved: ['timeout 3 (asked 2: the target\'s settings bounds)'] };
+  expect(judge(meta({ outcome: 'pass', asRun }), 5, [])).toMatchObject({ status: 'pass', asRun });
+});
+
 describe('expectations', () => {
   const entries = [
     { id: 'http.head-no-body', reason: 'r1' },

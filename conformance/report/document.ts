@@ -25,6 +25,8 @@ export interface ResultDoc {
   /** A failed comparison's two sides, as data: what the check wanted, what it saw. */
   expected?: unknown;
   actual?: unknown;
+  /** The requirement with the values the case's server got, and the settings the target's bounds moved. */
+  asRun?: { requirement: string; moved: string[] };
   /** The entry that governs the result: its id and class as written (globs), and what it says. */
   expectation?: { id?: string; class?: string; reason: string; link?: string; intermittent?: boolean; unreviewed?: boolean };
   seed?: number;
@@ -134,6 +136,7 @@ export function runDocument(report: RunReport, target: Target, extras: RunDocExt
       message: r.message,
       evidence: r.evidence,
       ...('expected' in r ? { expected: r.expected, actual: r.actual } : {}),
+      ...(r.asRun ? { asRun: r.asRun } : {}),
       ...(r.expectation
         ? { expectation: { id: r.expectation.id, class: r.expectation.class, reason: r.expectation.reason, link: r.expectation.link, intermittent: r.expectation.intermittent, unreviewed: r.expectation.unreviewed } }
         : {}),

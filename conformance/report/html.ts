@@ -144,6 +144,7 @@ ${bodies}
 <h2 id="d-title"></h2>
 <p id="d-status"></p>
 <p id="d-requirement" class="req"></p>
+<p id="d-asrun" class="req" hidden></p>
 <dl id="d-facts"></dl>
 <h3>message</h3><pre id="d-message"></pre>
 <pre id="d-compared" hidden></pre>
@@ -252,6 +253,8 @@ const SCRIPT = `
     $('d-status').appendChild(badge);
     $('d-status').appendChild(document.createTextNode(' ' + r.level + ' · ' + run.target.name + (run.target.label ? ' [' + run.target.label + ']' : '') + ' ' + run.target.version + ' · driver ' + run.target.driver));
     text('d-requirement', c.requirement || '');
+    $('d-asrun').hidden = !r.asRun;
+    text('d-asrun', r.asRun ? 'as run: ' + r.asRun.requirement + '; ' + r.asRun.moved.join(', ') : '');
     // References as links where there is one (http(s) only: a saved report is data, not trusted markup).
     var refs = c.refs && c.refs.length ? c.refs : (c.source ? [{ text: c.source }] : []);
     var facts = [['references', refs], ['defined at', c.location], ['duration', (r.durationMs / 1000).toFixed(2) + ' s'], ['seed', r.seed === undefined ? run.seed : r.seed]];

@@ -4,6 +4,7 @@
 import { caseInfo } from '../catalog.ts';
 import { runName, type ResultDoc, type RunDoc } from './document.ts';
 import { failsRun, XPASS_ADVICE } from '../verdict.ts';
+import { asRunWords } from './terminal.ts';
 
 const escape = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string)
@@ -15,6 +16,7 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
 /** What a person reading the CI's test page needs: the message, the evidence, the logs, the replay. */
 function details(r: ResultDoc): string {
   const parts = [r.message];
+  if (r.asRun) parts.push(asRunWords(r.asRun));
   if ('expected' in r) parts.push(`expected: ${JSON.stringify(r.expected)}\nactual:   ${JSON.stringify(r.actual)}`);
   const info = caseInfo(r.id);
   if (info) parts.push(`requirement (${info.level}): ${info.requirement}\nreferences:\n${info.refs.map((ref) => `  ${ref.text}${ref.url ? ` <${ref.url}>` : ''}`).join('\n')}`);

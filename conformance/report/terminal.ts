@@ -21,7 +21,10 @@ export function indentMessage(message: string, indent = INDENT): string {
   return text;
 }
 
-type Shown = Pick<ResultDoc, 'id' | 'class' | 'level' | 'status' | 'durationMs' | 'message' | 'replay'> & { expectation?: { reason: string } };
+type Shown = Pick<ResultDoc, 'id' | 'class' | 'level' | 'status' | 'durationMs' | 'message' | 'replay' | 'asRun'> & { expectation?: { reason: string } };
+
+/** What the case checked with the values its server got, where the target's bounds moved them. */
+export const asRunWords = (asRun: NonNullable<ResultDoc['asRun']>) => `as run: ${asRun.requirement}; ${asRun.moved.join(', ')}`;
 
 export function resultLine(result: Shown, colour: boolean): string {
   const tag = paint(result.status, result.status.toUpperCase().padEnd(11), colour);
@@ -30,6 +33,7 @@ export function resultLine(result: Shown, colour: boolean): string {
   if (result.expectation) return `${head}  (expected: ${result.expectation.reason})`;
   const lines = [head];
   if (result.message) lines.push(indentMessage(result.message));
+  if (result.asRun) lines.push(indentMessage(asRunWords(result.asRun)));
   if (result.status !== 'unsupported') lines.push(hint(result));
   return lines.join('\n');
 }

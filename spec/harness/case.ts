@@ -14,7 +14,10 @@ export interface CaseContext {
   readonly label: string;
   /** The seed for anything random in this case (printed, replayable with --seed). */
   readonly seed: number;
-  /** Starts a server owned by this case; it is stopped when the case ends, whatever happens. */
+  /**
+   * Starts a server owned by this case with the case's declared `server` settings and `overrides`
+   * on top (after the target's settings bounds); it is stopped when the case ends, whatever happens.
+   */
   start(overrides?: Partial<ServerConfig>, options?: StartOptions): Promise<Server>;
   /**
    * A server shared by the read-only cases of a group (same config -> same server). Never fault
@@ -31,8 +34,15 @@ export interface SpecCase {
   /** Stable semantic id: group.name[.detail]. Never renumbered, never reused. */
   id: string;
   level: Level;
-  /** The requirement in one sentence. */
-  requirement: string;
+  /**
+   * The requirement in one sentence. Where it names a bound that follows from a setting ("within
+   * timeout + 3 s"), a function of the configuration the case's server got, so that the number is
+   * said once: `explain` reads it with the kit's defaults and the case's `server`, a result with
+   * the values the server was given (a target's settings bounds may move them).
+   */
+  requirement: string | ((config: ServerConfig) => string);
+  /** The settings the case's server asks for: `t.start()` starts with them; the requirement is read with them. */
+  server?: Partial<ServerConfig>;
   /**
    * Where the requirement comes from (refs.ts): a specification's section, a server's documentation,
    * gunicorn's code. Every MUST cites a specification or a server's documentation (test/refs.test.ts).
@@ -69,6 +79,12 @@ export interface SpecGroup {
   /** What the group covers, a few sentences for the reader. */
   summary: string;
   cases: SpecCase[];
+}
+
+/** The requirement sentence for a configuration: by default the kit's, with the case's `server`. */
+export function requirementText(spec: Pick<SpecCase, 'requirement' | 'server' | 'classes'>, config?: ServerConfig): string {
+  if (typeof spec.requirement === 'string') return spec.requirement;
+  return spec.requirement(config ?? { ...defaultConfig(spec.classes?.[0] ?? 'sync'), ...spec.server });
 }
 
 export function defineGroup(group: SpecGroup): SpecGroup {

@@ -19,8 +19,13 @@ export const REQUEST_CUT_SLACK_S = 2;
  */
 export const RESPAWN_WITHIN_S = 2;
 
-/** How long after the master's death every worker must be gone, per class (ms). */
-export const parentDeathBound = (cls: string, timeout: number) => (cls === 'sync' ? (timeout / 2) * 1000 + 1500 : 2500);
+/**
+ * How late after `timeout` a silent worker may be killed: gunicorn's arbiter wakes at least once a
+ * second and compares the heartbeat's age with timeout, and the kill (SIGABRT, then SIGKILL) and
+ * its reaping take their own turn.
+ */
+export const HEARTBEAT_SLACK_S = 3;
+
 
 /**
  * The runs whose whole count the case saw: not the last (still serving), and not the first, which

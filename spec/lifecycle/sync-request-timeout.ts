@@ -10,7 +10,7 @@ import { REQUEST_CUT_SLACK_S } from './support.ts';
 export const syncRequestTimeout: SpecCase = {
   id: 'lifecycle.sync-request-timeout',
   level: 'MUST',
-  requirement: `A sync request that blocks longer than \`timeout\` ends (EOF, reset or a 5xx) within timeout + ${REQUEST_CUT_SLACK_S} s, and its worker is replaced.`,
+  requirement: (c) => `A sync request that blocks longer than \`timeout\` ends (EOF, reset or a 5xx) within timeout + ${REQUEST_CUT_SLACK_S} s (timeout ${c.timeout}: ${c.timeout + REQUEST_CUT_SLACK_S} s), and its worker is replaced.`,
   refs: [
     docs('gunicorn', 'settings#timeout', 'the repercussions for sync workers: a request longer than timeout is killed'),
     docs('uwsgi', 'Options#harakiri'),
@@ -18,8 +18,9 @@ export const syncRequestTimeout: SpecCase = {
   ],
   classes: ['sync'],
   needs: ['request-timeout'],
+  server: { workers: 1, timeout: 2 },
   async run(t) {
-    const server = await t.start({ workers: 1, timeout: 2 });
+    const server = await t.start();
     requireGiven(server, { workers: 1 });
     const { timeout } = server.config; // a target may raise it to its minimum (manifest settings)
     const [worker] = await settledWorkers(server, 1);
