@@ -90,7 +90,7 @@ export async function runCase(spec: SpecCase, lane: ClassLane): Promise<CaseRun>
     async shared(overrides) {
       notAfterEnd();
       const server = await lender.lend(configFor(overrides));
-      if (!borrowed.has(server)) borrowed.set(server, server.logs().length);
+      if (!borrowed.has(server)) borrowed.set(server, logsOf(server).length);
       return server;
     },
     evidence(key, value) {
@@ -113,9 +113,9 @@ export async function runCase(spec: SpecCase, lane: ClassLane): Promise<CaseRun>
     meta.message = error instanceof Error ? error.message : String(error);
     if (error instanceof ServerFault && error.compared) Object.assign(meta, { expected: plain(error.compared.expected), actual: plain(error.compared.actual) });
     if (meta.outcome === 'error' && !(error instanceof HarnessError) && error instanceof Error) meta.evidence.stack = error.stack ?? '';
-    for (const [index, server] of owned.entries()) meta.evidence[`server${index}.logs`] = server.logs().slice(-LOG_EXCERPT);
+    for (const [index, server] of owned.entries()) meta.evidence[`server${index}.logs`] = logsOf(server).slice(-LOG_EXCERPT);
     [...borrowed].forEach(([server, from], index) => {
-      const logs = server.logs();
+      const logs = logsOf(server);
       const start = Math.max(0, from - LOG_CONTEXT, logs.length - LOG_EXCERPT);
       meta.evidence[`shared${index}.logs`] = `${start > 0 ? '...\n' : ''}${logs.slice(start)}`;
     });
@@ -128,6 +128,15 @@ export async function runCase(spec: SpecCase, lane: ClassLane): Promise<CaseRun>
     if (!overrun) lender.release();
   }
   return { meta, startedAt, durationMs: Date.now() - startedAt };
+}
+
+/** A server's output for evidence; none where the kit cannot see it (a server judged by --url). */
+function logsOf(server: Server): string {
+  try {
+    return server.logs();
+  } catch {
+    return '';
+  }
 }
 
 /** Evidence goes into JSON: keep it plain data. */

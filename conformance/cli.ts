@@ -122,6 +122,7 @@ export async function main(argv: string[]): Promise<number> {
     // Root options only before a subcommand: `matrix --target` is matrix's own.
     .enablePositionalOptions()
     .option('-t, --target <dir>', 'target directory holding conform.json (default: the reference server, fixtures/targets/reference)')
+    .option('--url <host:port>', "judge a server already running the probe app there, which the kit neither starts nor stops: the cases that only read it run (most of http and gateway), the others are unsupported; the manifest still says the gateway, profiles and limits")
     .option('--list', 'list every case of the spec (id, level, classes, requirement) and exit; with --target, the plan: each (case, class) the run would execute')
     .option('--ref <keys>', 'with --list: only the cases that cite these references, e.g. rfc9112#6.3, pep3333, asgi-lifespan, gunicorn-docs#settings/timeout (conform explain ID shows a case\'s)', list)
     .option('--report-json <file>', 'write the JSON report here (its directory is created)')

@@ -20,6 +20,8 @@ export interface SessionOptions {
   target: string;
   /** A name from the driver registry, or `auto`. */
   driver: string;
+  /** `--url HOST:PORT`: judge a server already running there (the url driver). */
+  url?: string;
   class?: string[];
   only?: string[];
   skip?: string[];
@@ -55,7 +57,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
   const plan = sessionPlan(target, opts);
   if (opts.baseline) baselineOf(opts.baseline, target.manifest.name); // refused before the run, not after
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const driver = await chooseDriver(opts.driver, target);
+  const driver = await chooseDriver(opts.driver, target, { url: opts.url });
   const shard = plan.shard ? `, shard ${plan.shard.index}/${plan.shard.count} (${plan.runs.length} runs of the plan)` : '';
   console.log(`conform: ${target.manifest.name} ${target.manifest.version}${opts.label ? ` [${opts.label}]` : ''} (${target.dir}), driver ${driver.name} (${driver.because}), seed ${seed}${shard}`);
   const interruption = new Interruption(driver);
@@ -134,7 +136,8 @@ async function rounds(opts: SessionOptions, target: Target, plan: Plan, seed: nu
         plan,
         seed,
         timeoutMultiplier: opts.timeoutMultiplier,
-        jobs: opts.jobs,
+        // One running server for every case: one case at a time, as a shared server is lent to one.
+        jobs: opts.url !== undefined ? 1 : opts.jobs,
         driver: driver.name,
         driverContext: driver.context,
         signal: interruption.signal,
@@ -147,7 +150,7 @@ async function rounds(opts: SessionOptions, target: Target, plan: Plan, seed: nu
   if (interruption.signal.aborted) return { code: 130, interrupted: true }; // incomplete: no summary, no reports
   const last = reports[reports.length - 1];
   const changes = verdictChanges(reports);
-  const doc = runDocument(last, target, { seed, strict: opts.strict, startedAt, repeat: opts.repeat, verdictChanges: changes, shard: plan.shard, label: opts.label });
+  const doc = runDocument(last, target, { seed, strict: opts.strict, startedAt, repeat: opts.repeat, verdictChanges: changes, shard: plan.shard, label: opts.label, url: opts.url });
   console.log(summaryText(doc, colour));
   if (opts.repeat > 1) {
     console.log(changes.length === 0 ? `\n--repeat ${opts.repeat}: no verdict changed` : `\n--repeat ${opts.repeat}: ${changes.length} verdict(s) changed:`);

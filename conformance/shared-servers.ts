@@ -58,7 +58,15 @@ export class SharedServers {
     for (const entry of pool.filter((e) => !e.lent)) {
       entry.lent = true; // before the await: no other case takes it meanwhile
       const server = await entry.server.catch(() => undefined);
-      if (server && server.exitStatus() === null) return entry;
+      if (server && server.exitStatus() === null) {
+        try {
+          await this.driver.beforeLend?.(server);
+        } catch (error) {
+          entry.lent = false; // the next case's lend checks it again
+          throw error;
+        }
+        return entry;
+      }
       pool.splice(pool.indexOf(entry), 1);
       await server?.stop().catch(() => undefined);
     }

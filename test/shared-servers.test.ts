@@ -28,6 +28,25 @@ function countingDriver() {
 const config = defaultConfig('sync');
 
 describe('shared servers: lent to one case at a time', () => {
+  test('a server lent again is first checked by the driver, where it has a check (a running server it cannot replace)', async () => {
+    const { driver } = countingDriver();
+    const checked: number[] = [];
+    driver.beforeLend = async (server) => void checked.push(server.port);
+    const shared = new SharedServers(driver);
+    const a = shared.forCase();
+    const first = await a.lend(config);
+    a.release();
+    expect(checked).toEqual([]); // a fresh start is the driver's own business
+    const b = shared.forCase();
+    await b.lend(config);
+    b.release();
+    expect(checked).toEqual([first.port]);
+    driver.beforeLend = async () => {
+      throw new Error('nothing answers');
+    };
+    await expect(shared.forCase().lend(config)).rejects.toThrow('nothing answers');
+  });
+
   test('two cases at once get two servers; a case that asks twice gets the same one; a released server is lent again', async () => {
     const { driver, started } = countingDriver();
     const shared = new SharedServers(driver);

@@ -13,6 +13,7 @@ import { HarnessError } from '../../spec/harness/types.ts';
 import type { RunClass, Target } from '../manifest.ts';
 import { containerDriver } from './container.ts';
 import { processDriver } from './process.ts';
+import { urlDriver } from './url.ts';
 
 export interface Prepared {
   /** Why this driver and with what, for the run's first line. */
@@ -23,18 +24,24 @@ export interface Prepared {
   sweep(): Promise<string[]>;
 }
 
+/** What the command line says beyond the driver's name. */
+export interface DriverRequest {
+  /** `--url HOST:PORT`: a server already running there (the url driver). */
+  url?: string;
+}
+
 export interface DriverKind {
   name: string;
   /** One line for --help. */
   help: string;
   /** For `auto`: true, or why not (kinds are tried in registry order). */
   available(): Promise<true | string>;
-  prepare(target: Target): Promise<Prepared>;
+  prepare(target: Target, request?: DriverRequest): Promise<Prepared>;
   create(target: Target, runClass: RunClass, context: unknown): Driver;
 }
 
-/** In the order `auto` tries them. */
-export const DRIVERS: readonly DriverKind[] = [containerDriver, processDriver];
+/** In the order `auto` tries them (the url driver only ever runs when --url asks for it). */
+export const DRIVERS: readonly DriverKind[] = [containerDriver, processDriver, urlDriver];
 
 export const driverNames = () => DRIVERS.map((d) => d.name);
 
@@ -49,9 +56,13 @@ export interface DriverChoice extends Prepared {
 }
 
 /** `--driver NAME` or `auto`: resolved once, in the runner, before any case runs. */
-export async function chooseDriver(option: string, target: Target): Promise<DriverChoice> {
+export async function chooseDriver(option: string, target: Target, request: DriverRequest = {}): Promise<DriverChoice> {
+  if (request.url !== undefined) {
+    if (option !== 'auto' && option !== urlDriver.name) throw new HarnessError(`--url judges a server already running: --driver ${option} starts its own (leave --driver out, or drop --url)`);
+    option = urlDriver.name;
+  }
   if (option !== 'auto') {
-    const prepared = await driverKind(option).prepare(target);
+    const prepared = await driverKind(option).prepare(target, request);
     return { name: option, ...prepared, because: prepared.because || 'asked for' };
   }
   const declined: string[] = [];

@@ -41,7 +41,7 @@ export interface RunDoc {
   reportVersion?: number;
   kit: { name: string; version: string };
   /** label: the run's own name beside the target's (--label: a commit, a machine, a configuration). */
-  target: { name: string; version: string; driver: string; dir?: string; label?: string };
+  target: { name: string; version: string; driver: string; dir?: string; label?: string; /** --url: the running server judged */ url?: string };
   specVersion?: string;
   seed?: number;
   strict?: boolean;
@@ -87,10 +87,10 @@ export function displayPath(dir: string): string {
 
 const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`);
 
-export function replayCommand(target: { dir?: string; driver: string }, id: string, label: string, seed?: number): string {
+export function replayCommand(target: { dir?: string; driver: string; url?: string }, id: string, label: string, seed?: number): string {
   const args = ['npx', 'conform'];
   if (target.dir) args.push('--target', target.dir);
-  args.push('--driver', target.driver, '--class', label, '--only', id);
+  args.push(...(target.url ? ['--url', target.url] : ['--driver', target.driver]), '--class', label, '--only', id);
   if (seed !== undefined) args.push('--seed', String(seed));
   return args.map(quote).join(' ');
 }
@@ -103,13 +103,15 @@ export interface RunDocExtras {
   verdictChanges?: VerdictChange[];
   shard?: { index: number; count: number };
   label?: string;
+  /** `--url`: the address of the running server the run judged. */
+  url?: string;
 }
 
 /** How every report names a run: the target's name, and the run's label if it has one. */
 export const runName = (run: Pick<RunDoc, 'target'>) => `${run.target.name}${run.target.label ? ` [${run.target.label}]` : ''}`;
 
 export function runDocument(report: RunReport, target: Target, extras: RunDocExtras): RunDoc {
-  const targetDoc = { name: target.manifest.name, version: target.manifest.version, driver: report.driver, dir: displayPath(target.dir), ...(extras.label ? { label: extras.label } : {}) };
+  const targetDoc = { name: target.manifest.name, version: target.manifest.version, driver: report.driver, dir: displayPath(target.dir), ...(extras.url ? { url: extras.url } : {}), ...(extras.label ? { label: extras.label } : {}) };
   const cases: RunDoc['cases'] = {};
   for (const r of report.results) {
     const info = caseInfo(r.id);

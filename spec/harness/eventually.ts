@@ -1,7 +1,7 @@
 // Polling, never fixed sleeps: a condition is awaited "eventually within T", and every T in the
 // kit is scaled by one global multiplier (--timeout-multiplier) so slow machines stay green.
 
-import { ServerFault } from './fault.ts';
+import { ServerFault, UnmetPremise } from './fault.ts';
 let multiplier = 1;
 
 export function setTimeoutMultiplier(value: number): void {
@@ -65,6 +65,7 @@ export async function eventually<T>(
       if (value) return value as NonNullable<T>;
       last = value;
     } catch (error) {
+      if (error instanceof UnmetPremise) throw error; // no wait makes a premise true
       last = error;
     }
     if (Date.now() >= deadline) {

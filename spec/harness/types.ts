@@ -140,6 +140,8 @@ export interface Server {
 export interface Driver {
   readonly name: string;
   start(config: ServerConfig, options?: StartOptions): Promise<Server>;
+  /** Before a shared server is lent to the next case: a driver that cannot replace it checks it still answers. */
+  beforeLend?(server: Server): Promise<void>;
   /** Processes the driver started and has not yet reaped: for a final sweep. */
   dispose(): Promise<void>;
 }
