@@ -159,6 +159,15 @@ describe('terminal', () => {
     expect(line).toContain('explain: npx conform explain prefork.worker-count');
     expect(line).toContain('replay:  npx conform --target t --only prefork.worker-count');
   });
+  test('an error or a changed miss shows its message even where an expectation names the case', () => {
+    const expectation = { reason: 'hangs while booting' };
+    const error = resultLine(result('lifecycle.model', 'eventlet', 'error', { message: 'target never became ready: 0 of 2 worker(s)', expectation }), false);
+    expect(error).toContain('\n            target never became ready: 0 of 2 worker(s)');
+    expect(error).not.toContain('(expected: hangs while booting)');
+    const changed = resultLine(result('lifecycle.model', 'eventlet', 'fail', { message: 'the miss changed: ...', expectation }), false);
+    expect(changed).toContain('the miss changed');
+    expect(resultLine(result('lifecycle.model', 'eventlet', 'xfail', { message: 'm', expectation }), false)).toMatch(/\(expected: hangs while booting\)$/);
+  });
   test('a failure whose settings the target\'s bounds moved says what was checked, with the values used', () => {
     const asRun = { requirement: 'killed within timeout + 3 s (6 s)', moved: ["timeout 3 (asked 2: the target's settings bounds)"] };
     const line = resultLine(result('lifecycle.heartbeat-timeout', 'sync', 'fail', { message: 'late', asRun }), false);

@@ -30,7 +30,8 @@ export function resultLine(result: Shown, colour: boolean): string {
   const tag = paint(result.status, result.status.toUpperCase().padEnd(11), colour);
   const head = `${tag} ${result.id} [${result.class}] ${result.level} ${(result.durationMs / 1000).toFixed(1)}s`;
   if (result.status === 'pass') return head;
-  if (result.expectation) return `${head}  (expected: ${result.expectation.reason})`;
+  // The entry explains an expected miss or an unexpected pass; an error or a miss that changed is news, said in full.
+  if (result.expectation && (result.status === 'xfail' || result.status === 'xpass')) return `${head}  (expected: ${result.expectation.reason})`;
   const lines = [head];
   if (result.message) lines.push(indentMessage(result.message));
   if (result.asRun) lines.push(indentMessage(asRunWords(result.asRun)));
