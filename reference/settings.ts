@@ -1,5 +1,6 @@
 // One table drives flags, config-file keys, defaults, validation and --help (gunicorn's config.py
 // is the model): adding a setting touches this file only.
+import { accessFormatter, DEFAULT_ACCESS_FORMAT } from './http/access-log.ts';
 import fs from 'node:fs';
 import { parseAddress } from './address.ts';
 import { parseStatsdHost } from './metrics.ts';
@@ -28,6 +29,7 @@ export interface Settings {
   pidfile: string | null;
   logLevel: 'debug' | 'info' | 'warning' | 'error' | 'critical';
   accessLogfile: string | null;
+  accessLogFormat: string;
   errorLogfile: string;
   procName: string | null;
   checkConfig: boolean;
@@ -163,6 +165,20 @@ export const SETTINGS = [
     default: () => 'info', parse: oneOf('debug', 'info', 'warning', 'error', 'critical'),
   }),
   define({ key: 'accessLogfile', flags: '--access-logfile <file>', doc: 'access log ("-": stdout)', default: () => null, parse: text }),
+  define({
+    key: 'accessLogFormat', flags: '--access-logformat <format>',
+    doc: 'the access log line: gunicorn\'s atoms as %(name)s (h l u t r s m U q H b B f a T D M L p, {header}i, {header}o, {key}e), %% for %',
+    default: () => DEFAULT_ACCESS_FORMAT,
+    parse: (raw) => {
+      const format = String(raw);
+      try {
+        accessFormatter(format);
+      } catch (error) {
+        throw new SettingError((error as Error).message);
+      }
+      return format;
+    },
+  }),
   define({
     key: 'errorLogfile', flags: '--error-logfile <file>', aliases: ['--log-file'], doc: 'the server\'s log ("-": stderr); reopened on USR1',
     default: () => '-', parse: text,

@@ -1,7 +1,10 @@
-// gunicorn's default access log line: %(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s".
-// "-" writes to stdout; a file is appended to and reopened on USR1 (log rotation).
+// gunicorn's access log: a line per response in `--access-logformat` (gunicorn's atoms, Python's
+// %(name)s syntax; by default %(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"). "-"
+// writes to stdout; a file is appended to and reopened on USR1 (log rotation).
 import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+
+export const DEFAULT_ACCESS_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -10,20 +13,123 @@ function clf(date: Date): string {
   return `[${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000]`;
 }
 
-export function accessLine(req: IncomingMessage, status: number, bytes: number, when = new Date()): string {
-  const header = (name: string) => {
-    const value = req.headers[name];
-    return typeof value === 'string' && value !== '' ? value : '-';
-  };
-  const peer = (req.socket.remoteAddress ?? '-').replace(/^::ffff:/, '');
-  return `${peer} - - ${clf(when)} "${req.method} ${req.url} HTTP/${req.httpVersion}" ${status} ${bytes} "${header('referer')}" "${header('user-agent')}"\n`;
+/** One response, as the atoms see it. */
+export interface Answered {
+  req: IncomingMessage;
+  status: number;
+  /** A header the app's response set (as gunicorn's resp.headers: not the server's Date or framing). */
+  responseHeader(name: string): string | null | undefined;
+  /** Body bytes that went on the wire. */
+  sent: number;
+  /** How long the request took, in ms. */
+  tookMs: number;
+  when?: Date;
+}
+
+const text = (value: unknown) => (value === undefined || value === null || value === '' ? '-' : String(value));
+
+/** The Basic auth user name, as gunicorn's %(u)s. */
+function user(req: IncomingMessage): string | undefined {
+  const match = /^basic\s+(\S+)/i.exec(req.headers.authorization ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  return decoded.includes(':') ? decoded.slice(0, decoded.indexOf(':')) : undefined;
+}
+
+function pathAndQuery(url: string): [string, string] {
+  const at = url.indexOf('?');
+  const raw = at < 0 ? url : url.slice(0, at);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    decoded = raw; // not valid percent-encoding: as sent
+  }
+  return [decoded, at < 0 ? '' : url.slice(at + 1)];
+}
+
+/** gunicorn's atoms (glogging.py atoms()), each computed only when the format names it. */
+const ATOMS: Record<string, (a: Answered) => unknown> = {
+  h: (a) => (a.req.socket.remoteAddress ?? '-').replace(/^::ffff:/, ''),
+  l: () => '-',
+  u: (a) => user(a.req),
+  t: (a) => clf(a.when ?? new Date()),
+  r: (a) => `${a.req.method} ${a.req.url} HTTP/${a.req.httpVersion}`,
+  s: (a) => a.status,
+  m: (a) => a.req.method,
+  U: (a) => pathAndQuery(a.req.url ?? '')[0],
+  q: (a) => pathAndQuery(a.req.url ?? '')[1] || '',
+  H: (a) => `HTTP/${a.req.httpVersion}`,
+  b: (a) => a.sent,
+  B: (a) => a.sent,
+  f: (a) => a.req.headers.referer,
+  a: (a) => a.req.headers['user-agent'],
+  T: (a) => Math.floor(a.tookMs / 1000),
+  D: (a) => Math.round(a.tookMs * 1000),
+  M: (a) => Math.floor(a.tookMs),
+  L: (a) => (a.tookMs / 1000).toFixed(6),
+  p: () => `<${process.pid}>`,
+};
+
+/** The WSGI environ keys a Node request has, for %({key}e)s. */
+const ENVIRON: Record<string, (a: Answered) => unknown> = {
+  request_method: (a) => a.req.method,
+  raw_uri: (a) => a.req.url,
+  path_info: (a) => pathAndQuery(a.req.url ?? '')[0],
+  query_string: (a) => pathAndQuery(a.req.url ?? '')[1],
+  server_protocol: (a) => `HTTP/${a.req.httpVersion}`,
+  remote_addr: (a) => ATOMS.h(a),
+  remote_port: (a) => a.req.socket.remotePort,
+  content_type: (a) => a.req.headers['content-type'],
+  content_length: (a) => a.req.headers['content-length'],
+};
+
+function atom(name: string): (a: Answered) => string {
+  const braced = /^\{([^}]*)\}([ioe])$/.exec(name);
+  let value: (a: Answered) => unknown;
+  if (braced) {
+    const key = braced[1].toLowerCase();
+    if (braced[2] === 'i') value = (a) => a.req.headers[key];
+    else if (braced[2] === 'o') value = (a) => a.responseHeader(key);
+    else value = (a) => ENVIRON[key]?.(a) ?? (key.startsWith('http_') ? a.req.headers[key.slice(5).replaceAll('_', '-')] : undefined);
+  } else value = ATOMS[name] ?? (() => undefined); // gunicorn: an unknown atom is "-"
+  // gunicorn escapes the double quotes of string atoms, so a quoted field stays one field.
+  return (a) => text(value(a)).replaceAll('"', '\\"');
+}
+
+/**
+ * A format compiled once: its text pieces and atoms. A "%" that starts neither an atom
+ * `%(name)s` nor `%%` is refused (Python's logging would fail on every line).
+ */
+export function accessFormatter(format: string): (a: Answered) => string {
+  const parts: Array<string | ((a: Answered) => string)> = [];
+  const pattern = /%\(([^)]*)\)s|%%|%/g;
+  let at = 0;
+  for (const match of format.matchAll(pattern)) {
+    parts.push(format.slice(at, match.index));
+    at = match.index + match[0].length;
+    if (match[0] === '%%') parts.push('%');
+    else if (match[0] === '%') throw new Error(`"${format.slice(match.index, match.index + 2)}" at ${match.index} is not an atom: write %(name)s (gunicorn's atoms: h l u t r s m U q H b B f a T D M L p, {header}i, {header}o, {key}e) or %% for a percent sign`);
+    else parts.push(atom(match[1]));
+  }
+  parts.push(format.slice(at));
+  return (a) => parts.map((p) => (typeof p === 'string' ? p : p(a))).join('') + '\n';
 }
 
 export class AccessLog {
   private stream?: fs.WriteStream;
+  private readonly line: (a: Answered) => string;
 
-  constructor(private readonly target: string) {
+  constructor(
+    private readonly target: string,
+    format = DEFAULT_ACCESS_FORMAT,
+  ) {
+    this.line = accessFormatter(format);
     this.reopen();
+  }
+
+  log(answered: Answered): void {
+    this.write(this.line(answered));
   }
 
   reopen(): void {
@@ -32,7 +138,7 @@ export class AccessLog {
     this.stream = fs.createWriteStream(this.target, { flags: 'a' });
   }
 
-  write(line: string): void {
+  private write(line: string): void {
     if (this.target === '-') process.stdout.write(line);
     else this.stream?.write(line);
   }

@@ -8,11 +8,17 @@ import { lazyRequest, NativeRequest } from '../gateway/lazy-request.ts';
 import { checkAnswer, NotAnAnswer, type AppResult, type Handler } from '../gateway/types.ts';
 import { log } from '../log.ts';
 import type { Settings } from '../settings.ts';
-import { AccessLog, accessLine } from './access-log.ts';
+import type { AccessLog } from './access-log.ts';
 import { sendError } from './errors.ts';
 import { requestHeadParsed } from './request-lines.ts';
 import { lastRequest, noteRequest } from './last-request.ts';
 import { respond } from './respond.ts';
+
+/** A header of the app's answer, by lower-case name (the first, for a raw answer's repeated one). */
+function headerOf(result: AppResult, name: string): string | null | undefined {
+  if (result instanceof Response) return result.headers.get(name);
+  return result.headers?.find(([n]) => n.toLowerCase() === name)?.[1];
+}
 
 export interface HttpHooks {
   /** Sync workers answer every request with Connection: close. */
@@ -207,11 +213,12 @@ export function createHttpServer(settings: Settings, handler: Handler, context: 
       log('error', `Error handling request ${req.url}: ${error instanceof NotAnAnswer ? error.message : ((error as Error).stack ?? error)}`);
       sendError(req.socket, 500, 'Internal Server Error');
     };
-    const started = hooks.answered ? performance.now() : 0;
+    const started = hooks.answered || hooks.accessLog ? performance.now() : 0;
     const answer = (result: AppResult) => {
       const logSent = (sent: number) => {
-        hooks.accessLog?.write(accessLine(req, res.statusCode, sent));
-        hooks.answered?.(res.statusCode, performance.now() - started);
+        const tookMs = performance.now() - started;
+        hooks.accessLog?.log({ req, status: res.statusCode, responseHeader: (name) => headerOf(result, name), sent, tookMs });
+        hooks.answered?.(res.statusCode, tookMs);
       };
       const cut = (error: Error) => {
         // After the headers: close without ending the body, so the client sees it is cut.

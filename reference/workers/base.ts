@@ -97,7 +97,7 @@ export abstract class Worker {
     const headGraceMs = this.headGraceMs();
     this.connections = new ConnectionBook(settings.keepalive * 1000, headGraceMs === undefined ? undefined : { ms: headGraceMs, onPark: () => this.updateGates() });
     this.maxRequests = settings.maxRequests > 0 ? settings.maxRequests + Math.floor(Math.random() * (settings.maxRequestsJitter + 1)) : Infinity;
-    if (settings.accessLogfile) this.accessLog = new AccessLog(settings.accessLogfile);
+    if (settings.accessLogfile) this.accessLog = new AccessLog(settings.accessLogfile, settings.accessLogFormat);
     this.http = createHttpServer(
       settings,
       handler,

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { expect, test } from 'vitest';
 import { freePort } from '../../conformance/drivers/launch.ts';
 import { eventually } from '../../spec/harness/eventually.ts';
-import { preforkLauncher } from './prefork-process.ts';
+import { KIT, PREFORK, preforkLauncher } from './prefork-process.ts';
+import { spawnSync } from 'node:child_process';
 import { tempDir } from '../temp-dirs.ts';
 
 const prefork = preforkLauncher();
@@ -54,4 +55,23 @@ test('the byte count is what went on the wire: 0 for HEAD, streamed or not', asy
   );
   const counts = lines.trim().split('\n').map((line) => /"(\w+) (\S+) HTTP\/1\.1" 200 (\S+)/.exec(line)!.slice(1).join(' '));
   expect(counts).toEqual(['GET /simple 5', 'HEAD /simple 0', 'GET /stream 5', 'HEAD /stream 0']);
+});
+
+test('--access-logformat: gunicorn\'s atoms, headers in and out, unknown atoms as "-", quotes escaped', async () => {
+  const dir = tempDir('prefork-log-');
+  const file = path.join(dir, 'access.log');
+  const port = await freePort();
+  const format = '%(h)s %(m)s %(U)s %(q)s %(H)s %(s)s %(B)s %(b)s {%({x-req}i)s} {%({content-type}o)s} %(p)s %(M)s %(L)s "%(a)s" %(u)s %(zz)s %({remote_addr}e)s 100%%';
+  const child = prefork(['-b', `127.0.0.1:${port}`, '--access-logfile', file, '--access-logformat', format, 'fixtures/apps/hono-app.ts']);
+  await eventually(() => fetch(`http://127.0.0.1:${port}/hello/a?x=1`, { headers: { 'user-agent': 'probe "1"', 'x-req': 'r', authorization: `Basic ${Buffer.from('ann:pw').toString('base64')}` } }).then((r) => r.ok), { within: 15_000, what: 'the app to answer' });
+  const line = await eventually(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8'), { within: 5000, what: 'an access log line' });
+  const pid = /<(\d+)>/.exec(String(line))?.[1];
+  expect(line).toMatch(/^127\.0\.0\.1 GET \/hello\/a x=1 HTTP\/1\.1 200 (\d+) \1 \{r\} \{application\/json\} <\d+> \d+ \d+\.\d{6} "probe \\"1\\"" ann - 127\.0\.0\.1 100%\n$/);
+  expect(Number(pid)).not.toBe(child.pid); // a worker's pid, as in gunicorn
+});
+
+test('--access-logformat refuses a "%" that starts no atom, before anything starts', async () => {
+  const result = spawnSync(process.execPath, [PREFORK, '--access-logformat', '%(h)s %d', 'fixtures/apps/hono-app.ts'], { cwd: KIT, encoding: 'utf8', timeout: 20_000 });
+  expect(result.status).toBe(2);
+  expect(result.stderr).toMatch(/--access-logformat.*"%d".*%\(name\)s/);
 });
