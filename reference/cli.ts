@@ -91,7 +91,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   setLogLevel(parsed.settings.logLevel);
   try {
-    setLogFile(parsed.settings.errorLogfile);
+    setLogFile(parsed.settings.errorLogfile, parsed.settings.captureOutput);
   } catch (error) {
     process.stderr.write(`prefork: error: option --error-logfile: ${(error as Error).message}\n`);
     process.exit(2);

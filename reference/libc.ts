@@ -9,6 +9,7 @@ const libc = koffi.load('libc.so.6');
 const fcntlCall = libc.func('int fcntl(int, int, ...)');
 const accept4Call = libc.func('int accept4(int, void *, void *, int)');
 const prctlCall = libc.func('int prctl(int, unsigned long, unsigned long, unsigned long, unsigned long)');
+const dup2Call = libc.func('int dup2(int, int)');
 
 const PR_SET_PDEATHSIG = 1;
 const SIGKILL = 9;
@@ -60,6 +61,11 @@ export function acceptOne(fd: number): number {
     if (error instanceof OutOfDescriptors) throw error;
   }
   return connection;
+}
+
+/** Makes `target` (stdout, stderr) refer to what `fd` refers to: --capture-output. */
+export function dup2(fd: number, target: number): void {
+  if ((dup2Call(fd, target) as number) < 0) throw failed(`dup2(${fd}, ${target})`);
 }
 
 /** Asks the kernel to SIGKILL this process when its parent dies. */

@@ -30,6 +30,7 @@ export interface Settings {
   logLevel: 'debug' | 'info' | 'warning' | 'error' | 'critical';
   accessLogfile: string | null;
   accessLogFormat: string;
+  captureOutput: boolean;
   errorLogfile: string;
   procName: string | null;
   checkConfig: boolean;
@@ -183,6 +184,7 @@ export const SETTINGS = [
     key: 'errorLogfile', flags: '--error-logfile <file>', aliases: ['--log-file'], doc: 'the server\'s log ("-": stderr); reopened on USR1',
     default: () => '-', parse: text,
   }),
+  define({ key: 'captureOutput', flags: '--capture-output', doc: 'send the app\'s own stdout and stderr to --error-logfile too', default: () => false, parse: flag }),
   define({ key: 'procName', flags: '-n, --name <name>', doc: 'the name in the process titles ("prefork: worker [NAME]")', default: () => null, shownDefault: 'the app', parse: text }),
   define({
     key: 'statsdHost', flags: '--statsd-host <host:port>', doc: 'send StatsD metrics here, under gunicorn\'s names (gunicorn.requests, gunicorn.request.duration, gunicorn.workers, ...)',

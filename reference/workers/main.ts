@@ -10,7 +10,7 @@ import { startStackHelper } from './stack-watch.ts';
 installFetchGlobals(); // before the app loads: it may capture Response
 const boot = workerBoot();
 setLogLevel(boot.settings.logLevel);
-setLogFile(boot.settings.errorLogfile);
+setLogFile(boot.settings.errorLogfile, boot.settings.captureOutput);
 // boot.js armed the parent-death signal and checked the parent before this module loaded.
 
 // Before the app loads: a worker stuck loading it can say where, too.

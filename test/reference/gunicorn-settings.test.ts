@@ -72,6 +72,44 @@ describe('--error-logfile / --log-file: the server\'s log lines go to a file', (
   });
 });
 
+describe('--capture-output: the app\'s own stdout and stderr go to the error log', () => {
+  const app = (dir: string) => {
+    const file = path.join(dir, 'app.mjs');
+    fs.writeFileSync(file, "export default () => { console.log('said on stdout'); console.error('said on stderr'); return new Response('ok'); };\n");
+    return file;
+  };
+
+  test('with an error log file: both streams of the workers land in it, and after USR1 in the new file', async () => {
+    const dir = tempDir('prefork-capture-');
+    const file = path.join(dir, 'error.log');
+    const port = await freePort();
+    let printed = '';
+    const master = prefork(['--error-logfile', file, '--capture-output', '-b', `127.0.0.1:${port}`, '-w', '1', app(dir)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    master.stdout!.on('data', (d) => (printed += d));
+    master.stderr!.on('data', (d) => (printed += d));
+    await eventually(() => fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok), { within: 15_000, what: 'the server' });
+    const log = () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
+    await eventually(() => log().includes('said on stdout') && log().includes('said on stderr'), { within: 5000, what: 'the app\'s lines in the log file', seen: log });
+    fs.renameSync(file, `${file}.1`);
+    master.kill('SIGUSR1');
+    await eventually(async () => (await fetch(`http://127.0.0.1:${port}/`)).ok && log().includes('said on stdout'), { within: 5000, what: 'the app\'s lines in the reopened file', seen: log });
+    expect(printed).not.toMatch(/said on/);
+  });
+
+  test('without it the app\'s output stays on the server\'s stdout and stderr', async () => {
+    const dir = tempDir('prefork-capture-');
+    const file = path.join(dir, 'error.log');
+    const port = await freePort();
+    let printed = '';
+    const master = prefork(['--error-logfile', file, '-b', `127.0.0.1:${port}`, '-w', '1', app(dir)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    master.stdout!.on('data', (d) => (printed += d));
+    master.stderr!.on('data', (d) => (printed += d));
+    await eventually(() => fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok), { within: 15_000, what: 'the server' });
+    await eventually(() => printed.includes('said on stdout') && printed.includes('said on stderr'), { within: 5000, what: 'the app\'s lines on the server\'s streams' });
+    expect(fs.readFileSync(file, 'utf8')).not.toMatch(/said on/);
+  });
+});
+
 describe('--statsd-host / --statsd-prefix: gunicorn\'s StatsD metrics', () => {
   test('per request, the worker count, and warnings counted, under the prefix', async () => {
     const sink = dgram.createSocket('udp4');
