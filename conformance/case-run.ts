@@ -3,7 +3,7 @@
 // when it overran its budget.
 import { scaled } from '../spec/harness/eventually.ts';
 import { ServerFault, UnmetPremise } from '../spec/harness/fault.ts';
-import { defaultConfig, requirementText, type CaseContext, type SpecCase } from '../spec/harness/case.ts';
+import { askedConfig, defaultConfig, requirementText, type CaseContext, type SpecCase } from '../spec/harness/case.ts';
 import { HarnessError, type Driver, type Server, type ServerConfig, type TargetTraits } from '../spec/harness/types.ts';
 import { withinBounds, type Manifest, type RunClass } from './manifest.ts';
 import type { CaseMeta, Outcome } from './outcome.ts';
@@ -80,7 +80,7 @@ export async function runCase(spec: SpecCase, lane: ClassLane): Promise<CaseRun>
     target: lane.traits,
     async start(overrides, options) {
       notAfterEnd();
-      const asked = { ...spec.server, ...overrides };
+      const asked = askedConfig(spec, overrides);
       const server = await lane.driver.start(configFor(asked), options);
       owned.push(server);
       noteAsRun(asked, server.config);

@@ -2,7 +2,7 @@
 // as the harness's Server, so spec cases can be run against crafted (non-)conforming bytes.
 import net from 'node:net';
 import type { CaseContext, SpecCase } from '../spec/harness/case.ts';
-import { defaultConfig } from '../spec/harness/case.ts';
+import { askedConfig, defaultConfig } from '../spec/harness/case.ts';
 import { GROUPS } from '../spec/index.ts';
 import { GUNICORN_OPERATIONS } from '../conformance/manifest.ts';
 import type { Server } from '../spec/harness/types.ts';
@@ -90,6 +90,7 @@ export function specCase(id: string): SpecCase {
 
 /** Runs a case whose server is `server` (shared and started alike). */
 export async function runAgainst(id: string, server: Server, cls: 'sync' | 'gthread' | 'async' = 'sync'): Promise<void> {
+  const spec = specCase(id);
   const t: CaseContext = {
     id,
     specClass: cls,
@@ -101,11 +102,11 @@ export async function runAgainst(id: string, server: Server, cls: 'sync' | 'gthr
       limits: { requestLine: 4094, headerFieldSize: 8190, headerFields: 100 },
     },
     // The scripted server is whatever the case asks for: its config says what was asked.
-    start: async (overrides = {}) => given(server, overrides),
+    start: async (overrides = {}) => given(server, askedConfig(spec, overrides)),
     shared: async (overrides = {}) => given(server, overrides),
     evidence: () => undefined,
   };
-  await specCase(id).run(t);
+  await spec.run(t);
 }
 
 function given(server: Server, overrides: Partial<Server['config']>): Server {

@@ -277,7 +277,7 @@ const SCRIPT = `
     });
     text('d-message', r.message || '(no message: the requirement held)');
     $('d-compared').hidden = !('expected' in r);
-    text('d-compared', 'expected' in r ? 'expected: ' + JSON.stringify(r.expected) + '\nactual:   ' + JSON.stringify(r.actual) : '');
+    text('d-compared', 'expected' in r ? 'expected: ' + JSON.stringify(r.expected) + '\\nactual:   ' + JSON.stringify(r.actual) : '');
     $('d-expect').innerHTML = '';
     if (r.expectation) {
       var p = document.createElement('p'); p.textContent = 'expected by the target: ' + r.expectation.reason + (r.expectation.link ? ' (' + r.expectation.link + ')' : '') + (r.expectation.unreviewed ? ' [unreviewed]' : '');

@@ -81,6 +81,11 @@ export interface SpecGroup {
   cases: SpecCase[];
 }
 
+/** What `t.start(overrides)` asks for: the case's declared `server`, the overrides on top. */
+export function askedConfig(spec: Pick<SpecCase, 'server'>, overrides: Partial<ServerConfig> = {}): Partial<ServerConfig> {
+  return { ...spec.server, ...overrides };
+}
+
 /** The requirement sentence for a configuration: by default the kit's, with the case's `server`. */
 export function requirementText(spec: Pick<SpecCase, 'requirement' | 'server' | 'classes'>, config?: ServerConfig): string {
   if (typeof spec.requirement === 'string') return spec.requirement;
