@@ -1,7 +1,8 @@
 // `conform expectations --update --from REPORT.json`: a target's expectations file brought in line
 // with a run. New misses are added with a placeholder reason and `unreviewed: true` (a person
 // confirms each by hand and writes how); entries the run shows passing, and stale ones, are
-// removed; a (case, class) whose verdict flipped under --repeat is marked `intermittent`.
+// removed; a (case, class) whose verdict flipped under --repeat is marked `intermittent`, and so
+// is a new miss of a property case (its inputs depend on the seed).
 import type { Expectation } from './expectations.ts';
 import { findExpectation } from './expectations.ts';
 import { observed } from './report/diff.ts';
@@ -76,10 +77,15 @@ export function planUpdate(current: Expectation[], run: RunDoc): ExpectationUpda
     const misses = results.filter(isNewMiss);
     if (misses.length === 0) continue;
     const first = (r: ResultDoc) => `UNREVIEWED: ${r.status} (${r.level}): ${r.message.split('\n')[0].slice(0, 240)}`;
+    // A property case's inputs come from the run's seed, and --repeat keeps the seed: a miss seen
+    // in every round may still be a pass with the next run's seed.
+    const seeded = misses.some((r) => r.evidence?.property !== undefined);
+    const flags = seeded ? { intermittent: true, unreviewed: true } : { unreviewed: true };
+    const why = seeded ? ' (a property case: another seed may generate inputs it passes with)' : '';
     const everyClass = misses.length > 1 && misses.length === results.length;
     const entries: Expectation[] = everyClass
-      ? [{ id, reason: `${first(misses[0])} (every class: ${misses.map((r) => r.class).join(', ')})`, unreviewed: true }]
-      : misses.map((r) => ({ id, class: r.class, reason: first(r), unreviewed: true }));
+      ? [{ id, reason: `${first(misses[0])} (every class: ${misses.map((r) => r.class).join(', ')})${why}`, ...flags }]
+      : misses.map((r) => ({ id, class: r.class, reason: `${first(r)}${why}`, ...flags }));
     update.entries.push(...entries);
     update.added.push(...entries);
   }

@@ -274,6 +274,12 @@ describe('conform expectations --update, a case that misses in every class', () 
     expect(added.map((e) => `${e.id} [${e.class ?? '*'}]`)).toEqual(['lifecycle.everywhere [*]', 'lifecycle.somewhere [sync]', 'lifecycle.once [sync]']);
     expect(added[0].reason).toBe('UNREVIEWED: fail (MUST): no respawn (every class: sync, gthread)');
   });
+  test('a miss of a property case is intermittent: whether it misses depends on the inputs the seed generates', () => {
+    const seeded = runDoc([result('lifecycle.model', 'async', 'fail', { message: 'property failed after 1 run(s): no respawn', evidence: { property: { seed: 5, runs: 1 } } })]);
+    const [entry] = planUpdate([], seeded).added;
+    expect(entry).toMatchObject({ id: 'lifecycle.model', class: 'async', intermittent: true, unreviewed: true });
+    expect(entry.reason).toMatch(/^UNREVIEWED: fail \(MUST\): property failed after 1 run\(s\): no respawn \(a property case: another seed may generate inputs it passes with\)$/);
+  });
   test('a class already listed keeps its entry; the rest get their own', () => {
     const { added } = planUpdate([{ id: 'lifecycle.everywhere', class: 'sync', reason: 'known' }], doc);
     expect(added.filter((e) => e.id === 'lifecycle.everywhere').map((e) => e.class)).toEqual(['gthread']);
