@@ -97,7 +97,7 @@ function runOptions(command: Command): Command {
     .option('--shard <i/n>', 'run only the i-th of n stable parts of the plan (a CI matrix splits one suite; conform report merges the parts)')
     .option('--timeout-multiplier <n>', 'scale every time bound (slow machines: 2)', positiveNumber, Number(process.env.CONFORM_TIMEOUT_MULTIPLIER ?? 1))
     .option('--seed <n>', 'seed for property tests (printed on every run; reuse it to replay)', integer)
-    .option('--repeat <n>', 'run everything n times and report verdicts that changed', positiveInteger, 1)
+    .option('--repeat <n>', 'run everything n times and report verdicts that changed (each round with a seed of its own, unless --seed is given)', positiveInteger, 1)
     .option('--jobs <n>', 'cases run at once (a case that needs a quiet machine takes several slots or all)', positiveInteger, DEFAULT_JOBS)
     .option('--strict', 'a missed SHOULD (warn) also fails the run')
     .option('--accept-spec-version', "run even if the manifest's specVersion differs from the kit's");

@@ -14,7 +14,7 @@ import { closingLines, resultLine, summaryText } from './report/terminal.ts';
 import { run, type RunReport } from './run.ts';
 import { exitCode } from './verdict.ts';
 import { checkLevelsAndLayers, makePlan, parseShard, type Plan } from './plan.ts';
-import { verdictChanges } from './repeat.ts';
+import { roundSeed, verdictChanges } from './repeat.ts';
 
 export interface SessionOptions {
   target: string;
@@ -124,17 +124,19 @@ export function sessionPlan(target: Target, opts: Pick<SessionOptions, 'class' |
 async function rounds(opts: SessionOptions, target: Target, plan: Plan, seed: number, driver: DriverChoice, interruption: Interruption): Promise<SessionResult> {
   const colour = process.stdout.isTTY && !process.env.NO_COLOR;
   const reports: RunReport[] = [];
+  let lastSeed = seed;
   const startedAt = new Date();
   const where = { dir: displayPath(target.dir), driver: driver.name };
   for (let round = 1; round <= opts.repeat; round++) {
     if (interruption.signal.aborted) return { code: 130, interrupted: true };
-    if (opts.repeat > 1) console.log(`\n-- round ${round} of ${opts.repeat}`);
+    const seedOfRound = roundSeed(seed, round, opts.seed !== undefined);
+    if (opts.repeat > 1) console.log(`\n-- round ${round} of ${opts.repeat} (seed ${seedOfRound})`);
     let done = 0;
     reports.push(
       await run({
         target,
         plan,
-        seed,
+        seed: seedOfRound,
         timeoutMultiplier: opts.timeoutMultiplier,
         // One running server for every case: one case at a time, as a shared server is lent to one.
         jobs: opts.url !== undefined ? 1 : opts.jobs,
@@ -143,14 +145,16 @@ async function rounds(opts: SessionOptions, target: Target, plan: Plan, seed: nu
         signal: interruption.signal,
         ...(opts.failFast ? { failFast: { strict: Boolean(opts.strict) } } : {}),
         // Unsupported runs are said once per reason in the summary, not one line each here.
-        onResult: (r) => r.status !== 'unsupported' && console.log(`${String(++done).padStart(4)} ${resultLine({ ...r, replay: replayCommand(where, r.id, r.class, seed) }, colour)}`),
+        onResult: (r) => r.status !== 'unsupported' && console.log(`${String(++done).padStart(4)} ${resultLine({ ...r, replay: replayCommand(where, r.id, r.class, seedOfRound) }, colour)}`),
       }),
     );
+    lastSeed = seedOfRound;
   }
   if (interruption.signal.aborted) return { code: 130, interrupted: true }; // incomplete: no summary, no reports
   const last = reports[reports.length - 1];
   const changes = verdictChanges(reports);
-  const doc = runDocument(last, target, { seed, strict: opts.strict, startedAt, repeat: opts.repeat, verdictChanges: changes, shard: plan.shard, label: opts.label, url: opts.url });
+  // The report is the last round's: its replay lines carry that round's seed.
+  const doc = runDocument(last, target, { seed: lastSeed, strict: opts.strict, startedAt, repeat: opts.repeat, verdictChanges: changes, shard: plan.shard, label: opts.label, url: opts.url });
   console.log(summaryText(doc, colour));
   if (opts.repeat > 1) {
     console.log(changes.length === 0 ? `\n--repeat ${opts.repeat}: no verdict changed` : `\n--repeat ${opts.repeat}: ${changes.length} verdict(s) changed:`);

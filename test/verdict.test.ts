@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { exitCode, failsRun, judge, staleExpectations, statusOf, type Status } from '../conformance/verdict.ts';
 import type { Level } from '../spec/harness/types.ts';
-import { verdictChanges } from '../conformance/repeat.ts';
+import { roundSeed, verdictChanges } from '../conformance/repeat.ts';
 import type { CaseMeta } from '../conformance/outcome.ts';
 import type { RunReport } from '../conformance/run.ts';
 
@@ -115,6 +115,13 @@ describe('expectations', () => {
 });
 
 describe('--repeat', () => {
+  test('each round draws a seed of its own, unless the seed was given (a replay keeps it)', () => {
+    const drawn = [1, 2, 3].map((round) => roundSeed(77, round, false));
+    expect(drawn[0]).toBe(77);
+    expect(new Set(drawn).size).toBe(3);
+    expect(drawn.every((s) => Number.isInteger(s) && s >= 0 && s < 2 ** 31)).toBe(true);
+    expect([1, 2, 3].map((round) => roundSeed(77, round, true))).toEqual([77, 77, 77]);
+  });
   test('under an intermittent expectation, pass and xfail are one verdict', () => {
     const expectation = { id: 'x', reason: 'racy', intermittent: true };
     const round = (status: string) => ({ results: [{ id: 'x', class: 'sync', status, expectation }] }) as unknown as RunReport;
