@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APP_LOAD_ERROR, FIRST_LISTENER_FD, HEARTBEAT_FD, MessageReader, READY, STACK_REPLY, STACK_REQUEST, WORKER_BOOT_ERROR, type WorkerBoot } from './boot-contract.ts';
-import { loadApp } from './gateway/load.ts';
+import { appParts, loadApp } from './gateway/load.ts';
+import { watchSources } from './reloader.ts';
 import { describeAddress, parseAddress, systemdAddresses } from './address.ts';
 import { bind, listenerUrl, type Listener } from './listener.ts';
 import { log, reopenLogFile } from './log.ts';
@@ -62,6 +63,8 @@ export class Arbiter {
   /** Halting on a boot error: the workers the master ends on its way out are no news to log. */
   private halting = false;
   private murderTimer?: NodeJS.Timeout;
+  /** --reload: ends the watch of the app's sources. */
+  private stopWatching?: () => void;
   /** --statsd-host: the master's metrics (gunicorn.workers, gunicorn.log.*). */
   private readonly statsd?: Statsd;
 
@@ -108,6 +111,11 @@ export class Arbiter {
     log('info', `Using worker: ${effectiveWorkerClass(this.settings)}`);
     if (this.settings.pidfile) fs.writeFileSync(this.settings.pidfile, `${process.pid}\n`);
     this.installSignals();
+    if (this.settings.reload) this.stopWatching = watchSources(path.dirname(path.resolve(appParts(this.app).file)), (file) => {
+      // gunicorn's worker says this before it exits for the reload.
+      log('info', `Worker reloading: ${file} modified`);
+      this.reload();
+    });
     this.manageWorkers();
     this.murderTimer = setInterval(() => this.murderWorkers(), MURDER_EVERY_MS);
   }
@@ -294,6 +302,7 @@ export class Arbiter {
     if (this.stopping) return;
     this.stopping = true;
     clearInterval(this.murderTimer);
+    this.stopWatching?.();
     this.closeListeners();
     const signal = graceful ? 'SIGTERM' : 'SIGQUIT';
     for (const pid of this.workers.keys()) this.kill(pid, signal);

@@ -25,6 +25,7 @@ export interface Settings {
   limitRequestFieldSize: number;
   forwardedAllowIps: string[];
   preload: boolean;
+  reload: boolean;
   config: string | null;
   pidfile: string | null;
   logLevel: 'debug' | 'info' | 'warning' | 'error' | 'critical';
@@ -159,6 +160,10 @@ export const SETTINGS = [
     default: () => ['127.0.0.1', '::1'], parse: list,
   }),
   define({ key: 'preload', flags: '--preload', doc: 'load (and so validate) the app in the master before binding; workers load their own copy', default: () => false, parse: flag }),
+  define({
+    key: 'reload', flags: '--reload', doc: 'replace the workers (as HUP) when a code file under the app\'s directory changes (development)',
+    default: () => false, parse: flag,
+  }),
   define({ key: 'config', flags: '-c, --config <file>', doc: 'a .json, .js or .ts file exporting settings', default: () => null, parse: text }),
   define({ key: 'pidfile', flags: '-p, --pid <file>', doc: 'write the master pid here', default: () => null, parse: text }),
   define({

@@ -5,9 +5,14 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { handlerOf, type Handler } from './types.ts';
 
-export async function loadApp(spec: string): Promise<Handler> {
+/** "file:export" (the default export when no name) to the file and the export's name. */
+export function appParts(spec: string): { file: string; name: string } {
   const colon = spec.lastIndexOf(':');
-  const [file, name] = colon > 1 ? [spec.slice(0, colon), spec.slice(colon + 1)] : [spec, 'default'];
+  return colon > 1 ? { file: spec.slice(0, colon), name: spec.slice(colon + 1) } : { file: spec, name: 'default' };
+}
+
+export async function loadApp(spec: string): Promise<Handler> {
+  const { file, name } = appParts(spec);
   const url = pathToFileURL(path.resolve(file)).href;
   // tsx's scoped loaders, not a global register(): a .ts app in a package without "type": "module"
   // (npm's default) is CommonJS, and register() + import() then fails with
