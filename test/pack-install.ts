@@ -2,8 +2,7 @@
 // outside the kit's tree: `npm i -D <tarball>` (the README's install line, with the tarball for
 // the registry name), `npx conform --version`, `npx prefork --help`, `npx conform init --gateway
 // fetch my-server`, and a run of `npx conform` against that server (the kit's prefork serving a
-// copy of the kit's fetch probe) with the process driver to a report; a project's own node:cluster
-// server brought to exit 0 by --repeat 3 and `expectations --update`. Prints the tarball's size and file count and the
+// copy of the kit's fetch probe) with the process driver to a report. Prints the tarball's size and file count and the
 // installed size. testcontainers is an optional peer: without it, the container driver says what
 // to install.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -70,24 +69,6 @@ const fromUnicorn = npx('conform', 'init', '--from', 'unicorn', 'my-unicorn');
 expect(fromUnicorn.code === 0 && fs.existsSync(path.join(project, 'my-unicorn', 'unicorn.conf.rb')), `npx conform init --from unicorn my-unicorn${fromUnicorn.code === 0 ? '' : `:\n${fromUnicorn.out}`}`);
 const unicorn = npx('conform', '--target', 'my-unicorn', '--driver', 'process', '--only', 'prefork.worker-count,gateway.rack.env-required', '--class', 'sync');
 expect(unicorn.code === 0 && /conform: 2 passed, 0 failed/.test(unicorn.out), `npx conform --target my-unicorn (from the shipped target): ${unicorn.code === 0 ? 'ok' : unicorn.out}`);
-// Expectations converge (issue 24): a node:cluster server of the project's own (the kit's baseline
-// copied in, accepting in the workers: SCHED_NONE), started from the fetch starter; --repeat 3,
-// `expectations --update`, then two whole runs in a row exit 0.
-const cluster = path.join(project, 'my-cluster');
-const clusterInit = npx('conform', 'init', '--gateway', 'fetch', 'my-cluster');
-fs.copyFileSync(path.join(project, 'node_modules', 'prefork-conformance-kit', 'fixtures', 'servers', 'node-cluster', 'server.mjs'), path.join(cluster, 'server.mjs'));
-const clusterManifest = JSON.parse(fs.readFileSync(path.join(cluster, 'conform.json'), 'utf8'));
-clusterManifest.command = ['node', '{targetDir}/server.mjs', '--bind', '{host}:{port}', '--workers', '{workers}', '--keep-alive', '{keepalive}', '--graceful-timeout', '{gracefulTimeout}', '{app}'];
-clusterManifest.classes = { async: 'async' };
-clusterManifest.env = { NODE_CLUSTER_SCHED_POLICY: 'none' };
-fs.writeFileSync(path.join(cluster, 'conform.json'), JSON.stringify(clusterManifest, null, 2));
-const repeated = npx('conform', '--target', 'my-cluster', '--driver', 'process', '--repeat', '3', '--report-json', 'my-cluster/report.json');
-const updated = npx('conform', 'expectations', '--update', '--from', 'my-cluster/report.json');
-const after = [1, 2].map(() => npx('conform', '--target', 'my-cluster', '--driver', 'process'));
-expect(
-  clusterInit.code === 0 && repeated.code !== 2 && updated.code === 0 && after.every((r) => r.code === 0),
-  `a project's node:cluster server converges: --repeat 3 (exit ${repeated.code}), expectations --update (${updated.out.trim().split('\n').at(-2) ?? updated.code}), then two runs exit ${after.map((r) => r.code).join(', ')}${after.every((r) => r.code === 0) ? '' : `\n${after.map((r) => r.out.split('Needs attention:')[1] ?? r.out.slice(-1500)).join('\n')}`}`,
-);
 const container = npx('conform', '--target', 'my-server', '--driver', 'container', '--only', 'prefork.worker-count');
 expect(container.code === 2 && container.out.includes('npm i -D testcontainers@'), 'without testcontainers, --driver container exits 2 and says what to install');
 
