@@ -126,7 +126,7 @@ async function rounds(opts: SessionOptions, target: Target, plan: Plan, seed: nu
   const reports: RunReport[] = [];
   let lastSeed = seed;
   const startedAt = new Date();
-  const where = { dir: displayPath(target.dir), driver: driver.name };
+  const where = { dir: displayPath(target.dir), driver: driver.name, url: opts.url };
   for (let round = 1; round <= opts.repeat; round++) {
     if (interruption.signal.aborted) return { code: 130, interrupted: true };
     const seedOfRound = roundSeed(seed, round, opts.seed !== undefined);
