@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
 import { Arbiter } from './arbiter.ts';
 import { loadApp, loadErrorWords } from './gateway/load.ts';
+import { captureInto } from './libc.ts';
 import { log, setLogFile, setLogLevel } from './log.ts';
 import { apply, defaults, SETTINGS, SettingError, shownDefault, type Settings } from './settings.ts';
 import { secureContextOf } from './tls.ts';
@@ -91,7 +92,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   setLogLevel(parsed.settings.logLevel);
   try {
-    setLogFile(parsed.settings.errorLogfile, parsed.settings.captureOutput);
+    setLogFile(parsed.settings.errorLogfile, parsed.settings.captureOutput ? captureInto : undefined);
   } catch (error) {
     process.stderr.write(`prefork: error: option --error-logfile: ${(error as Error).message}\n`);
     process.exit(2);

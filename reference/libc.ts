@@ -68,6 +68,12 @@ export function dup2(fd: number, target: number): void {
   if ((dup2Call(fd, target) as number) < 0) throw failed(`dup2(${fd}, ${target})`);
 }
 
+/** --capture-output: this process's stdout and stderr become `fd` (the error log file). */
+export const captureInto = (fd: number): void => {
+  dup2(fd, 1);
+  dup2(fd, 2);
+};
+
 /** Asks the kernel to SIGKILL this process when its parent dies. */
 export function dieWithParent(): void {
   if ((prctlCall(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) as number) !== 0) throw new Error('prctl(PR_SET_PDEATHSIG) failed');

@@ -1,7 +1,6 @@
 // gunicorn's log format, so operators feel at home: "[date] [pid] [LEVEL] message"; to stderr, or
 // appended to --error-logfile, which every process opens itself and reopens on USR1 (rotation).
 import fs from 'node:fs';
-import { dup2 } from './libc.ts';
 
 const LEVELS = ['debug', 'info', 'warning', 'error', 'critical'] as const;
 export type LogLevel = (typeof LEVELS)[number];
@@ -18,15 +17,19 @@ function stamp(): string {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
 }
 
-let file: { path: string; fd: number; capture: boolean } | undefined;
+let file: { path: string; fd: number; capture?: (fd: number) => void } | undefined;
 
 /** Where the log goes: "-" for stderr, else a file appended to. */
-export function setLogFile(target: string, capture = false): void {
+/**
+ * Where the log goes: "-" for stderr, else a file appended to. `capture` (--capture-output) is
+ * given the file's descriptor to point the process's stdout and stderr at (the caller's dup2:
+ * this module stays free of native code, as the threads of a gthread worker load it too).
+ */
+export function setLogFile(target: string, capture?: (fd: number) => void): void {
   if (file) fs.closeSync(file.fd);
   file = target === '-' ? undefined : { path: target, fd: fs.openSync(target, 'a'), capture };
-  // gunicorn's capture_output: the process's own stdout and stderr (the app's prints) go to the
-  // file too, on the same open file, so its lines and the log's stay in order.
-  if (file?.capture) for (const stream of [1, 2]) dup2(file.fd, stream);
+  // gunicorn's capture_output: the app's own prints go to the same open file, in order with the log's.
+  if (file) file.capture?.(file.fd);
 }
 
 /** After a rotation (USR1): the file of the same name, made anew if it was moved away. */

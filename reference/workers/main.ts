@@ -2,6 +2,7 @@
 import { APP_LOAD_ERROR, workerBoot } from '../boot-contract.ts';
 import { installFetchGlobals } from '../gateway/fetch-globals.ts';
 import { loadApp, loadErrorWords } from '../gateway/load.ts';
+import { captureInto } from '../libc.ts';
 import { log, setLogFile, setLogLevel } from '../log.ts';
 import { effectiveWorkerClass } from '../settings.ts';
 import { WORKER_CLASSES } from './classes.ts';
@@ -10,7 +11,7 @@ import { startStackHelper } from './stack-watch.ts';
 installFetchGlobals(); // before the app loads: it may capture Response
 const boot = workerBoot();
 setLogLevel(boot.settings.logLevel);
-setLogFile(boot.settings.errorLogfile, boot.settings.captureOutput);
+setLogFile(boot.settings.errorLogfile, boot.settings.captureOutput ? captureInto : undefined);
 // boot.js armed the parent-death signal and checked the parent before this module loaded.
 
 // Before the app loads: a worker stuck loading it can say where, too.

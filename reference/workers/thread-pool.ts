@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker as Thread } from 'node:worker_threads';
 import { plainEnviron } from '../gateway/environ.ts';
+import { log } from '../log.ts';
 import { headerFields } from '../gateway/lazy-request.ts';
 import { NotAnAnswer, type Environ, type Handler, type RawResponse } from '../gateway/types.ts';
 
@@ -134,8 +135,11 @@ export function threadPool(appSpec: string, size: number, watch?: PoolWatch): Th
   const startThread = () => {
     const thread = new Thread(THREAD_MAIN, { workerData: { appSpec } });
     // After boot, a thread that dies takes the process with it: the master replaces the worker.
-    thread.on('error', (error) => {
-      process.stderr.write(`thread failed: ${error.stack ?? error}\n`);
+    thread.on('error', (error: NodeJS.ErrnoException) => {
+      // A thread that loads after the worker serves may meet a worker out of descriptors (the
+      // app's module cannot even be read): one line, as the worker's own EMFILE handling says it.
+      if (error.code === 'EMFILE' || error.code === 'ENFILE' || /EMFILE|ENFILE|too many open files/i.test(error.message ?? '')) log('error', `A thread could not load the app (${error.message}): leaving, for a fresh worker`);
+      else process.stderr.write(`thread failed: ${error.stack ?? error}\n`);
       process.exit(1);
     });
     // process.exit() in an app ends only its thread here; in the other classes (and in gunicorn,
