@@ -3,6 +3,7 @@
 // writes to stdout; a file is appended to and reopened on USR1 (log rotation).
 import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import { decodePath } from '../gateway/environ.ts';
 
 export const DEFAULT_ACCESS_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"';
 
@@ -36,16 +37,10 @@ function user(req: IncomingMessage): string | undefined {
   return decoded.includes(':') ? decoded.slice(0, decoded.indexOf(':')) : undefined;
 }
 
+/** The path as PATH_INFO has it (decoded to bytes read as latin-1, as the environ's) and the raw query. */
 function pathAndQuery(url: string): [string, string] {
   const at = url.indexOf('?');
-  const raw = at < 0 ? url : url.slice(0, at);
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(raw);
-  } catch {
-    decoded = raw; // not valid percent-encoding: as sent
-  }
-  return [decoded, at < 0 ? '' : url.slice(at + 1)];
+  return at < 0 ? [decodePath(url), ''] : [decodePath(url.slice(0, at)), url.slice(at + 1)];
 }
 
 /** gunicorn's atoms (glogging.py atoms()), each computed only when the format names it. */
@@ -73,12 +68,12 @@ const ATOMS: Record<string, (a: Answered) => unknown> = {
 
 /** The WSGI environ keys a Node request has, for %({key}e)s. */
 const ENVIRON: Record<string, (a: Answered) => unknown> = {
-  request_method: (a) => a.req.method,
+  request_method: ATOMS.m,
   raw_uri: (a) => a.req.url,
-  path_info: (a) => pathAndQuery(a.req.url ?? '')[0],
-  query_string: (a) => pathAndQuery(a.req.url ?? '')[1],
-  server_protocol: (a) => `HTTP/${a.req.httpVersion}`,
-  remote_addr: (a) => ATOMS.h(a),
+  path_info: ATOMS.U,
+  query_string: ATOMS.q,
+  server_protocol: ATOMS.H,
+  remote_addr: ATOMS.h,
   remote_port: (a) => a.req.socket.remotePort,
   content_type: (a) => a.req.headers['content-type'],
   content_length: (a) => a.req.headers['content-length'],
