@@ -14,6 +14,7 @@ import { eventually } from '../spec/harness/eventually.ts';
 import { allGoneAfter, goneAfter, settledWorkers } from '../spec/harness/observe.ts';
 import type { SpecClass } from '../spec/harness/types.ts';
 import { bootBench } from './boot.ts';
+import { GTHREAD_THREADS, goalTable, judgeGoals, NAMES, type Measured, type Throughput } from './goals.ts';
 import { serverCpuMs } from './server-cpu.ts';
 import { threadHop } from './thread-hop.ts';
 import { wrk } from './wrk.ts';
@@ -30,19 +31,19 @@ interface Contender {
 }
 
 /** Threads only for gthread: in both servers, sync with threads > 1 IS gthread. */
-const threadFlags = (workerClass: string) => (workerClass === 'gthread' ? ['--threads', '4'] : []);
+const threadFlags = (workerClass: string) => (workerClass === 'gthread' ? ['--threads', `${GTHREAD_THREADS}`] : []);
 /** The reference with an app (the hello app by default; the boot table names the probe it runs). */
 const reference = (cls: SpecClass, app = 'fixtures/apps/hello.mjs', label?: string): Contender => ({
-  name: `reference ${cls}${label ? ` (${label})` : ''}`,
+  name: NAMES.reference(cls, label),
   argv: (port) => [process.execPath, 'reference/bin/prefork.js', '-b', `127.0.0.1:${port}`, '-w', `${WORKERS}`, '-k', cls, ...threadFlags(cls), '--log-level', 'warning', app],
 });
 /** gunicorn with a WSGI app `module:app` from a directory (the hello app by default). */
 const gunicorn = (workerClass: string, dir = 'fixtures/apps', app = 'hello_wsgi:app'): Contender => ({
-  name: `gunicorn ${workerClass}`,
+  name: NAMES.gunicorn(workerClass),
   argv: (port) => ['/usr/bin/python3', '-m', 'gunicorn', '--chdir', dir, '-b', `127.0.0.1:${port}`, '-w', `${WORKERS}`, '-k', workerClass, ...threadFlags(workerClass), '--log-level', 'warning', app],
 });
-const cluster: Contender = { name: 'node cluster', argv: (port) => [process.execPath, 'fixtures/apps/cluster-hello.cjs', '127.0.0.1', `${port}`, `${WORKERS}`] };
-const bareClose: Contender = { name: 'bare node close (1 process)', argv: (port) => [process.execPath, 'fixtures/apps/bare-close.cjs', '127.0.0.1', `${port}`, '1'] };
+const cluster: Contender = { name: NAMES.cluster, argv: (port) => [process.execPath, 'fixtures/apps/cluster-hello.cjs', '127.0.0.1', `${port}`, `${WORKERS}`] };
+const bareClose: Contender = { name: NAMES.bareClose, argv: (port) => [process.execPath, 'fixtures/apps/bare-close.cjs', '127.0.0.1', `${port}`, '1'] };
 
 const ALL_GROUPS: Array<[string, Contender, Contender]> = [
   ['sync', reference('sync'), gunicorn('sync')],
@@ -55,28 +56,6 @@ const ALL_GROUPS: Array<[string, Contender, Contender]> = [
   ['floor', reference('sync'), bareClose],
 ];
 
-/** What a group measured of each contender, for the goals. */
-interface Measured {
-  rps: number;
-  cpuUs: number;
-  rssMb: number;
-}
-
-/**
- * The goals of the cost (issue 14), each read from one group's side-by-side figures. gthread's
- * floor is Node's cluster plus the thread hop its design makes per request (the app runs in a
- * worker_thread), measured in the same run.
- */
-const GOALS: Array<{ group: string; text: string; check: (ours: Measured, floor: Measured, hopCpuUs: number) => [value: string, met: boolean] }> = [
-  { group: 'floor', text: 'sync CPU per request / a bare Node server closing each connection <= 1.2x', check: (o, f) => ratio(o.cpuUs / f.cpuUs, (r) => r <= 1.2) },
-  { group: 'raw-gthread', text: 'gthread CPU per request / (Node cluster + one thread hop) <= 1.2x', check: (o, f, hop) => ratio(o.cpuUs / (f.cpuUs + hop), (r) => r <= 1.2) },
-  { group: 'raw', text: 'async req/s / Node cluster >= 1.0x', check: (o, f) => ratio(o.rps / f.rps, (r) => r >= 1.0) },
-  { group: 'floor', text: 'sync worker RSS - a bare Node http server <= +10 MB', check: (o, f) => megabytes(o.rssMb - f.rssMb) },
-  { group: 'raw-gthread', text: 'gthread worker RSS - a bare Node http server (cluster worker) <= +10 MB', check: (o, f) => megabytes(o.rssMb - f.rssMb) },
-  { group: 'raw', text: 'async worker RSS - a bare Node http server (cluster worker) <= +10 MB', check: (o, f) => megabytes(o.rssMb - f.rssMb) },
-];
-const ratio = (r: number, ok: (r: number) => boolean): [string, boolean] => [`${r.toFixed(2)}x`, ok(r)];
-const megabytes = (mb: number): [string, boolean] => [`${mb >= 0 ? '+' : ''}${mb.toFixed(1)} MB`, mb <= 10];
 // BENCH_GROUPS=sync,floor runs only those (and 'lifecycle' or 'boot' only if named); unset: everything.
 const ONLY = process.env.BENCH_GROUPS?.split(',').map((g) => g.trim());
 const GROUPS = ALL_GROUPS.filter(([group]) => !ONLY || ONLY.includes(group));
@@ -95,9 +74,9 @@ const BOOT_GROUPS = (
 ).map(([cls, theirs]) => ({
   group: cls,
   contenders: [
-    reference(cls, 'dist/fixtures/probe/reference/probe.js', 'probe.js'),
+    reference(cls, 'dist/fixtures/probe/reference/probe.js', NAMES.compiledProbe),
     gunicorn(theirs, 'fixtures/probe/wsgi', 'probe_app:app'),
-    reference(cls, 'fixtures/probe/reference/probe.ts', 'probe.ts'),
+    reference(cls, 'fixtures/probe/reference/probe.ts', NAMES.typescriptProbe),
     { name: 'node cluster (hello)', argv: cluster.argv },
   ],
 }));
@@ -141,42 +120,50 @@ function rssPerWorkerMb(masterPid: number): Promise<number> {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The median and the rounds' spread: "60204 (58100-63022)". */
+const withSpread = (xs: number[], digits: number) => `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)})`;
 
-async function throughput(hopCpuUs: number): Promise<string[]> {
-  const lines = ['| group | server | req/s (median) | p99 ms | CPU us/request | RSS/worker MB | failed requests |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |'];
+/** An idle worker's RSS, once its first answer is out and its threads had time to load. */
+const IDLE_SETTLE_MS = 1000;
+
+async function throughput(measured: Measured): Promise<string[]> {
+  const lines = [
+    `| group | server | req/s: median (spread of ${ROUNDS}) | p99 ms | CPU us/request: median (spread) | idle RSS/worker MB | loaded RSS/worker MB | failed requests |`,
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
   const ratios: string[] = [];
-  const measured = new Map<string, [Measured, Measured]>();
   for (const [group, a, b] of GROUPS) {
     const running = [await startContender(a), await startContender(b)];
     const samples = new Map<string, Sample[]>();
     try {
+      await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
+      const idle = new Map<string, number>();
+      for (const r of running) idle.set(r.contender.name, await rssPerWorkerMb(r.child.pid!));
       for (const r of running) await load(r); // warm-up, discarded
       for (let round = 0; round < ROUNDS; round++) {
         for (const r of round % 2 ? [...running].reverse() : running) {
           samples.set(r.contender.name, [...(samples.get(r.contender.name) ?? []), await load(r)]);
         }
       }
-      const pair: Measured[] = [];
+      const pair: Throughput[] = [];
       for (const r of running) {
-        const s = samples.get(r.contender.name)!;
-        const m = { rps: median(s.map((x) => x.rps)), cpuUs: median(s.map((x) => x.cpuUs)), rssMb: await rssPerWorkerMb(r.child.pid!) };
+        const name = r.contender.name;
+        const s = samples.get(name)!;
+        const m = { rps: median(s.map((x) => x.rps)), cpuUs: median(s.map((x) => x.cpuUs)) };
         pair.push(m);
+        if (!measured.idleRssMb.has(name)) measured.idleRssMb.set(name, idle.get(name)!);
         lines.push(
-          `| ${group} | ${r.contender.name} | ${m.rps.toFixed(0)} | ${median(s.map((x) => x.p99)).toFixed(1)} | ${m.cpuUs.toFixed(1)} | ${m.rssMb.toFixed(1)} | ${s.reduce((sum, x) => sum + x.failures, 0)} |`,
+          `| ${group} | ${name} | ${withSpread(s.map((x) => x.rps), 0)} | ${median(s.map((x) => x.p99)).toFixed(1)} | ${withSpread(s.map((x) => x.cpuUs), 1)} | ${idle.get(name)!.toFixed(1)} | ${(await rssPerWorkerMb(r.child.pid!)).toFixed(1)} | ${s.reduce((sum, x) => sum + x.failures, 0)} |`,
         );
       }
-      measured.set(group, [pair[0], pair[1]]);
+      measured.throughput.set(group, [pair[0], pair[1]]);
       ratios.push(`${a.name} / ${b.name} = ${(pair[0].rps / pair[1].rps).toFixed(2)}x req/s, ${(pair[1].cpuUs / pair[0].cpuUs).toFixed(2)}x CPU efficiency (their CPU per request / ours)`);
     } finally {
       for (const r of running) r.child.kill('SIGTERM');
       await Promise.all(running.map((r) => new Promise((resolve) => (r.child.exitCode !== null ? resolve(null) : r.child.once('exit', resolve)))));
     }
   }
-  const goals = GOALS.filter((g) => measured.has(g.group)).map((g) => {
-    const [value, met] = g.check(...measured.get(g.group)!, hopCpuUs);
-    return `- ${g.text}: ${value} (${met ? 'met' : 'missed'})`;
-  });
-  return [...lines, '', ...ratios.map((r) => `- ${r}`), ...(goals.length ? ['', 'Cost goals, each from one group measured side by side:', ...goals] : [])];
+  return [...lines, '', ...ratios.map((r) => `- ${r}`)];
 }
 
 /** Respawn after SIGKILL, worker exit after the master's SIGKILL, heartbeat kill minus timeout. */
@@ -230,18 +217,26 @@ async function lifecycle(): Promise<string[]> {
 }
 
 const started = Date.now();
-console.log(`# bench: ${WORKERS} workers each, wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} alternating rounds\n`);
+console.log(`# bench: Node ${process.version}, ${WORKERS} workers each, wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} alternating rounds\n`);
+const measured: Measured = { throughput: new Map(), idleRssMb: new Map(), bootMs: new Map() };
 if (GROUPS.length) {
   const hop = await threadHop();
-  console.log((await throughput(hop.cpuUs)).join('\n'));
+  measured.threadHopCpuUs = hop.cpuUs;
+  console.log((await throughput(measured)).join('\n'));
   console.log(
     `\nFloors: the 'floor' group's CPU per request is the least any Node server closing each connection pays (fixtures/apps/bare-close.cjs); ` +
       `a thread hop (postMessage round trip to a worker_thread, as gthread makes per request) costs ${hop.cpuUs.toFixed(1)} us CPU, ${hop.wallUs.toFixed(1)} us wall.`,
   );
 }
-if (BOOT) console.log((await bootBench(BOOT_GROUPS)).join('\n'));
+if (BOOT) {
+  const boot = await bootBench(BOOT_GROUPS);
+  boot.quietBootMs.forEach((ms, name) => measured.bootMs.set(name, ms));
+  console.log(boot.lines.join('\n'));
+}
 if (LIFECYCLE) {
   console.log('\nLifecycle latencies (timeout 2 s; an idle sync worker of gunicorn heartbeats every timeout/2):\n');
   console.log((await lifecycle()).join('\n'));
 }
+const goals = goalTable(judgeGoals(measured));
+if (goals.length) console.log(['', `Cost goals on Node ${process.version} (bench/goals.ts), each from figures of this run:`, '', ...goals].join('\n'));
 console.log(`\nbench wall time ${((Date.now() - started) / 1000).toFixed(0)} s`);
