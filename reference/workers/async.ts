@@ -10,6 +10,6 @@ export class AsyncWorker extends Worker {
 }
 
 export const async: WorkerClassKind = {
-  handler: async (app) => app,
+  handler: (load) => load(),
   create: (boot, handler) => new AsyncWorker(boot, handler, true),
 };

@@ -53,8 +53,11 @@ function descriptorCeiling(): number {
 
 /** A worker class, as the registry (classes.ts) holds it. */
 export interface WorkerClassKind {
-  /** What requests go to, from the app loaded on the worker's main thread: the app, or a pool. */
-  handler(app: Handler, boot: WorkerBoot): Promise<Handler>;
+  /**
+   * What requests go to: the app, loaded on the worker's main thread by `load`, or a pool of
+   * threads that each load it (the main thread then never does: that copy would serve nothing).
+   */
+  handler(load: () => Promise<Handler>, boot: WorkerBoot): Promise<Handler>;
   create(boot: WorkerBoot, handler: Handler): Worker;
 }
 

@@ -9,7 +9,6 @@ import type { WorkerBoot } from '../boot-contract.ts';
 import type { Handler } from '../gateway/types.ts';
 import { log } from '../log.ts';
 import { Worker, type WorkerClassKind } from './base.ts';
-import { heartbeatEvery, notify } from './heartbeat.ts';
 import { threadPool, type Overdue, type ThreadPool } from './thread-pool.ts';
 import { threadStack } from './thread-stack.ts';
 
@@ -50,19 +49,17 @@ async function reportOverdue({ threadId, method, url, runningMs }: Overdue, time
 }
 
 export const gthread: WorkerClassKind = {
-  /** The pool: every thread loads the app; meanwhile this (idle) thread beats, so a slow pool start is not taken for a stuck worker. */
-  async handler(_app: Handler, boot: WorkerBoot): Promise<Handler> {
-    notify(boot.heartbeatFd);
-    const beating = setInterval(() => notify(boot.heartbeatFd), heartbeatEvery(boot.settings.timeout));
-    try {
-      const { timeout } = boot.settings;
-      const pool = threadPool(boot.app, boot.settings.threads, { overdueMs: timeout * 1000, onOverdue: (overdue) => void reportOverdue(overdue, timeout) });
-      await pool.ready;
-      pools.set(pool.handler, pool);
-      return pool.handler;
-    } finally {
-      clearInterval(beating);
-    }
+  /**
+   * The pool: ready once its first thread has loaded the app. Like the main thread's load in the
+   * other classes, that load is not beaten through: a worker that exits meanwhile could not boot
+   * (the master halts rather than respawn it), one that takes longer than the timeout is killed.
+   */
+  async handler(_load, boot: WorkerBoot): Promise<Handler> {
+    const { timeout } = boot.settings;
+    const pool = threadPool(boot.app, boot.settings.threads, { overdueMs: timeout * 1000, onOverdue: (overdue) => void reportOverdue(overdue, timeout) });
+    await pool.ready;
+    pools.set(pool.handler, pool);
+    return pool.handler;
   },
   create: (boot, handler) => new GthreadWorker(boot, handler, pools.get(handler)),
 };

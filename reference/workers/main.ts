@@ -16,20 +16,12 @@ setLogFile(boot.settings.errorLogfile, boot.settings.captureOutput ? captureInto
 
 // Before the app loads: a worker stuck loading it can say where, too.
 startStackHelper(boot.controlFd);
-let app;
-try {
-  app = await loadApp(boot.app);
-} catch (error) {
-  log('error', `Exception while loading the app: ${loadErrorWords(error)}`);
-  process.exit(APP_LOAD_ERROR);
-}
-
 const kind = WORKER_CLASSES[effectiveWorkerClass(boot.settings)];
 let handler;
 try {
-  handler = await kind.handler(app, boot);
+  handler = await kind.handler(() => loadApp(boot.app), boot);
 } catch (error) {
-  log('error', `Exception while loading the app in a thread: ${loadErrorWords(error)}`);
+  log('error', `Exception while loading the app: ${loadErrorWords(error)}`);
   process.exit(APP_LOAD_ERROR);
 }
 kind.create(boot, handler).run();

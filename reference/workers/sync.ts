@@ -32,6 +32,6 @@ export class SyncWorker extends Worker {
 }
 
 export const sync: WorkerClassKind = {
-  handler: async (app) => app,
+  handler: (load) => load(),
   create: (boot, handler) => new SyncWorker(boot, handler, false),
 };

@@ -131,11 +131,18 @@ export function threadPool(appSpec: string, size: number, watch?: PoolWatch): Th
     if (next) next(thread);
     else idle.push(thread);
   };
-  /** A thread that loads the app, then takes jobs; resolves once it has loaded. */
-  const startThread = () => {
+  /**
+   * A thread that loads the app, then takes jobs; resolves once it has loaded. The first thread's
+   * failure to load rejects (the worker's boot error: the caller says it and exits as a worker
+   * whose app cannot load); after that, a thread that fails or exits takes the worker with it.
+   */
+  const startThread = (first: boolean) => {
     const thread = new Thread(THREAD_MAIN, { workerData: { appSpec } });
-    // After boot, a thread that dies takes the process with it: the master replaces the worker.
+    let booting = first;
+    let failed = false;
     thread.on('error', (error: NodeJS.ErrnoException) => {
+      failed = true;
+      if (booting) return;
       // A thread that loads after the worker serves may meet a worker out of descriptors (the
       // app's module cannot even be read): one line, as the worker's own EMFILE handling says it.
       if (error.code === 'EMFILE' || error.code === 'ENFILE' || /EMFILE|ENFILE|too many open files/i.test(error.message ?? '')) log('error', `A thread could not load the app (${error.message}): leaving, for a fresh worker`);
@@ -143,18 +150,24 @@ export function threadPool(appSpec: string, size: number, watch?: PoolWatch): Th
       process.exit(1);
     });
     // process.exit() in an app ends only its thread here; in the other classes (and in gunicorn,
-    // where SystemExit leaves the worker) it ends the worker, with that status.
-    thread.on('exit', (code) => process.exit(code));
+    // where SystemExit leaves the worker) it ends the worker, with that status, loading or not.
+    thread.on('exit', (code) => {
+      if (!(booting && failed)) process.exit(code);
+    });
     return new Promise<void>((resolve, reject) => {
       thread.once('message', (m: JobMessage) => (m.type === 'ready' ? resolve() : reject(new Error(`unexpected ${m.type}`))));
       thread.once('error', reject);
-    }).then(() => release(thread));
+    }).then(() => {
+      booting = false;
+      release(thread);
+    });
   };
-  // One thread loads before the worker serves (a load error is then a boot error, as before); the
-  // others load after it, each taking jobs once loaded: N isolates loading at once on the
-  // machine's cores made the first answer wait for all of them.
-  const ready = startThread().then(() => {
-    for (let i = 1; i < size; i++) void startThread();
+  // One thread loads before the worker serves (a load error is then a boot error); the others
+  // load after it, each taking jobs once loaded: N isolates loading at once on the machine's
+  // cores made the first answer wait for all of them. The worker's main thread never loads the
+  // app: its copy would serve nothing.
+  const ready = startThread(true).then(() => {
+    for (let i = 1; i < size; i++) void startThread(false);
   });
   let jobs = 0;
   let receiving = 0;

@@ -18,8 +18,7 @@ test('the first answer does not wait for every thread; all of them serve once lo
     path.join(dir, 'app.mjs'),
     `import fs from 'node:fs';
 import { threadId } from 'node:worker_threads';
-// The worker's main thread loads the app too (threadId 0): it never waits.
-let first = threadId === 0;
+let first = false;
 if (!first) try { fs.writeFileSync(${JSON.stringify(path.join(dir, 'first'))}, String(threadId), { flag: 'wx' }); first = true; } catch {}
 while (!first && !fs.existsSync(${JSON.stringify(path.join(dir, 'go'))})) await new Promise((r) => setTimeout(r, 20));
 export default async (request) => {
@@ -42,4 +41,31 @@ export default async (request) => {
     { within: 15_000, what: 'three held requests on three threads' },
   );
   expect(new Set(threads).size).toBe(3);
+}, 60_000);
+
+test("the worker's main thread does not load the app: only its pool threads run it", async () => {
+  // A copy on the main thread would never serve a request and cost the worker the app's memory
+  // and its load time before the first thread starts.
+  const dir = tempDir('prefork-main-thread-');
+  const loads = path.join(dir, 'loads');
+  fs.writeFileSync(
+    path.join(dir, 'app.mjs'),
+    `import fs from 'node:fs';
+import { threadId } from 'node:worker_threads';
+fs.appendFileSync(${JSON.stringify(loads)}, threadId + '\\n');
+export default () => new Response('ok');
+`,
+  );
+  const port = await freePort();
+  prefork(['-b', `127.0.0.1:${port}`, '-w', '1', '-k', 'gthread', '--threads', '2', path.join(dir, 'app.mjs')]);
+  await eventually(() => fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok, () => false), { within: 15_000, what: 'the server to answer' });
+  const threads = await eventually(
+    () => {
+      const ids = fs.readFileSync(loads, 'utf8').trim().split('\n');
+      return ids.length >= 2 ? ids : undefined;
+    },
+    { within: 15_000, what: 'both pool threads to load the app' },
+  );
+  expect(threads.sort()).not.toContain('0');
+  expect(threads).toHaveLength(2);
 }, 60_000);
