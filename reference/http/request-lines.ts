@@ -14,13 +14,35 @@
 // bytes are never taken for a request line that way. Left to llhttp: an extension method or a
 // versionless line pipelined behind another request in the same read, and an extension method cut
 // across reads before its first space (llhttp's 400 for the first; the idle timeout for the second).
+//
+// Where it reads. Node's server lets llhttp read a plain connection itself, in C++ ("consumed"):
+// a 'data' listener would take every read through JavaScript streams instead, which cost ~2.9 us
+// of ~10.6 us per request (async, one worker). So the watch looks at each read after llhttp, from
+// the parser's execute callback (its current buffer is the read): a versionless line still
+// waiting for its head's end is refused there, one whose head came whole is refused as a request
+// (requestHeadParsed), and a read llhttp refused for its method is parsed again, from a reset
+// parser, through JavaScript, as is the rest of that connection. A connection Node does not let
+// llhttp read (TLS) is watched through JavaScript from the start.
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { lastRequest } from './last-request.ts';
 
-// Node's parser binding: the index of its message-begin callback, which Node itself leaves unset.
-const { HTTPParser } = createRequire(import.meta.url)('_http_common') as { HTTPParser: { kOnMessageBegin: number } };
+interface ParserBinding {
+  kOnMessageBegin: number;
+  kOnExecute: number;
+  REQUEST: number;
+  kLenientNone: number;
+  kLenientAll: number;
+}
+// Node's parser binding: the index of its message-begin callback, which Node itself leaves unset,
+// and what resetting a parser as Node's server sets one up takes.
+const common = createRequire(import.meta.url)('_http_common') as {
+  HTTPParser: ParserBinding;
+  calculateLenientFlags?: (validation: unknown, insecure: unknown) => number;
+  isLenient?: () => boolean;
+};
+const { HTTPParser } = common;
 
 const KNOWN = new Set(http.METHODS);
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -35,6 +57,8 @@ const WATCH = Symbol('prefork.requestLineWatch');
 
 interface Parser {
   [index: number]: unknown;
+  getCurrentBuffer?(): Buffer;
+  initialize?(type: number, resource: object, maxHeaderSize: number, lenient: number, connections: unknown): void;
 }
 
 type Listener = (chunk: Buffer) => void;
@@ -53,6 +77,10 @@ interface Watch {
   cut?: { pieces: Buffer[]; bytes: number };
   /** A line was refused: what comes after it is read and dropped, never parsed. */
   refused?: boolean;
+  /** Where llhttp reads the connection itself: stops it reading, once a line was refused. */
+  afterRefusal?: () => void;
+  /** A versionless line llhttp parsed into a request (HTTP/0.9): refused, never to be answered. */
+  refusedRequest?: http.IncomingMessage;
 }
 
 const isEmptyLineByte = (byte: number) => byte === 13 || byte === 10;
@@ -100,7 +128,7 @@ function lineFrom(watch: Watch, chunk: Buffer): string | undefined {
 /**
  * Watches the request lines of a connection Node's http server has just taken (after
  * `server.emit('connection', socket)`); the server must note every request (last-request.ts) and
- * tell `requestHeadParsed` of it. A versionless line is refused through the server's
+ * ask `requestHeadParsed` of it. A versionless line is refused through the server's
  * 'clientError', so its 400 waits for the answers due before it. Without the parser internals
  * it relies on, it does nothing: llhttp's behaviour stays.
  */
@@ -123,34 +151,112 @@ export function watchRequestLines(server: http.Server, socket: Socket): void {
     }
     return !watch.inside;
   };
-  socket.removeListener('data', parse);
-  socket.on('data', (chunk: Buffer) => {
-    // The parser is freed when the connection is upgraded or closed: its listener would be gone.
-    if ((socket as unknown as { parser?: Parser }).parser !== parser || watch.refused) return;
-    const starts = between();
+  /** Reads go to `listener` instead of llhttp's own reading (Node's 'data' wrapper unconsumes). */
+  const throughJs = (listener: Listener) => {
+    socket.removeListener('data', parse);
+    socket.on('data', listener);
+  };
+  /** The line a read begins, once whole: refused (true) if it has no version. */
+  const refusedLine = (starts: boolean, read: Buffer) => {
     if (starts) {
       watch.readingLine = true;
       watch.cut = undefined;
     }
-    if (watch.readingLine) {
-      const line = lineFrom(watch, chunk);
-      if (line !== undefined && !VERSIONED.test(line)) {
-        watch.refused = true;
-        server.emit('clientError', Object.assign(new Error(`Invalid HTTP request line: ${line.slice(0, 100)}`), { code: 'HPE_INVALID_VERSION' }), socket);
-        return;
-      }
-    }
+    if (!watch.readingLine) return false;
+    const line = lineFrom(watch, read);
+    if (line === undefined || VERSIONED.test(line)) return false;
+    refuseLine(server, socket, watch, line);
+    return true;
+  };
+  const onRead = (chunk: Buffer) => {
+    // The parser is freed when the connection is upgraded or closed: its listener would be gone.
+    if ((socket as unknown as { parser?: Parser }).parser !== parser || watch.refused) return;
+    const starts = between();
+    if (refusedLine(starts, chunk)) return;
     const found = starts ? extensionMethodAt(chunk) : undefined;
     if (!found) return parse(chunk);
     watch.sent = found.method;
     parse(Buffer.concat([chunk.subarray(0, found.start), Buffer.from(STAND_IN, 'latin1'), chunk.subarray(found.start + found.method.length)]));
-  });
+  };
+  watch.afterRefusal = () => throughJs(() => undefined);
+
+  const onExecute = parser[HTTPParser.kOnExecute];
+  const consumed = (parser as { _consumed?: boolean })._consumed === true;
+  if (!consumed || typeof onExecute !== 'function' || typeof parser.getCurrentBuffer !== 'function' || typeof parser.initialize !== 'function') {
+    watch.afterRefusal = undefined; // onRead drops what follows a refusal itself
+    return throughJs(onRead);
+  }
+  let nextStarts = true; // a new connection: its first read begins a request
+  parser[HTTPParser.kOnExecute] = function (this: unknown, ret: unknown) {
+    const starts = nextStarts;
+    nextStarts = between();
+    if (watch.refused) return;
+    const refusedMethod = ret instanceof Error && (ret as NodeJS.ErrnoException).code === 'HPE_INVALID_METHOD';
+    // The usual read: it began a message whose head llhttp parsed (a versionless one is refused
+    // as a request), so its line needs no look (nor a copy of the read).
+    if (starts && !refusedMethod && lastRequest(socket) !== watch.before) {
+      watch.readingLine = false;
+      watch.cut = undefined;
+      return onExecute.call(this, ret);
+    }
+    if (!watch.readingLine && !starts) return onExecute.call(this, ret);
+    const read = parser.getCurrentBuffer!();
+    if (starts && refusedMethod && extensionMethodAt(read)) {
+      // Parsed again once this callback is over (llhttp's state cannot change inside it).
+      process.nextTick(() => {
+        resetParser(server, socket, parser);
+        watch.inside = false;
+        throughJs(onRead);
+        onRead(read);
+      });
+      return;
+    }
+    if (refusedLine(starts, read)) return;
+    return onExecute.call(this, ret);
+  };
 }
 
-/** Told of each request head Node parsed: a request parsed under the stand-in gets the method its client sent. */
-export function requestHeadParsed(req: http.IncomingMessage): void {
+/** A versionless line: answered 400 after the answers due before it; nothing after it is parsed. */
+function refuseLine(server: http.Server, socket: Socket, watch: Watch, line: string): void {
+  watch.refused = true;
+  server.emit('clientError', Object.assign(new Error(`Invalid HTTP request line: ${line.slice(0, 100)}`), { code: 'HPE_INVALID_VERSION' }), socket);
+  // Not inside llhttp's own callbacks: its reading stops once they are over.
+  if (watch.afterRefusal) process.nextTick(watch.afterRefusal);
+}
+
+/** Sets a parser up afresh as Node's server does for a new connection: its callbacks and state stay. */
+function resetParser(server: http.Server, socket: Socket, parser: Parser): void {
+  const options = server as unknown as { httpValidation?: unknown; insecureHTTPParser?: boolean; maxHeaderSize?: number };
+  const lenient = common.calculateLenientFlags
+    ? common.calculateLenientFlags(options.httpValidation, options.insecureHTTPParser)
+    : (options.insecureHTTPParser ?? common.isLenient?.()) ? HTTPParser.kLenientAll : HTTPParser.kLenientNone;
+  const connections = Object.getOwnPropertySymbols(server).find((symbol) => symbol.description === 'http.server.connections');
+  parser.initialize!(HTTPParser.REQUEST, { type: 'HTTPINCOMINGMESSAGE', socket }, options.maxHeaderSize || 0, lenient, connections && (server as unknown as Record<symbol, unknown>)[connections]);
+}
+
+/**
+ * Told of each request head Node parsed, before the server notes it: false when it is refused
+ * and nothing may answer it (a versionless line whose head came whole, which llhttp takes for
+ * HTTP/0.9, or any request parsed after a refused line). A request parsed under the stand-in gets
+ * the method its client sent.
+ */
+export function requestHeadParsed(server: http.Server, req: http.IncomingMessage): boolean {
   const watch = (req.socket as unknown as Record<symbol, Watch | undefined>)[WATCH];
-  if (watch?.sent === undefined) return;
+  if (!watch) return true;
+  if (watch.refused) return false;
+  if (req.httpVersionMajor === 0) {
+    watch.refusedRequest = req;
+    refuseLine(server, req.socket, watch, `${req.method} ${req.url}`);
+    return false;
+  }
+  if (watch.sent === undefined) return true;
   if (req.method === STAND_IN) req.method = watch.sent;
   watch.sent = undefined;
+  return true;
+}
+
+/** Whether a response is to a refused line's request: no answer comes for it; the refusal's 400 goes in its place. */
+export function answersRefusedLine(res: http.ServerResponse): boolean {
+  const req = (res as unknown as { req?: http.IncomingMessage }).req;
+  return req !== undefined && (req.socket as unknown as Record<symbol, Watch | undefined>)[WATCH]?.refusedRequest === req;
 }

@@ -10,7 +10,7 @@ import { log } from '../log.ts';
 import type { Settings } from '../settings.ts';
 import type { AccessLog } from './access-log.ts';
 import { sendError } from './errors.ts';
-import { requestHeadParsed } from './request-lines.ts';
+import { answersRefusedLine, requestHeadParsed } from './request-lines.ts';
 import { lastRequest, noteRequest } from './last-request.ts';
 import { respond } from './respond.ts';
 
@@ -220,8 +220,8 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
 export function createHttpServer(settings: Settings, handler: Handler, context: EnvironContext, hooks: HttpHooks): http.Server {
   const maxHeaderSize = Math.min(settings.limitRequestLine + settings.limitRequestFields * settings.limitRequestFieldSize + 1024, 1 << 23) || 1 << 23;
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (!requestHeadParsed(server, req)) return;
     noteRequest(req);
-    requestHeadParsed(req);
     const violation = limitViolation(req, settings);
     if (violation) return sendError(req.socket, violation[0], violation[1]);
     hooks.onRequest();
@@ -299,7 +299,7 @@ export function createHttpServer(settings: Settings, handler: Handler, context: 
     // parser's error, ignored above), as during the linger that follows the close.
     const afterAnswers = () => {
       const current = (socket as unknown as { _httpMessage?: http.ServerResponse | null })._httpMessage;
-      if (current && !current.writableFinished) current.once('finish', afterAnswers);
+      if (current && !current.writableFinished && !answersRefusedLine(current)) current.once('finish', afterAnswers);
       else sendError(socket, code, error.message);
     };
     afterAnswers();

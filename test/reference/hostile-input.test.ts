@@ -102,6 +102,20 @@ describe.each(CLASSES)('%s', (cls) => {
     expect(await exchange(ports.get(cls)!, 'GET /pid\r\n')).toEqual({ head: '400', closed: 'fin' });
   });
 
+  test('an HTTP/0.9 request line whose head ends at once (a blank line) is answered 400, never served', async () => {
+    // llhttp takes it for an HTTP/0.9 request and completes it in the same read.
+    expect(await exchange(ports.get(cls)!, 'GET /pid\r\n\r\n')).toEqual({ head: '400', closed: 'fin' });
+  });
+
+  test('an HTTP/0.9 request line pipelined behind a request in one read: the answer, then 400 and the close', async () => {
+    if (cls === 'sync') return; // one request per connection
+    const connection = await Connection.open('127.0.0.1', ports.get(cls)!);
+    await connection.write('GET /pid HTTP/1.1\r\nHost: x\r\n\r\nGET /pid\r\n\r\n');
+    const statuses = [(await connection.readResponse({ timeoutMs: 3000 })).status, (await connection.readResponse({ timeoutMs: 3000 })).status];
+    expect(statuses).toEqual([200, 400]);
+    expect(await connection.waitClosed(3000)).toBe('fin');
+  });
+
   test('a client that keeps its side open after a 400 holds neither the worker nor the connection', async () => {
     const port = ports.get(cls)!;
     const worker = Number((await (await fetch(`http://127.0.0.1:${port}/pid`)).json()).pid);
