@@ -11,20 +11,11 @@ export function appParts(spec: string): { file: string; name: string } {
   return colon > 1 ? { file: spec.slice(0, colon), name: spec.slice(colon + 1) } : { file: spec, name: 'default' };
 }
 
-export async function loadApp(spec: string): Promise<Handler> {
+/** The app `spec` names; `say` is told which loader runs a TypeScript app (one line). */
+export async function loadApp(spec: string, say?: (line: string) => void): Promise<Handler> {
   const { file, name } = appParts(spec);
   const url = pathToFileURL(path.resolve(file)).href;
-  // tsx's scoped loaders, not a global register(): a .ts app in a package without "type": "module"
-  // (npm's default) is CommonJS, and register() + import() then fails with
-  // ERR_REQUIRE_CYCLE_MODULE. Such an app is required (tsImport would load it from a data: URL,
-  // and every frame of its stacks would be a copy of the compiled module); an ESM one imported.
-  const typescript = /\.[cm]?tsx?$/.test(file);
-  const loaded = !typescript
-    ? await import(url)
-    : ((await nativeTypeScript(url)) ??
-      (loadsAsCommonJs(file)
-        ? (await import('tsx/cjs/api')).require(path.resolve(file), import.meta.url)
-        : await (await import('tsx/esm/api')).tsImport(url, import.meta.url)));
+  const loaded = /\.[cm]?tsx?$/.test(file) ? await loadTypeScript(file, url, say) : await import(url);
   const module = loaded.default?.__esModule ? loaded.default : loaded;
   if (!(name in module)) throw new Error(`${file} has no export "${name}"`);
   return handlerOf(module[name]);
@@ -39,17 +30,34 @@ export async function loadApp(spec: string): Promise<Handler> {
  */
 const NEEDS_A_COMPILER = new Set(['ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX', 'ERR_UNKNOWN_FILE_EXTENSION', 'ERR_MODULE_NOT_FOUND', 'ERR_UNSUPPORTED_DIR_IMPORT']);
 
+async function loadTypeScript(file: string, url: string, say?: (line: string) => void): Promise<Record<string, unknown>> {
+  const native = await nativeTypeScript(url);
+  if ('module' in native) {
+    say?.(`Loading ${file} with Node's type stripping`);
+    return native.module;
+  }
+  say?.(`Loading ${file} with tsx (${native.why})`);
+  // tsx's scoped loaders, not a global register(): a .ts app in a package without "type": "module"
+  // (npm's default) is CommonJS, and register() + import() then fails with
+  // ERR_REQUIRE_CYCLE_MODULE. Such an app is required (tsImport would load it from a data: URL,
+  // and every frame of its stacks would be a copy of the compiled module); an ESM one imported.
+  return loadsAsCommonJs(file)
+    ? (await import('tsx/cjs/api')).require(path.resolve(file), import.meta.url)
+    : await (await import('tsx/esm/api')).tsImport(url, import.meta.url);
+}
+
 /**
- * The app loaded by Node's own type stripping (22.18+, 24), or undefined where Node has none or
- * the app needs a compiler: no esbuild service per worker, a faster boot, plain file frames.
+ * The app loaded by Node's own type stripping (22.18+, 24), or why not: Node has none, or the app
+ * needs a compiler. No esbuild service per worker, a faster boot, plain file frames.
  */
-async function nativeTypeScript(url: string): Promise<Record<string, unknown> | undefined> {
+async function nativeTypeScript(url: string): Promise<{ module: Record<string, unknown> } | { why: string }> {
   // Node 22.18+ and 24 say 'strip' or 'transform' (Node 20's types do not know the field).
-  if (!(process.features as { typescript?: string | false }).typescript) return undefined;
+  if (!(process.features as { typescript?: string | false }).typescript) return { why: 'this Node strips no types' };
   try {
-    return await import(url);
+    return { module: await import(url) };
   } catch (error) {
-    if (error instanceof SyntaxError || NEEDS_A_COMPILER.has((error as NodeJS.ErrnoException).code ?? '')) return undefined;
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (error instanceof SyntaxError || NEEDS_A_COMPILER.has(code)) return { why: `Node's type stripping refused it: ${code || (error as Error).name}` };
     throw error;
   }
 }

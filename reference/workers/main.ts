@@ -19,7 +19,7 @@ startStackHelper(boot.controlFd);
 const kind = WORKER_CLASSES[effectiveWorkerClass(boot.settings)];
 let handler;
 try {
-  handler = await kind.handler(() => loadApp(boot.app), boot);
+  handler = await kind.handler(() => loadApp(boot.app, (line) => log('info', line)), boot);
 } catch (error) {
   log('error', `Exception while loading the app: ${loadErrorWords(error)}`);
   process.exit(APP_LOAD_ERROR);

@@ -9,9 +9,11 @@ import { checkAnswer, NotAnAnswer } from '../gateway/types.ts';
 import { RESPONSE_WINDOW, type BodyMessage, type FlowMessage, type Job, type JobMessage } from './thread-pool.ts';
 
 installFetchGlobals(); // before the app loads: it may capture Response
-const handler = await loadApp(workerData.appSpec as string);
+// The pool's first thread tells which loader runs the app; the worker's main thread logs it.
+let loader: string | undefined;
+const handler = await loadApp(workerData.appSpec as string, workerData.first ? (line) => (loader = line) : undefined);
 const post = (message: JobMessage, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(message, transfer);
-post({ type: 'ready' });
+post({ type: 'ready', loader });
 
 /** The current job's body stream waiting for a piece: one job at a time per thread. */
 let waiting: { job: number; deliver: (message: BodyMessage) => void } | undefined;

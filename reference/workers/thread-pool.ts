@@ -13,7 +13,8 @@ const THREAD_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'thr
 
 /** Messages from a thread about one job. */
 export type JobMessage =
-  | { type: 'ready' }
+  /** `loader`: the line that says which loader runs a TypeScript app, from the first thread. */
+  | { type: 'ready'; loader?: string }
   | { type: 'head'; status: number; statusText?: string; headers: Array<[string, string]>; hasBody: boolean }
   /** A whole answer whose body was known at once: one message instead of head, chunk, end. */
   | { type: 'whole'; status: number; statusText?: string; headers: Array<[string, string]>; bytes: Uint8Array | null }
@@ -137,7 +138,7 @@ export function threadPool(appSpec: string, size: number, watch?: PoolWatch): Th
    * whose app cannot load); after that, a thread that fails or exits takes the worker with it.
    */
   const startThread = (first: boolean) => {
-    const thread = new Thread(THREAD_MAIN, { workerData: { appSpec } });
+    const thread = new Thread(THREAD_MAIN, { workerData: { appSpec, first } });
     let booting = first;
     let failed = false;
     thread.on('error', (error: NodeJS.ErrnoException) => {
@@ -155,7 +156,11 @@ export function threadPool(appSpec: string, size: number, watch?: PoolWatch): Th
       if (!(booting && failed)) process.exit(code);
     });
     return new Promise<void>((resolve, reject) => {
-      thread.once('message', (m: JobMessage) => (m.type === 'ready' ? resolve() : reject(new Error(`unexpected ${m.type}`))));
+      thread.once('message', (m: JobMessage) => {
+        if (m.type !== 'ready') return reject(new Error(`unexpected ${m.type}`));
+        if (m.loader) log('info', m.loader);
+        resolve();
+      });
       thread.once('error', reject);
     }).then(() => {
       booting = false;

@@ -95,3 +95,33 @@ describe.skipIf(!stripsTypes)('on a Node that strips types itself (22.18+, 24)',
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('a worker says which loader runs a TypeScript app (issue 27)', () => {
+  const prefork = preforkLauncher();
+  // Node 22.18+ and 24 strip types themselves; an older Node, or syntax stripping refuses (an
+  // enum), goes through tsx.
+  const strips = Boolean((process.features as { typescript?: string | false }).typescript);
+  test.each([
+    ['plain types', 'export default () => new Response("ok");\n', strips ? /with Node's type stripping/ : /with tsx \(this Node strips no types\)/],
+    ['an enum', 'enum Answer { Ok = "ok" }\nexport default () => new Response(Answer.Ok);\n', /with tsx \(/],
+  ])('%s: one line per worker, in every class', async (_, source, expected) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prefork-loader-'));
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+    fs.writeFileSync(path.join(dir, 'app.ts'), source);
+    for (const cls of ['sync', 'gthread']) {
+      const port = await freePort();
+      const child = prefork(['-b', `127.0.0.1:${port}`, '-w', '1', ...classFlags(cls), 'app.ts'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+      let log = '';
+      child.stderr!.on('data', (chunk: Buffer) => (log += chunk));
+      await eventually(() => fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok), { within: 15_000, what: `${cls} to answer` });
+      // gthread's threads load after its first answer: all of them, then one line still.
+      if (cls === 'gthread') await eventually(() => fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok), { within: 5000, what: 'a second answer' });
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      const lines = log.split('\n').filter((line) => line.includes('Loading app.ts'));
+      expect(lines, log).toHaveLength(1);
+      expect(lines[0]).toMatch(expected);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
