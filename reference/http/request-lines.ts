@@ -11,9 +11,11 @@
 //
 // Both are done only where a request certainly starts: at the start of a read that arrives while
 // the parser is between messages (every message it began has been read to its end). A body's
-// bytes are never taken for a request line that way. Left to llhttp: an extension method or a
-// versionless line pipelined behind another request in the same read, and an extension method cut
-// across reads before its first space (llhttp's 400 for the first; the idle timeout for the second).
+// bytes are never taken for a request line that way; a versionless line whose head ends (llhttp
+// takes it for HTTP/0.9) is refused wherever it comes. Left to llhttp: an extension method
+// pipelined behind another request in the same read or cut across reads before its first space
+// (its 400), and a versionless line pipelined behind a request, its head never ended (the idle
+// timeout).
 //
 // Where it reads. Node's server lets llhttp read a plain connection itself, in C++ ("consumed"):
 // a 'data' listener would take every read through JavaScript streams instead, which cost ~2.9 us
