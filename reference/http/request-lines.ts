@@ -85,6 +85,9 @@ interface Watch {
   refusedRequest?: http.IncomingMessage;
 }
 
+/** The watch of a connection, if it has one. */
+const watchOf = (socket: Socket) => (socket as unknown as Record<symbol, Watch | undefined>)[WATCH];
+
 const isEmptyLineByte = (byte: number) => byte === 13 || byte === 10;
 
 /** The method a read that starts a request names, if llhttp does not know it. */
@@ -139,7 +142,7 @@ export function watchRequestLines(server: http.Server, socket: Socket): void {
   const [parse, ...others] = socket.listeners('data') as Listener[];
   if (!parser || typeof parse !== 'function' || others.length > 0 || typeof HTTPParser?.kOnMessageBegin !== 'number') return;
   const watch: Watch = { inside: false, readingLine: false };
-  (socket as unknown as Record<symbol, Watch>)[WATCH] = watch;
+  (socket as unknown as Record<symbol, Watch | undefined>)[WATCH] = watch;
   parser[HTTPParser.kOnMessageBegin] = () => {
     watch.inside = true;
     watch.before = lastRequest(socket);
@@ -180,14 +183,12 @@ export function watchRequestLines(server: http.Server, socket: Socket): void {
     watch.sent = found.method;
     parse(Buffer.concat([chunk.subarray(0, found.start), Buffer.from(STAND_IN, 'latin1'), chunk.subarray(found.start + found.method.length)]));
   };
-  watch.afterRefusal = () => throughJs(() => undefined);
 
   const onExecute = parser[HTTPParser.kOnExecute];
   const consumed = (parser as { _consumed?: boolean })._consumed === true;
-  if (!consumed || typeof onExecute !== 'function' || typeof parser.getCurrentBuffer !== 'function' || typeof parser.initialize !== 'function') {
-    watch.afterRefusal = undefined; // onRead drops what follows a refusal itself
-    return throughJs(onRead);
-  }
+  // Through JavaScript, onRead drops what follows a refusal itself.
+  if (!consumed || typeof onExecute !== 'function' || typeof parser.getCurrentBuffer !== 'function' || typeof parser.initialize !== 'function') return throughJs(onRead);
+  watch.afterRefusal = () => throughJs(() => undefined);
   let nextStarts = true; // a new connection: its first read begins a request
   parser[HTTPParser.kOnExecute] = function (this: unknown, ret: unknown) {
     const starts = nextStarts;
@@ -243,7 +244,7 @@ function resetParser(server: http.Server, socket: Socket, parser: Parser): void 
  * the method its client sent.
  */
 export function requestHeadParsed(server: http.Server, req: http.IncomingMessage): boolean {
-  const watch = (req.socket as unknown as Record<symbol, Watch | undefined>)[WATCH];
+  const watch = watchOf(req.socket);
   if (!watch) return true;
   if (watch.refused) return false;
   if (req.httpVersionMajor === 0) {
@@ -260,5 +261,5 @@ export function requestHeadParsed(server: http.Server, req: http.IncomingMessage
 /** Whether a response is to a refused line's request: no answer comes for it; the refusal's 400 goes in its place. */
 export function answersRefusedLine(res: http.ServerResponse): boolean {
   const req = (res as unknown as { req?: http.IncomingMessage }).req;
-  return req !== undefined && (req.socket as unknown as Record<symbol, Watch | undefined>)[WATCH]?.refusedRequest === req;
+  return req !== undefined && watchOf(req.socket)?.refusedRequest === req;
 }
