@@ -70,6 +70,7 @@ export async function fakeServer(reply: Reply, { oneAtATime = false, stalledBody
     command: async () => ({ code: 0, output: '' }),
     workers: async () => [],
     alive: async () => true,
+    threadStates: async () => [],
     signal: async () => undefined,
     exitStatus: () => null,
     logs: () => '',

@@ -12,7 +12,7 @@ function countingDriver() {
       const server = {
         host: '127.0.0.1', port: 1000 + started.length, extraPorts: [], config, masterPid: started.length, startedPid: started.length, command: async () => ({ code: 0, output: '' }),
         dead: false, stopped: false,
-        workers: async () => [], alive: async () => true, signal: async () => undefined,
+        workers: async () => [], alive: async () => true, threadStates: async () => [], signal: async () => undefined,
         exitStatus: () => (server.dead ? { code: 1, signal: null } : null),
         logs: () => '',
         stop: async () => void (server.stopped = true),

@@ -103,6 +103,10 @@ class ContainerServer implements Server {
     return (await this.shell.processes()).some((p) => p.pid === pid && p.state !== 'Z' && p.state !== 'X');
   }
 
+  threadStates(pid: number): Promise<string[]> {
+    return this.shell.threadStates(pid);
+  }
+
   async signal(pid: number, signal: NodeJS.Signals): Promise<void> {
     await this.shell.kill(pid, signal);
     if (signal === 'SIGSTOP' && pid > 0) await untilStopHeld(() => this.shell.threadStates(pid));

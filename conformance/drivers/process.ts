@@ -82,6 +82,10 @@ class ProcessServer implements Server {
     return isAlive(pid);
   }
 
+  async threadStates(pid: number): Promise<string[]> {
+    return threadStates(pid);
+  }
+
   async signal(pid: number, signal: NodeJS.Signals): Promise<void> {
     try {
       process.kill(pid, signal);

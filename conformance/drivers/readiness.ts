@@ -1,9 +1,13 @@
 // When a freshly started server counts as ready, the same for every driver: the port accepts,
 // `workers` worker processes exist, and each of them (or the master, for a preloading server)
-// has printed the probe's loaded line (fixtures/probe/PROTOCOL.md). A worker process that merely
-// exists may still be importing the app; a case that started measuring then would time the boot.
+// has printed the probe's loaded line (fixtures/probe/PROTOCOL.md), and then no thread of any
+// worker runs. A worker process that merely exists may still be importing the app; a case that
+// started measuring then would time the boot. A preloading master prints the line before it
+// forks, and a worker a few milliseconds old is still starting: its own signal handlers are not
+// set yet (uWSGI's workers lose a HUP then, and the master replaces them only after
+// --worker-reload-mercy), so the kit waits until every worker is seen waiting for work.
 import net from 'node:net';
-import { eventually } from '../../spec/harness/eventually.ts';
+import { eventually, TimedOut } from '../../spec/harness/eventually.ts';
 import type { Server } from '../../spec/harness/types.ts';
 import { usesPlaceholder, type Target } from '../manifest.ts';
 
@@ -24,6 +28,28 @@ export function canConnect(host: string, port: number): Promise<boolean> {
 /** Pids that printed the probe's loaded line. */
 export function loadedPids(logs: string): Set<number> {
   return new Set([...logs.matchAll(LOADED)].map((m) => Number(m[1])));
+}
+
+/**
+ * How long the kit waits for started workers to be seen waiting. A worker may keep a thread busy
+ * for ever (its own timer, a busy app): that is no fault, and the run goes on after this bound.
+ */
+const SETTLE_MS = 2000;
+
+/** No thread of the process runs or waits for a CPU ('R'): it has started and waits for work. */
+const waiting = (states: readonly string[]) => !states.includes('R');
+
+/** Until every worker is seen waiting, or SETTLE_MS passed. */
+async function settled(server: Server): Promise<void> {
+  try {
+    await eventually(async () => (await Promise.all((await server.workers()).map((pid) => server.threadStates(pid)))).every(waiting), {
+      within: SETTLE_MS,
+      every: 10,
+      what: 'every worker to wait for work',
+    });
+  } catch (error) {
+    if (!(error instanceof TimedOut)) throw error;
+  }
 }
 
 /** Waits for readiness; resolves with why it gave up, or undefined when ready. */
@@ -56,7 +82,9 @@ export async function waitReady(server: Server, target: Target): Promise<string 
       },
       { within: readiness.timeoutMs ?? 15_000, every: 25, what: `the target to accept on ${server.host}:${server.port} with ${want} loaded worker(s)`, seen: () => state },
     );
-    return outcome === 'ready' ? undefined : `the master exited (${JSON.stringify(server.exitStatus())}) before it was ready`;
+    if (outcome !== 'ready') return `the master exited (${JSON.stringify(server.exitStatus())}) before it was ready`;
+    await settled(server);
+    return undefined;
   } catch (error) {
     return (error as Error).message;
   }

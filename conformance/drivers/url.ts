@@ -51,6 +51,9 @@ class RunningServer implements Server {
   alive(): Promise<boolean> {
     return this.notOurs();
   }
+  threadStates(): Promise<string[]> {
+    return this.notOurs();
+  }
   signal(): Promise<void> {
     return this.notOurs();
   }

@@ -125,6 +125,8 @@ export interface Server {
   workers(): Promise<number[]>;
   /** True while the process exists and is not a zombie. */
   alive(pid: number): Promise<boolean>;
+  /** The state letter of each thread of `pid` as /proc shows it ('R' runs, 'S' waits); [] once it is gone. */
+  threadStates(pid: number): Promise<string[]>;
   /** Sends a signal; after SIGSTOP, resolves once every thread of `pid` has stopped (or 2 s passed). */
   signal(pid: number, signal: NodeJS.Signals): Promise<void>;
   /** Runs argv beside the server (its environment, in the target's directory): an operation's command. */
