@@ -1,8 +1,9 @@
 // StatsD metrics under gunicorn's names (its instrument/statsd.py), so that a dashboard made for
 // gunicorn reads prefork too: per request gunicorn.requests, gunicorn.request.duration (ms) and
 // gunicorn.request.status.<code> from the workers; gunicorn.workers (a gauge) from the master;
-// gunicorn.log.<level> for every warning, error and critical line. UDP, fire and forget: a sink
-// that is down never slows a request.
+// gunicorn.log.<level> for every warning, error and critical line. With --dogstatsd-tags every
+// datagram ends with "|#TAGS", as gunicorn appends them (DogStatsD's datagram format). UDP, fire
+// and forget: a sink that is down never slows a request.
 import dgram from 'node:dgram';
 import { countLogLines } from './log.ts';
 
@@ -22,7 +23,10 @@ export class Statsd {
   private readonly socket: dgram.Socket;
   private readonly target: StatsdTarget;
 
-  constructor(hostPort: string, private readonly prefix: string) {
+  private readonly suffix: string;
+
+  constructor(hostPort: string, private readonly prefix: string, tags = '') {
+    this.suffix = tags ? `|#${tags}` : '';
     this.target = parseStatsdHost(hostPort)!; // the setting was checked
     this.socket = dgram.createSocket(this.target.host.includes(':') ? 'udp6' : 'udp4');
     this.socket.on('error', () => undefined); // a sink that is down is no error of the server's
@@ -42,14 +46,14 @@ export class Statsd {
   }
 
   private send(line: string): void {
-    this.socket.send(`${this.prefix ? `${this.prefix}.` : ''}${line}`, this.target.port, this.target.host, () => undefined);
+    this.socket.send(`${this.prefix ? `${this.prefix}.` : ''}${line}${this.suffix}`, this.target.port, this.target.host, () => undefined);
   }
 }
 
 /** The process's StatsD sink when --statsd-host is set, its log lines counted (gunicorn.log.<level>). */
-export function statsdOf(settings: { statsdHost: string | null; statsdPrefix: string }): Statsd | undefined {
+export function statsdOf(settings: { statsdHost: string | null; statsdPrefix: string; dogstatsdTags: string }): Statsd | undefined {
   if (!settings.statsdHost) return undefined;
-  const statsd = new Statsd(settings.statsdHost, settings.statsdPrefix);
+  const statsd = new Statsd(settings.statsdHost, settings.statsdPrefix, settings.dogstatsdTags);
   countLogLines((level) => statsd.increment(`gunicorn.log.${level}`));
   return statsd;
 }

@@ -37,6 +37,7 @@ export interface Settings {
   checkConfig: boolean;
   statsdHost: string | null;
   statsdPrefix: string;
+  dogstatsdTags: string;
   certfile: string | null;
   keyfile: string | null;
 }
@@ -201,6 +202,16 @@ export const SETTINGS = [
     },
   }),
   define({ key: 'statsdPrefix', flags: '--statsd-prefix <prefix>', doc: 'put before every metric name, with a dot', default: () => '', parse: (raw) => String(raw) }),
+  define({
+    key: 'dogstatsdTags', flags: '--dogstatsd-tags <tags>', doc: 'DogStatsD tags put after every metric ("env:prod,team:web")',
+    default: () => '',
+    parse: (raw) => {
+      const tags = String(raw);
+      // A datagram carries one metric: a line break or '|' in a tag would forge another field.
+      if (/[\s|#]/.test(tags)) throw new SettingError(`expected comma-separated tags without spaces, '|' or '#', got ${JSON.stringify(raw)}`);
+      return tags;
+    },
+  }),
   define({ key: 'checkConfig', flags: '--check-config', doc: 'load the app once and exit: 0 if it loads, 1 if not', default: () => false, parse: flag }),
   define({ key: 'certfile', flags: '--certfile <file>', doc: 'TLS certificate (PEM); with --keyfile, every bind serves HTTPS', default: () => null, parse: readable }),
   define({ key: 'keyfile', flags: '--keyfile <file>', doc: 'TLS private key (PEM)', default: () => null, parse: readable }),

@@ -136,6 +136,23 @@ describe('--statsd-host / --statsd-prefix: gunicorn\'s StatsD metrics', () => {
     }
   });
 
+  test('--dogstatsd-tags: every datagram ends with the tags, as gunicorn appends them', async () => {
+    const sink = dgram.createSocket('udp4');
+    const lines: string[] = [];
+    sink.on('message', (m) => lines.push(...String(m).split('\n').filter(Boolean)));
+    await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', resolve));
+    try {
+      const port = await freePort();
+      prefork(['--statsd-host', `127.0.0.1:${sink.address().port}`, '--dogstatsd-tags', 'env:prod,team:web', '-b', `127.0.0.1:${port}`, '-w', '1', APP]);
+      await eventually(() => fetch(`http://127.0.0.1:${port}/pid`).then((r) => r.ok), { within: 15_000, what: 'the server' });
+      await eventually(() => lines.includes('gunicorn.requests:1|c|#env:prod,team:web'), { within: 5000, what: 'a tagged request metric', seen: () => lines.join(' ') });
+      await eventually(() => lines.includes('gunicorn.workers:1|g|#env:prod,team:web'), { within: 5000, what: 'the tagged worker gauge', seen: () => lines.join(' ') });
+      expect(lines.filter((l) => !l.endsWith('|#env:prod,team:web'))).toEqual([]);
+    } finally {
+      sink.close();
+    }
+  });
+
   test('a --statsd-host that is not HOST:PORT is refused by name (exit 2)', async () => {
     const { code, out } = await once(['--statsd-host', 'localhost', APP]);
     expect(code).toBe(2);
