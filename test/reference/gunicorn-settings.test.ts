@@ -158,6 +158,12 @@ describe('--statsd-host / --statsd-prefix: gunicorn\'s StatsD metrics', () => {
     expect(code).toBe(2);
     expect(out).toMatch(/option --statsd-host: expected HOST:PORT/);
   });
+
+  test('tags that would break a datagram are refused by name (exit 2)', async () => {
+    const { code, out } = await once(['--statsd-host', 'localhost:8125', '--dogstatsd-tags', 'env:prod|c', APP]);
+    expect(code).toBe(2);
+    expect(out).toMatch(/option --dogstatsd-tags: expected comma-separated tags/);
+  });
 });
 
 // Every setting of Debian's gunicorn (20.1) has a row in the README's table, and a row that says
