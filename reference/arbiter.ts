@@ -115,7 +115,7 @@ export class Arbiter {
       // gunicorn's worker says this before it exits for the reload.
       log('info', `Worker reloading: ${file} modified`);
       this.reload();
-    });
+    }, this.settings.reloadExtraFiles);
     this.manageWorkers();
     this.murderTimer = setInterval(() => this.murderWorkers(), MURDER_EVERY_MS);
   }

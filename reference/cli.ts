@@ -49,7 +49,7 @@ export async function parse(argv: string[]): Promise<{ settings: Settings; app: 
   for (const s of SETTINGS) {
     const also = s.aliases ? `; also ${s.aliases.join(', ')}` : '';
     const option = new Option(s.flags, `${s.doc} (default: ${shownDefault(s)}${also})`);
-    if (s.key === 'bind') option.argParser((v: string, prev: string[] = []) => [...prev, v]);
+    if (s.repeatable) option.argParser((v: string, prev: string[] = []) => [...prev, v]);
     attribute.set(s.key, option.attributeName());
     program.addOption(option);
     // An alias is listed in its setting's doc; as an option of its own it is hidden.
@@ -65,14 +65,15 @@ export async function parse(argv: string[]): Promise<{ settings: Settings; app: 
   if (opts.config) {
     const fromFile = await readConfigFile(opts.config);
     for (const [key, value] of Object.entries(fromFile)) {
-      for (const v of key === 'bind' && Array.isArray(value) ? value : [value]) apply(settings, key, v, { configFile: opts.config });
+      const repeatable = SETTINGS.find((s) => s.key === key)?.repeatable;
+      for (const v of repeatable && Array.isArray(value) ? value : [value]) apply(settings, key, v, { configFile: opts.config });
     }
   }
   for (const s of SETTINGS) {
     const aliases = s.aliases ?? [];
     const value = opts[attribute.get(s.key)!] ?? aliases.map((a) => opts[attribute.get(`${s.key}:${a}`)!]).find((v) => v !== undefined);
     if (value === undefined) continue;
-    for (const v of s.key === 'bind' ? (value as string[]) : [value]) apply(settings, s.key, v, 'option');
+    for (const v of s.repeatable ? (value as string[]) : [value]) apply(settings, s.key, v, 'option');
   }
   secureContextOf(settings); // a bad certificate or key exits 2 here, before anything binds
   return { settings, app: program.args[0] };

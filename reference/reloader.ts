@@ -3,7 +3,9 @@
 // the modules a worker has loaded; here the tree under the app's directory stands for them:
 // every directory but node_modules and hidden ones, each watched on its own (fs.watch's
 // recursive mode would take node_modules in, thousands of directories), code files only, so that
-// a log written beside the app reloads nothing.
+// a log written beside the app reloads nothing. --reload-extra-file names more files, of any
+// kind and anywhere (a template, a configuration): each is watched through its directory, as an
+// editor replaces a file rather than write it in place, which a watch of the file would lose.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -33,21 +35,31 @@ function directories(root: string): string[] {
   return found;
 }
 
-/** Watches `root` until the returned function is called; `changed` gets the first file of each burst. */
-export function watchSources(root: string, changed: (file: string) => void): () => void {
+/**
+ * Watches `root` and the `extra` files until the returned function is called; `changed` gets the
+ * first file of each burst.
+ */
+export function watchSources(root: string, changed: (file: string) => void, extra: readonly string[] = []): () => void {
   const watchers = new Map<string, fs.FSWatcher>();
+  const named = new Set(extra.map((file) => path.resolve(file)));
+  /** Directories of the app's tree: their code files count (an extra file's directory may not be one). */
+  const tree = new Set<string>();
   let pending: NodeJS.Timeout | undefined;
   let first: string | undefined;
-  const watch = (dir: string) => {
+  const watch = (dir: string, inTree = true) => {
+    if (inTree) tree.add(dir);
     if (watchers.has(dir)) return;
     try {
       const watcher = fs.watch(dir, (_event, name) => {
         if (!name) return;
         const file = path.join(dir, name.toString());
-        // A new directory (git checkout, a new module folder) is watched from now on.
-        if (!CODE.test(file)) {
-          if (!name.toString().startsWith('.') && name.toString() !== 'node_modules' && fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) for (const d of directories(file)) watch(d);
-          return;
+        if (!named.has(file)) {
+          if (!tree.has(dir)) return;
+          // A new directory (git checkout, a new module folder) is watched from now on.
+          if (!CODE.test(file)) {
+            if (!name.toString().startsWith('.') && name.toString() !== 'node_modules' && fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) for (const d of directories(file)) watch(d);
+            return;
+          }
         }
         first ??= file;
         clearTimeout(pending);
@@ -64,6 +76,7 @@ export function watchSources(root: string, changed: (file: string) => void): () 
     }
   };
   for (const dir of directories(root)) watch(dir);
+  for (const file of named) watch(path.dirname(file), false);
   return () => {
     clearTimeout(pending);
     for (const watcher of watchers.values()) watcher.close();

@@ -26,6 +26,7 @@ export interface Settings {
   forwardedAllowIps: string[];
   preload: boolean;
   reload: boolean;
+  reloadExtraFiles: string[];
   config: string | null;
   pidfile: string | null;
   logLevel: 'debug' | 'info' | 'warning' | 'error' | 'critical';
@@ -57,6 +58,8 @@ interface Setting<K extends keyof Settings> {
   shownDefault?: string;
   /** More long flags for the same setting (gunicorn's --log-file for --error-logfile); --help names them. */
   aliases?: string[];
+  /** Given more than once (a flag repeated, a config file's array), each value is parsed in turn. */
+  repeatable?: true;
 }
 
 const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => (raw: unknown): number => {
@@ -114,7 +117,7 @@ const WORKERS = integer(1, 1024);
 
 export const SETTINGS = [
   define({
-    key: 'bind', flags: '-b, --bind <address>', default: () => ['127.0.0.1:8000'],
+    key: 'bind', flags: '-b, --bind <address>', default: () => ['127.0.0.1:8000'], repeatable: true,
     doc: 'HOST:PORT, [IPv6]:PORT, HOST (port 8000), unix:PATH or fd://N to bind (repeatable); systemd\'s LISTEN_FDS replace it',
     // Repeated flags accumulate, but the first one replaces the default.
     parse: (raw, previous) => {
@@ -164,6 +167,11 @@ export const SETTINGS = [
   define({
     key: 'reload', flags: '--reload', doc: 'replace the workers (as HUP) when a code file under the app\'s directory changes (development)',
     default: () => false, parse: flag,
+  }),
+  define({
+    key: 'reloadExtraFiles', flags: '--reload-extra-file <file>', doc: 'with --reload, also reload when this file changes (a template, a configuration; repeatable)',
+    default: (): string[] => [], repeatable: true,
+    parse: (raw, previous) => [...(previous as string[]), readable(raw)],
   }),
   define({ key: 'config', flags: '-c, --config <file>', doc: 'a .json, .js or .ts file exporting settings', default: () => null, parse: text }),
   define({ key: 'pidfile', flags: '-p, --pid <file>', doc: 'write the master pid here', default: () => null, parse: text }),

@@ -55,6 +55,14 @@ describe('prefork flags', () => {
     expect(settings).toMatchObject({ workers: 5, timeout: 4, bind: ['127.0.0.1:7000'] });
     fs.writeFileSync(file, JSON.stringify({ wokers: 5 }));
     await expect(parse(['-c', file, 'a.ts'])).rejects.toThrow(/unknown setting "wokers"/);
+    // A repeatable setting takes an array in the file, each value checked as a flag's would be.
+    fs.writeFileSync(file, JSON.stringify({ reloadExtraFiles: [file, file] }));
+    expect((await parse(['-c', file, 'a.ts'])).settings.reloadExtraFiles).toEqual([file, file]);
+    expect((await parse(['--reload-extra-file', file, '--reload-extra-file', file, 'a.ts'])).settings.reloadExtraFiles).toEqual([file, file]);
+    fs.writeFileSync(file, JSON.stringify({ reloadExtraFiles: ['/no/such/file'] }));
+    await expect(parse(['-c', file, 'a.ts'])).rejects.toThrow(/key "reloadExtraFiles": \/no\/such\/file does not exist/);
+    fs.writeFileSync(file, JSON.stringify({ wokers: 5 }));
+    await expect(parse(['-c', file, 'a.ts'])).rejects.toThrow(/unknown setting "wokers"/);
   });
 
   test('a bad $WEB_CONCURRENCY names the variable and the bound of --workers (issue 26)', async () => {

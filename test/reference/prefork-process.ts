@@ -13,11 +13,11 @@ export function classFlags(cls: string): string[] {
 }
 
 /** Starts `prefork ARGS` (cwd: the kit); every server started is SIGKILLed after the file's tests. */
-export function preforkLauncher(): (args: string[], options?: { cwd?: string; stdio?: StdioOptions }) => ChildProcess {
+export function preforkLauncher(): (args: string[], options?: { cwd?: string; stdio?: StdioOptions; env?: NodeJS.ProcessEnv }) => ChildProcess {
   const children: ChildProcess[] = [];
   afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
-  return (args, { cwd = KIT, stdio = 'ignore' } = {}) => {
-    const child = spawn(process.execPath, [PREFORK, ...args], { cwd, stdio });
+  return (args, { cwd = KIT, stdio = 'ignore', env } = {}) => {
+    const child = spawn(process.execPath, [PREFORK, ...args], { cwd, stdio, env });
     children.push(child);
     return child;
   };

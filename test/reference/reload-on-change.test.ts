@@ -47,3 +47,38 @@ test('an edited module (the app or one it imports) reaches the next request; a l
   fs.writeFileSync(path.join(dir, 'node_modules', 'dep.js'), 'module.exports = 1;\n');
   await holds(async () => (await answer()).split(' ')[2] === pid, { within: 1500, what: `worker ${pid} serving on` });
 });
+
+test('--reload-extra-file: a named file that is not code (a template, outside the app\'s tree) reloads too', async () => {
+  const dir = tempDir('prefork-reload-extra-');
+  const elsewhere = tempDir('prefork-reload-template-');
+  const template = path.join(elsewhere, 'page.html');
+  fs.writeFileSync(template, 'v1');
+  fs.writeFileSync(path.join(dir, 'app.mjs'), "import fs from 'node:fs';\nconst page = fs.readFileSync(process.env.PAGE, 'utf8');\nexport default () => new Response(`${page} ${process.pid}`);\n");
+  const port = await freePort();
+  let output = '';
+  const master = prefork(['--reload', '--reload-extra-file', template, '-w', '1', '-b', `127.0.0.1:${port}`, path.join(dir, 'app.mjs')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, PAGE: template },
+  });
+  master.stderr!.on('data', (d) => (output += d));
+  const answer = () => fetch(`http://127.0.0.1:${port}/`).then((r) => r.text(), () => '');
+  await eventually(async () => (await answer()).startsWith('v1 '), { within: 15_000, what: 'the first version' });
+  // Another file beside it is not named: nothing reloads.
+  const first = (await answer()).split(' ')[1];
+  fs.writeFileSync(path.join(elsewhere, 'other.html'), 'x');
+  await holds(async () => (await answer()) === `v1 ${first}`, { within: 1000, what: `worker ${first} serving on` });
+  fs.writeFileSync(template, 'v2');
+  await eventually(async () => (await answer()).startsWith('v2 '), { within: 10_000, what: 'the edited template in the answer', seen: answer });
+  expect(output).toMatch(/Worker reloading: .*page\.html modified/);
+});
+
+test('--reload-extra-file of a file that does not exist is refused by name (exit 2)', async () => {
+  const dir = tempDir('prefork-reload-missing-');
+  fs.writeFileSync(path.join(dir, 'app.mjs'), 'export default () => new Response("x");\n');
+  const master = prefork(['--reload', '--reload-extra-file', path.join(dir, 'nope.html'), path.join(dir, 'app.mjs')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let output = '';
+  master.stderr!.on('data', (d) => (output += d));
+  const code = await new Promise((resolve) => master.once('exit', resolve));
+  expect(code).toBe(2);
+  expect(output).toMatch(/option --reload-extra-file: .*nope\.html does not exist/);
+});
