@@ -108,6 +108,7 @@ export class Arbiter {
       this.listeners.push(listener);
       log('info', `Listening at: ${listenerUrl(listener)} (${process.pid})`);
     }
+    this.handOverFiles();
     log('info', `Using worker: ${effectiveWorkerClass(this.settings)}`);
     if (this.settings.pidfile) fs.writeFileSync(this.settings.pidfile, `${process.pid}\n`);
     this.installSignals();
@@ -142,15 +143,56 @@ export class Arbiter {
     // Rotation: every process reopens the log files it writes (the workers their access log too).
     on('SIGUSR1', () => {
       reopenLogFile();
+      this.handOverFiles(); // the files a rotation made anew are root's until then
       for (const pid of this.workers.keys()) this.kill(pid, 'SIGUSR1');
     });
     on('SIGWINCH', () => undefined); // ignored unless daemonized, as gunicorn does
+  }
+
+  /** --user/--group: the uid and gid the workers run as, when they differ from the master's. */
+  private workerAccount(): { uid: number; gid: number } | undefined {
+    const uid = this.settings.user ?? process.geteuid!();
+    const gid = this.settings.group ?? process.getegid!();
+    return uid === process.geteuid!() && gid === process.getegid!() ? undefined : { uid, gid };
+  }
+
+  /**
+   * What workers of another account write is made theirs, as gunicorn does: the log files (a
+   * worker opens the access log and reopens both on USR1; created here if need be) and the unix
+   * sockets (a proxy of that account connects). Their heartbeat files are handed over at spawn.
+   */
+  private handOverFiles(): void {
+    const account = this.workerAccount();
+    if (!account) return;
+    const logs = [this.settings.errorLogfile, this.settings.accessLogfile].filter((file): file is string => !!file && file !== '-');
+    for (const file of logs) {
+      try {
+        const fd = fs.openSync(file, 'a');
+        fs.fchownSync(fd, account.uid, account.gid);
+        fs.closeSync(fd);
+      } catch (error) {
+        log('warning', `Cannot hand ${file} to the workers' account: ${(error as Error).message}`);
+      }
+    }
+    for (const listener of this.listeners) if (listener.unlinkOnClose) fs.chownSync(listener.unlinkOnClose, account.uid, account.gid);
   }
 
   private spawnWorker(): void {
     const heartbeatPath = path.join(os.tmpdir(), `wprefork-${process.pid}-${++this.age}-${Math.random().toString(36).slice(2)}`);
     const heartbeat = fs.openSync(heartbeatPath, 'w+');
     fs.unlinkSync(heartbeatPath);
+    // A worker of another account touches its heartbeat too (setting a file's times is its owner's right).
+    const account = this.workerAccount();
+    try {
+      if (account) fs.fchownSync(heartbeat, account.uid, account.gid);
+    } catch (error) {
+      // A master that may not give a file away may not make a worker of that account either.
+      fs.closeSync(heartbeat);
+      log('error', `Cannot run a worker as uid ${account!.uid}, gid ${account!.gid}: ${(error as NodeJS.ErrnoException).code} (this master runs as uid ${process.geteuid!()})`);
+      log('error', 'Shutting down: Master\nReason: Worker failed to boot.');
+      void this.halt(WORKER_BOOT_ERROR);
+      return;
+    }
     // mtime 0 until the worker's first heartbeat: "never booted" is then observable.
     fs.futimesSync(heartbeat, 0, 0);
     // The descriptors of boot-contract.ts: heartbeat, listening sockets, control channel.

@@ -2,7 +2,8 @@
 // stops accepting by closing its own copy of the listening socket and resumes on a fresh copy;
 // no copy may leak into a subprocess the app starts), accept4() (a worker takes one waiting
 // connection without a listener) and prctl(PR_SET_PDEATHSIG) (the kernel kills a worker when its
-// master dies, even if the worker's event loop is blocked).
+// master dies, even if the worker's event loop is blocked), getpwnam() and getgrnam() (--user
+// and --group by name, checked before anything binds; Node switches by name only when it does).
 import koffi from 'koffi';
 
 const libc = koffi.load('libc.so.6');
@@ -10,6 +11,10 @@ const fcntlCall = libc.func('int fcntl(int, int, ...)');
 const accept4Call = libc.func('int accept4(int, void *, void *, int)');
 const prctlCall = libc.func('int prctl(int, unsigned long, unsigned long, unsigned long, unsigned long)');
 const dup2Call = libc.func('int dup2(int, int)');
+const getpwnamCall = libc.func('void *getpwnam(const char *)');
+const getgrnamCall = libc.func('void *getgrnam(const char *)');
+const Passwd = koffi.struct('prefork_passwd', { name: 'char *', password: 'char *', uid: 'uint32_t', gid: 'uint32_t' });
+const Group = koffi.struct('prefork_group', { name: 'char *', password: 'char *', gid: 'uint32_t' });
 
 const PR_SET_PDEATHSIG = 1;
 const SIGKILL = 9;
@@ -77,4 +82,16 @@ export const captureInto = (fd: number): void => {
 /** Asks the kernel to SIGKILL this process when its parent dies. */
 export function dieWithParent(): void {
   if ((prctlCall(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) as number) !== 0) throw new Error('prctl(PR_SET_PDEATHSIG) failed');
+}
+
+/** The uid of a user name (the system's user database: files, LDAP, ...), or undefined. */
+export function userId(name: string): number | undefined {
+  const entry = getpwnamCall(name);
+  return entry ? (koffi.decode(entry, Passwd) as { uid: number }).uid : undefined;
+}
+
+/** The gid of a group name, or undefined. */
+export function groupId(name: string): number | undefined {
+  const entry = getgrnamCall(name);
+  return entry ? (koffi.decode(entry, Group) as { gid: number }).gid : undefined;
 }

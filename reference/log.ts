@@ -19,7 +19,6 @@ function stamp(): string {
 
 let file: { path: string; fd: number; capture?: (fd: number) => void } | undefined;
 
-/** Where the log goes: "-" for stderr, else a file appended to. */
 /**
  * Where the log goes: "-" for stderr, else a file appended to. `capture` (--capture-output) is
  * given the file's descriptor to point the process's stdout and stderr at (the caller's dup2:
@@ -32,9 +31,23 @@ export function setLogFile(target: string, capture?: (fd: number) => void): void
   if (file) file.capture?.(file.fd);
 }
 
-/** After a rotation (USR1): the file of the same name, made anew if it was moved away. */
+/**
+ * After a rotation (USR1): the file of the same name, made anew if it was moved away. One that
+ * cannot be opened (its directory gone, another owner) is said in the file as it was, which the
+ * log goes on to: a rotation never ends a process.
+ */
 export function reopenLogFile(): void {
-  if (file) setLogFile(file.path, file.capture);
+  if (!file) return;
+  let fd: number;
+  try {
+    fd = fs.openSync(file.path, 'a');
+  } catch (error) {
+    log('error', `Cannot reopen the log file ${file.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; logging on to the file as it was`);
+    return;
+  }
+  fs.closeSync(file.fd);
+  file = { ...file, fd };
+  file.capture?.(fd);
 }
 
 let counter: ((level: LogLevel) => void) | undefined;

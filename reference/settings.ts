@@ -4,6 +4,7 @@ import { accessFormatter, DEFAULT_ACCESS_FORMAT } from './http/access-log.ts';
 import fs from 'node:fs';
 import { parseAddress } from './address.ts';
 import { parseStatsdHost } from './metrics.ts';
+import { groupId, userId } from './libc.ts';
 
 export type WorkerClass = 'sync' | 'gthread' | 'async';
 
@@ -20,6 +21,8 @@ export interface Settings {
   maxRequestsJitter: number;
   backlog: number;
   umask: number;
+  user: number | null;
+  group: number | null;
   limitRequestLine: number;
   limitRequestFields: number;
   limitRequestFieldSize: number;
@@ -89,6 +92,14 @@ const readable = (raw: unknown): string => {
   }
   return file;
 };
+/** A user or group as gunicorn takes it: a number as is, else a name the system knows. */
+const account = (kind: 'user' | 'group', lookup: (name: string) => number | undefined) => (raw: unknown): number => {
+  const value = text(raw).trim();
+  if (/^\d+$/.test(value)) return Number(value);
+  const id = lookup(value);
+  if (id === undefined) throw new SettingError(`no such ${kind}: '${value}'`);
+  return id;
+};
 /** gunicorn's auto_int for umask: decimal, 0o or 0x, and a leading 0 meaning octal (0022). */
 const fileModeMask = (raw: unknown): number => {
   const text = String(raw).trim();
@@ -151,6 +162,14 @@ export const SETTINGS = [
   define({
     key: 'umask', flags: '-m, --umask <mask>', doc: 'file mode mask for the unix sockets it creates (0777 minus the mask; 0o117 or 0117: 0660)',
     default: () => 0, parse: fileModeMask,
+  }),
+  define({
+    key: 'user', flags: '-u, --user <user>', doc: 'run the workers as this user (a name or a uid; the master stays who started it)',
+    default: () => null, shownDefault: 'the master\'s', parse: account('user', userId),
+  }),
+  define({
+    key: 'group', flags: '-g, --group <group>', doc: 'run the workers as this group (a name or a gid)',
+    default: () => null, shownDefault: 'the master\'s', parse: account('group', groupId),
   }),
   define({ key: 'backlog', flags: '--backlog <int>', doc: 'listen queue length', default: () => 2048, parse: integer(1, 65535) }),
   define({ key: 'limitRequestLine', flags: '--limit-request-line <int>', doc: 'longest request line in bytes (0: unlimited)', default: () => 4094, parse: integer(0, 8190) }),

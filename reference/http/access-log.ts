@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { decodePath } from '../gateway/environ.ts';
+import { log } from '../log.ts';
 
 export const DEFAULT_ACCESS_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"';
 
@@ -127,10 +128,19 @@ export class AccessLog {
     this.write(this.line(answered));
   }
 
+  /**
+   * A file that cannot be opened or written (its directory gone, another owner) is said once per
+   * opening, and its lines are dropped until the next USR1: no request fails for its log line.
+   */
   reopen(): void {
     if (this.target === '-') return;
     this.stream?.end();
-    this.stream = fs.createWriteStream(this.target, { flags: 'a' });
+    const stream = fs.createWriteStream(this.target, { flags: 'a' });
+    stream.once('error', (error) => {
+      log('error', `Cannot write the access log ${this.target}: ${(error as NodeJS.ErrnoException).code ?? error.message}`);
+      if (this.stream === stream) this.stream = undefined;
+    });
+    this.stream = stream;
   }
 
   private write(line: string): void {

@@ -75,3 +75,17 @@ test('--access-logformat refuses a "%" that starts no atom, before anything star
   expect(result.status).toBe(2);
   expect(result.stderr).toMatch(/--access-logformat.*"%d".*%\(name\)s/);
 });
+
+test('an access log that cannot be opened is said once in the error log; the worker serves on', async () => {
+  const dir = tempDir('prefork-log-');
+  const port = await freePort();
+  let output = '';
+  const child = prefork(['-b', `127.0.0.1:${port}`, '--access-logfile', path.join(dir, 'gone', 'access.log'), 'dist/fixtures/probe/reference/probe.js'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr!.on('data', (d) => (output += d));
+  const pid = async () => ((await (await fetch(`http://127.0.0.1:${port}/pid`)).json()) as { pid: number }).pid;
+  const worker = await eventually(() => pid().catch(() => undefined), { within: 15_000, what: 'an answer' });
+  for (let i = 0; i < 5; i++) expect(await pid()).toBe(worker);
+  await eventually(() => /\[ERROR\] Cannot write the access log .*gone\/access\.log: ENOENT/.test(output), { within: 5000, what: 'the error said', seen: () => output });
+  expect(output.match(/Cannot write the access log/g)).toHaveLength(1);
+  expect(output).not.toMatch(/Unhandled 'error' event/);
+});
