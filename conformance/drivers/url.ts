@@ -10,6 +10,7 @@ import { defaultConfig } from '../../spec/harness/case.ts';
 import { UnmetPremise } from '../../spec/harness/fault.ts';
 import { HarnessError, type Driver, type ExitStatus, type Server, type ServerConfig } from '../../spec/harness/types.ts';
 import { withinBounds, type RunClass, type Target } from '../manifest.ts';
+import { canConnect } from './readiness.ts';
 import type { DriverKind } from './registry.ts';
 
 export interface Address {
@@ -78,6 +79,8 @@ class UrlDriver implements Driver {
   readonly name = 'url';
   /** What the running server is taken to run: the kit's plain configuration of the class, within the manifest's bounds. */
   private readonly plain: ServerConfig;
+  /** Whether anything ever accepted a connection at the address: until then a refusal is final. */
+  private reached = false;
 
   constructor(
     private readonly address: Address,
@@ -95,6 +98,12 @@ class UrlDriver implements Driver {
       const words = differs.map((key) => `${key} ${JSON.stringify(config[key])}`).join(', ');
       throw new UnmetPremise(`--url judges a server as it runs: this case needs one started with ${words} (run it with --driver process or container)`);
     }
+    // Nothing listening at first contact is an answer (a wrong address, a server not started): the
+    // wait below is for a server that was there and is replacing a worker a case crashed.
+    if (!this.reached && !(await canConnect(this.address.host, this.address.port))) {
+      throw new HarnessError(`nothing listens at ${addressWords(this.address)}: start the server with the probe app there first, or check --url`);
+    }
+    this.reached = true;
     const server = new RunningServer(this.address.host, this.address.port, config);
     await this.beforeLend(server);
     return server;
