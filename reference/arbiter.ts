@@ -143,7 +143,7 @@ export class Arbiter {
     // Rotation: every process reopens the log files it writes (the workers their access log too).
     on('SIGUSR1', () => {
       reopenLogFile();
-      this.handOverFiles(); // the files a rotation made anew are root's until then
+      this.handOverFiles(); // the files a rotation made anew are the master's until then
       for (const pid of this.workers.keys()) this.kill(pid, 'SIGUSR1');
     });
     on('SIGWINCH', () => undefined); // ignored unless daemonized, as gunicorn does
@@ -165,16 +165,21 @@ export class Arbiter {
     const account = this.workerAccount();
     if (!account) return;
     const logs = [this.settings.errorLogfile, this.settings.accessLogfile].filter((file): file is string => !!file && file !== '-');
-    for (const file of logs) {
+    const sockets = this.listeners.flatMap((l) => (l.unlinkOnClose ? [l.unlinkOnClose] : []));
+    for (const file of [...logs, ...sockets]) {
       try {
+        if (sockets.includes(file)) {
+          fs.chownSync(file, account.uid, account.gid);
+          continue;
+        }
         const fd = fs.openSync(file, 'a');
         fs.fchownSync(fd, account.uid, account.gid);
         fs.closeSync(fd);
       } catch (error) {
-        log('warning', `Cannot hand ${file} to the workers' account: ${(error as Error).message}`);
+        // Said, not fatal: the first spawn finds out whether workers of that account can run at all.
+        log('warning', `Cannot hand ${file} to the workers' account: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
     }
-    for (const listener of this.listeners) if (listener.unlinkOnClose) fs.chownSync(listener.unlinkOnClose, account.uid, account.gid);
   }
 
   private spawnWorker(): void {
