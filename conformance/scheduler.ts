@@ -1,7 +1,9 @@
 // Runs a list of tasks within a budget of slots (--jobs): a case takes one slot unless it says it
 // needs more (a load stream, a timing window another case's boot could disturb), up to all of
-// them, which runs it alone. Tasks start in the order given and never overtake one another, so
-// a case that runs alone is not starved by a stream of small ones, and the plan's order (slow
+// them, which runs it alone. The tasks that run alone start first, one after another, on a machine
+// no other case loads yet (placed later, each would idle every slot while the cases before it
+// drained); the others then start in the order given and never overtake one another, so a task
+// that needs several slots is not starved by a stream of small ones, and the plan's order (slow
 // groups first) holds.
 
 export interface Task<T> {
@@ -16,15 +18,19 @@ export type TaskResult<T> = { status: 'done'; value: T } | { status: 'threw'; er
 export async function schedule<T>(tasks: ReadonlyArray<Task<T>>, limit: number, signal?: AbortSignal): Promise<Array<TaskResult<T>>> {
   if (!(limit >= 1)) throw new RangeError(`a schedule needs at least one slot, got ${limit}`);
   const results: Array<TaskResult<T>> = tasks.map(() => ({ status: 'not-run' }));
+  const alone = (task: Task<T>) => task.slots >= limit;
+  // Indexes into `tasks` in the order they start (results stay in task order).
+  const order = [...tasks.keys()].sort((a, b) => Number(alone(tasks[b])) - Number(alone(tasks[a])));
   let free = limit;
   let next = 0;
   let running = 0;
   return new Promise((resolve) => {
     const pump = () => {
       while (next < tasks.length && !signal?.aborted) {
-        const want = Math.min(Math.max(1, tasks[next].slots), limit);
+        const index = order[next];
+        const want = Math.min(Math.max(1, tasks[index].slots), limit);
         if (want > free) break;
-        const index = next++;
+        next++;
         free -= want;
         running++;
         void (async () => {

@@ -44,18 +44,36 @@ describe('schedule: tasks share a budget of slots', () => {
     expect(r.started.slice(0, 3)).toEqual(['a', 'b', 'c']);
   });
 
-  test('a task that needs every slot runs alone, and the tasks behind it wait (no overtaking)', async () => {
+  test('a task that needs every slot starts first and runs alone; the others then start in order', async () => {
     const r = recorder(2);
-    const done = schedule([r.task('a'), r.task('alone', Infinity), r.task('b')], 2);
-    await r.running('a');
-    expect(r.started).toEqual(['a']);
-    await r.release('a');
+    const done = schedule([r.task('a'), r.task('alone', Infinity), r.task('b'), r.task('also alone', 2), r.task('c')], 2);
     await r.running('alone');
-    expect(r.started).toEqual(['a', 'alone']);
+    expect(r.started).toEqual(['alone']);
     await r.release('alone');
-    await r.release('b');
+    await r.running('also alone');
+    expect(r.started).toEqual(['alone', 'also alone']);
+    await r.release('also alone');
+    await r.running('a');
+    await r.running('b');
+    expect(r.started).toEqual(['alone', 'also alone', 'a', 'b']);
+    for (const n of ['a', 'b', 'c']) await r.release(n);
+    const results = await done;
+    expect(results.map((x) => x.status === 'done' && x.value)).toEqual(['a', 'alone', 'b', 'also alone', 'c']);
+  });
+
+  test('a task that needs several slots waits for them, and the tasks behind it wait too (no overtaking)', async () => {
+    const r = recorder(3);
+    const done = schedule([r.task('a'), r.task('b'), r.task('pair', 2), r.task('c')], 3);
+    await r.running('b');
+    // One slot is free, but 'pair' needs two: 'c' behind it does not take the one.
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(r.started).toEqual(['a', 'b']);
+    await r.release('a');
+    await r.running('pair');
+    expect(r.started).toEqual(['a', 'b', 'pair']);
+    for (const n of ['b', 'pair', 'c']) await r.release(n);
     await done;
-    expect(r.started).toEqual(['a', 'alone', 'b']);
+    expect(r.started).toEqual(['a', 'b', 'pair', 'c']);
   });
 
   test('a task that throws is reported as such and does not stop the others', async () => {
