@@ -6,11 +6,14 @@ import { Connection, WireError } from '../harness/wire.ts';
 import { rfc, gunicornCode } from '../harness/refs.ts';
 import type { SpecCase } from '../harness/case.ts';
 
+/** How soon the other client is answered. */
+const ANSWERED_WITHIN_MS = 5000;
+
 export const endedConnectionFreesCapacity: SpecCase = {
   id: 'concurrency.ended-connection-frees-capacity',
   level: 'SHOULD',
   requirement:
-    'A connection the server has ended (an error answer to a malformed request) holds none of its capacity while the client keeps its own side open: with one worker of capacity one, another client is answered within 5 s.',
+    `A connection the server has ended (an error answer to a malformed request) holds none of its capacity while the client keeps its own side open: with one worker of capacity one, another client is answered within ${ANSWERED_WITHIN_MS / 1000} s.`,
   refs: [rfc(9112, '9.6', 'the server closes after an error; a client need not'), gunicornCode('workers/sync.py', 'handle()', 'closes the socket after handle_error')],
   async run(t) {
     const server = await t.start({ workers: 1, threads: 1, connections: 1 });
@@ -27,7 +30,7 @@ export const endedConnectionFreesCapacity: SpecCase = {
       // A server that serves the malformed request never ends the connection: this rule has
       // nothing to judge (refusing it is http.error-response-shape's and malformed-request-rejected's).
       if (refused && refused.status < 400) throw new UnmetPremise(`the malformed request was answered ${refused.status}, not refused: no connection the server ended to judge`);
-      const other = await getJson(server, '/pid', {}, { timeoutMs: 5000 }).catch((error: unknown) => {
+      const other = await getJson(server, '/pid', {}, { timeoutMs: ANSWERED_WITHIN_MS }).catch((error: unknown) => {
         if (!(error instanceof WireError)) throw error;
         // Which side kept it: the server closing after its answer is http.error-response-shape's rule.
         const kept = held.closeState === 'open' ? 'the server had not closed it either' : 'the server had closed its side';

@@ -110,16 +110,31 @@ describe('--capture-output: the app\'s own stdout and stderr go to the error log
   });
 });
 
+/** A StatsD sink on a UDP port of its own: the metric lines it got, in order, while `use` runs. */
+async function withStatsdSink(use: (sinkPort: number, lines: string[]) => Promise<void>): Promise<void> {
+  const sink = dgram.createSocket('udp4');
+  const lines: string[] = [];
+  sink.on('message', (m) => lines.push(...String(m).split('\n').filter(Boolean)));
+  await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', resolve));
+  try {
+    await use(sink.address().port, lines);
+  } finally {
+    sink.close();
+  }
+}
+
+/** A server of `args` on a free port, once it answers; its port. */
+async function serving(args: string[]): Promise<number> {
+  const port = await freePort();
+  prefork([...args, '-b', `127.0.0.1:${port}`, APP]);
+  await eventually(() => fetch(`http://127.0.0.1:${port}/pid`).then((r) => r.ok, () => false), { within: 15_000, what: 'the server' });
+  return port;
+}
+
 describe('--statsd-host / --statsd-prefix: gunicorn\'s StatsD metrics', () => {
   test('per request, the worker count, and warnings counted, under the prefix', async () => {
-    const sink = dgram.createSocket('udp4');
-    const lines: string[] = [];
-    sink.on('message', (m) => lines.push(...String(m).split('\n').filter(Boolean)));
-    await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', resolve));
-    try {
-      const port = await freePort();
-      prefork(['--statsd-host', `127.0.0.1:${sink.address().port}`, '--statsd-prefix', 'shop', '-b', `127.0.0.1:${port}`, '-w', '2', APP]);
-      await eventually(() => fetch(`http://127.0.0.1:${port}/pid`).then((r) => r.ok), { within: 15_000, what: 'the server' });
+    await withStatsdSink(async (sinkPort, lines) => {
+      const port = await serving(['--statsd-host', `127.0.0.1:${sinkPort}`, '--statsd-prefix', 'shop', '-w', '2']);
       const { pid } = (await (await fetch(`http://127.0.0.1:${port}/pid`)).json()) as { pid: number };
       expect((await fetch(`http://127.0.0.1:${port}/no-such-route`)).status).toBe(404);
       const count = (line: string) => lines.filter((l) => l === line).length;
@@ -131,26 +146,16 @@ describe('--statsd-host / --statsd-prefix: gunicorn\'s StatsD metrics', () => {
       expect(count('shop.gunicorn.request.status.404:1|c')).toBe(1);
       expect(lines.filter((l) => /^shop\.gunicorn\.request\.duration:\d+\|ms$/.test(l)).length).toBeGreaterThanOrEqual(3);
       expect(lines).toContain('shop.gunicorn.workers:2|g');
-    } finally {
-      sink.close();
-    }
+    });
   });
 
   test('--dogstatsd-tags: every datagram ends with the tags, as gunicorn appends them', async () => {
-    const sink = dgram.createSocket('udp4');
-    const lines: string[] = [];
-    sink.on('message', (m) => lines.push(...String(m).split('\n').filter(Boolean)));
-    await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', resolve));
-    try {
-      const port = await freePort();
-      prefork(['--statsd-host', `127.0.0.1:${sink.address().port}`, '--dogstatsd-tags', 'env:prod,team:web', '-b', `127.0.0.1:${port}`, '-w', '1', APP]);
-      await eventually(() => fetch(`http://127.0.0.1:${port}/pid`).then((r) => r.ok), { within: 15_000, what: 'the server' });
+    await withStatsdSink(async (sinkPort, lines) => {
+      await serving(['--statsd-host', `127.0.0.1:${sinkPort}`, '--dogstatsd-tags', 'env:prod,team:web', '-w', '1']);
       await eventually(() => lines.includes('gunicorn.requests:1|c|#env:prod,team:web'), { within: 5000, what: 'a tagged request metric', seen: () => lines.join(' ') });
       await eventually(() => lines.includes('gunicorn.workers:1|g|#env:prod,team:web'), { within: 5000, what: 'the tagged worker gauge', seen: () => lines.join(' ') });
       expect(lines.filter((l) => !l.endsWith('|#env:prod,team:web'))).toEqual([]);
-    } finally {
-      sink.close();
-    }
+    });
   });
 
   test('a --statsd-host that is not HOST:PORT is refused by name (exit 2)', async () => {

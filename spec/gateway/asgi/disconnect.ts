@@ -5,10 +5,13 @@ import { eventually } from '../../harness/eventually.ts';
 import { bytesWords } from '../../harness/observe.ts';
 import { asgi } from '../../harness/refs.ts';
 
+/** How soon after the client left the app must be told. */
+const TOLD_WITHIN_S = 3;
+
 export const asgiDisconnect: SpecCase = {
   id: 'gateway.asgi.disconnect',
   level: 'MUST',
-  requirement: 'An app awaiting receive() after its request receives http.disconnect within 3 s of the client closing the connection.',
+  requirement: `An app awaiting receive() after its request receives http.disconnect within ${TOLD_WITHIN_S} s of the client closing the connection.`,
   refs: [asgi('www', 'Disconnect', 'sent to the application when an HTTP connection is closed')],
   profile: 'asgi',
   async run(t) {
@@ -19,7 +22,7 @@ export const asgiDisconnect: SpecCase = {
     connection.destroy();
     const said = new RegExp(`conform-probe: event (\\S+) tag=${tag} `);
     const event = await eventually(() => said.exec(server.logs())?.[1], {
-      within: 3000,
+      within: TOLD_WITHIN_S * 1000,
       what: 'the app to receive an event after the client left',
       seen: () => 'the app printed no event: its receive() is still waiting',
     });

@@ -4,16 +4,19 @@ import { request } from '../../harness/client.ts';
 import { asgi } from '../../harness/refs.ts';
 import { AsgiEcho } from './support.ts';
 
+/** The app's lifespan startup: long enough for requests to arrive while it runs. */
+const STARTUP_MS = 1500;
+
 export const asgiLifespanStartupFirst: SpecCase = {
   id: 'gateway.asgi.lifespan-startup-first',
   level: 'MUST',
   requirement:
-    'A worker serves no request before its app\'s lifespan startup has completed: with a startup that takes 1.5 s, requests sent while it runs wait and are answered 200 by an app whose startup is complete.',
+    `A worker serves no request before its app's lifespan startup has completed: with a startup that takes ${STARTUP_MS / 1000} s, requests sent while it runs wait and are answered 200 by an app whose startup is complete.`,
   refs: [asgi('lifespan', 'Startup Complete', 'a server must wait for this message before it starts processing connections')],
   profile: 'asgi',
   budgetMs: 30_000,
   async run(t) {
-    const server = await t.start({ workers: 1, env: { CONFORM_PROBE_STARTUP_DELAY_MS: '1500' } });
+    const server = await t.start({ workers: 1, env: { CONFORM_PROBE_STARTUP_DELAY_MS: String(STARTUP_MS) } });
     const sentAt = Date.now();
     const answers = await Promise.all([0, 1, 2].map(() => request(server, { target: '/echo', headers: [['Connection', 'close']] }, { timeoutMs: 10_000 })));
     const statuses = answers.map((r) => r.status);
