@@ -216,6 +216,18 @@ export abstract class Worker {
     queueMicrotask(() => this.updateGates());
   }
 
+  /** The descriptor the process would be given next (descriptors are handed out lowest first). */
+  private lowestFreeDescriptor(): number {
+    let probe: number;
+    try {
+      probe = fs.openSync('/dev/null', 'r');
+    } catch {
+      return Infinity; // none left at all
+    }
+    fs.closeSync(probe);
+    return probe;
+  }
+
   /** After a connection closed, and at each beat: the gates try again, or the worker leaves. */
   private retryDescriptors(): void {
     if (!this.outOfDescriptors || !this.alive) return;
@@ -237,7 +249,11 @@ export abstract class Worker {
     if (fd >= this.descriptorCeiling) this.ranOutOfDescriptors(`connection descriptor ${fd}, the limit is ${this.descriptorCeiling + DESCRIPTOR_HEADROOM}`);
     this.connectionAdmitted();
     this.connections.admit(socket, listener, () => {
-      this.retryDescriptors();
+      // The app may have used descriptors while it served (a leak, its own files): libuv meeting
+      // EMFILE on accept would close every connection waiting, without a word.
+      if (fd >= this.descriptorCeiling - 4 * DESCRIPTOR_HEADROOM && this.lowestFreeDescriptor() >= this.descriptorCeiling) {
+        this.ranOutOfDescriptors(`the lowest free descriptor is near the limit, ${this.descriptorCeiling + DESCRIPTOR_HEADROOM}`);
+      } else this.retryDescriptors();
       this.updateGates();
       if (!this.alive && !this.draining && this.connections.size === 0) process.exit(0);
     });

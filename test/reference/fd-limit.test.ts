@@ -25,6 +25,9 @@ export default () => {
 `,
 );
 
+const CLIENTS = 32;
+const PER_CLIENT = 13;
+
 describe.each(['sync', 'gthread', 'async'] as const)('%s', (cls) => {
   test('a worker out of descriptors stops accepting, says so once, leaves after timeout; requests are answered', async () => {
     const port = await freePort();
@@ -34,11 +37,12 @@ describe.each(['sync', 'gthread', 'async'] as const)('%s', (cls) => {
     child.stderr.on('data', (d) => (output += d));
     try {
       await eventually(() => fetch(`http://127.0.0.1:${port}/`, { headers: { Connection: 'close' } }).then((r) => r.ok), { within: 15_000, what: 'the server' });
-      // Eight clients at once, as a load tool would: running out then meets connections waiting.
+      // Clients at once, as a load tool would: running out then meets connections waiting, and
+      // requests in flight use descriptors between two accepts.
       const outcomes: Record<string, number> = {};
       await Promise.all(
-        Array.from({ length: 8 }, async () => {
-          for (let i = 0; i < 50; i++) {
+        Array.from({ length: CLIENTS }, async () => {
+          for (let i = 0; i < PER_CLIENT; i++) {
             const outcome = await fetch(`http://127.0.0.1:${port}/`, { headers: { Connection: 'close' }, signal: AbortSignal.timeout(10_000) }).then(
               (r) => String(r.status),
               (e: Error & { cause?: { code?: string } }) => e.cause?.code ?? e.name,
@@ -47,10 +51,12 @@ describe.each(['sync', 'gthread', 'async'] as const)('%s', (cls) => {
           }
         }),
       );
-      // Quiet: 398-400 of 400 (by hand, Node 20 and 24). Under load, on Node 24, one run of three
-      // answered 310: some connections are still closed as a worker runs out (not understood
-      // yet). Before: 158 (gthread) and 234 (async) on a quiet machine.
-      expect(outcomes['200'], `${JSON.stringify(outcomes)}\n${output.slice(-2000)}`).toBeGreaterThanOrEqual(300);
+      // libuv, meeting EMFILE on accept, accepts and closes every connection waiting and says
+      // nothing: the worker must stop accepting before. With 8 clients the app's leaks between two
+      // accepts stayed within the headroom but for rare runs under load (Node 24 async in CI: 182 of
+      // 400); with 32, async answered 169 of 416 (247 closed) until the worker also looked at its
+      // free descriptors when a connection ended. First: 158 (gthread) and 234 (async) of 400.
+      expect(outcomes['200'], `${JSON.stringify(outcomes)}\n${output.slice(-2000)}`).toBeGreaterThanOrEqual(0.75 * CLIENTS * PER_CLIENT);
       expect(output).toMatch(/Too many open files: not accepting/);
       expect(output).not.toMatch(/F_DUPFD_CLOEXEC\) failed\n\s+at /);
       expect(output).not.toMatch(/^\s+at /m);
