@@ -13,7 +13,8 @@
 //   stop          TERM: graceful (the backlog drained, open connections finish within
 //                 graceful_timeout, responses say Connection: close); QUIT and INT: at once.
 //   descriptors   nearly out of them (an accepted connection's descriptor near the limit: lower
-//                 ones are all taken), or out (EMFILE), the worker stops accepting before libuv
+//                 ones are all taken; or, near it, the lowest free one when a connection ends),
+//                 or out (EMFILE), the worker stops accepting before libuv
 //                 would accept and close what waits; connections wait for another worker. It
 //                 says so once, tries again as connections close and at each beat, and leaves
 //                 in order if it keeps running out for `timeout`: the master replaces it.
