@@ -166,20 +166,25 @@ export class Arbiter {
     if (!account) return;
     const logs = [this.settings.errorLogfile, this.settings.accessLogfile].filter((file): file is string => !!file && file !== '-');
     const sockets = this.listeners.flatMap((l) => (l.unlinkOnClose ? [l.unlinkOnClose] : []));
-    for (const file of [...logs, ...sockets]) {
+    const handOver = (file: string, give: () => void) => {
       try {
-        if (sockets.includes(file)) {
-          fs.chownSync(file, account.uid, account.gid);
-          continue;
-        }
-        const fd = fs.openSync(file, 'a');
-        fs.fchownSync(fd, account.uid, account.gid);
-        fs.closeSync(fd);
+        give();
       } catch (error) {
         // Said, not fatal: the first spawn finds out whether workers of that account can run at all.
         log('warning', `Cannot hand ${file} to the workers' account: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
+    };
+    for (const file of logs) {
+      handOver(file, () => {
+        const fd = fs.openSync(file, 'a'); // created if need be: a worker reopens it on USR1
+        try {
+          fs.fchownSync(fd, account.uid, account.gid);
+        } finally {
+          fs.closeSync(fd);
+        }
+      });
     }
+    for (const file of sockets) handOver(file, () => fs.chownSync(file, account.uid, account.gid));
   }
 
   private spawnWorker(): void {
