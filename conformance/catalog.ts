@@ -5,7 +5,7 @@ import path from 'node:path';
 import { requirementText } from '../spec/harness/case.ts';
 import { GROUPS } from '../spec/index.ts';
 import { NORMATIVE_KINDS, refMatches, refsText, refText, refUrl } from '../spec/harness/refs.ts';
-import type { JudgedSetting, Layer, Limit, Operation, SpecClass } from '../spec/harness/types.ts';
+import type { JudgedSetting, Layer, Limit, Operation, ServerConfig, SpecClass } from '../spec/harness/types.ts';
 import { KIT_DIR } from './manifest.ts';
 
 export interface CaseInfo {
@@ -24,6 +24,8 @@ export interface CaseInfo {
   operations: Operation[];
   limits: Limit[];
   settings: JudgedSetting[];
+  /** The settings the case's own server asks for (its `server`), on top of the kit's defaults. */
+  server: Partial<ServerConfig>;
   /** Where the case is defined, relative to the kit: "spec/http/reject-cl-te.ts:9" (its file, the line of its id). */
   location: string;
 }
@@ -81,6 +83,7 @@ export function caseCatalog(): CaseInfo[] {
       operations: c.operations ?? [],
       limits: c.limits ?? [],
       settings: c.settings ?? [],
+      server: c.server ?? {},
       location: locate(g.name, c.id, c.profile),
     })),
   );

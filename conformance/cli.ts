@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SPEC_VERSION } from '../spec/version.ts';
 import { HarnessError, PROFILES } from '../spec/harness/types.ts';
-import { caseCatalog, caseInfo, casesCiting, groupCatalog, SPEC_CLASSES } from './catalog.ts';
+import { caseCatalog, caseInfo, casesCiting, groupCatalog, SPEC_CLASSES, type CaseInfo } from './catalog.ts';
 import { checkTarget } from './commands/check.ts';
 import { diffReports } from './commands/diff.ts';
 import { writeDocs } from './commands/docs.ts';
@@ -56,6 +56,13 @@ function listCases(opts: { level?: string[]; layer?: string[]; ref?: string[] })
   return 0;
 }
 
+/** A case's declared settings as the manifest's placeholders name them, or what it runs on instead. */
+function serverWords(server: CaseInfo['server']): string {
+  const { env = {}, ...settings } = server;
+  const words = [...Object.entries(settings).map(([name, value]) => `{${name}} ${value}`), ...Object.entries(env).map(([name, value]) => `${name}=${value}`)];
+  return words.length ? `${words.join(', ')} (the kit's defaults otherwise; a target's settings bounds may move them)` : "the kit's defaults, or a server shared with other cases";
+}
+
 function explain(id: string): number {
   const c = caseInfo(id);
   if (c) {
@@ -68,6 +75,7 @@ function explain(id: string): number {
         `  layer:        ${c.layer === 'model' ? 'model (any pre-fork server)' : `profile ${c.layer} (${c.layer === 'gunicorn' ? 'targets that claim it in "profiles"' : `targets whose "gateway" is ${c.layer}`})`}`,
         `  classes:      ${c.classes.join(', ')}`,
         `  needs:        ${[...c.needs, ...c.operations.map((o) => `operations.${o}`), ...c.limits.map((l) => `limits.${l}`), ...c.settings.map((s) => `{${s}}`)].join(', ') || 'nothing beyond the probe app'}`,
+        `  server:       ${serverWords(c.server)}`,
         `  group:        ${c.group}: ${group?.summary ?? ''}`,
         `  check:        ${c.location}`,
       ].join('\n'),

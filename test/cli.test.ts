@@ -60,6 +60,12 @@ describe('conform CLI', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(/did you mean lifecycle.respawn/);
   });
+  test("explain says the settings a case's server asks for, and reads its numbers from them", async () => {
+    const { out } = await conform('explain', 'lifecycle.max-requests-exact');
+    expect(out).toMatch(/server: +\{workers\} 1, \{maxRequests\} 4, \{maxRequestsJitter\} 2 /);
+    expect(out).toMatch(/requirement: .*\(max_requests 4, jitter 2: 4 to 6\)/);
+    expect((await conform('explain', 'http.date-header')).out).toMatch(/server: +the kit's defaults/);
+  });
   test('a bad manifest exits 2 naming the field', async () => {
     const { code, err } = await conform('--target', targetDir({ ...manifest, command: [] }));
     expect(code).toBe(2);

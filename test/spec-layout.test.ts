@@ -15,6 +15,16 @@ function filesUnder(dir: string): string[] {
   return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
 }
 
+/** The keys of an object literal whose text follows its opening brace (its nested literals' keys left out). */
+function topLevelKeys(text: string): string[] {
+  let end = 0;
+  for (let depth = 1; end < text.length && depth > 0; end++) depth += text[end] === '{' ? 1 : text[end] === '}' ? -1 : 0;
+  // Nested brackets emptied, innermost first, until none is left: what remains are its own keys.
+  let literal = text.slice(0, end - 1);
+  for (let before = ''; before !== literal; ) [before, literal] = [literal, literal.replace(/\{[^{}]*\}|\([^()]*\)|\[[^[\]]*\]/g, '')];
+  return [...literal.matchAll(/(\w+)\s*:/g)].map((m) => m[1]);
+}
+
 describe('spec layout', () => {
   test('the rule: spec/<group>/[<profile>/]<id without the group and the profile>.ts', () => {
     expect(caseFile('lifecycle', 'lifecycle.respawn')).toBe('spec/lifecycle/respawn.ts');
@@ -43,5 +53,20 @@ describe('spec layout', () => {
         else expect(expected.has(file), `${file} is in the tree but no group lists a case in it`).toBe(true);
       }
     }
+  });
+
+  test("a case's settings are declared in its `server`, said once, not passed to t.start()", () => {
+    // What a case starts is read by `explain` and by the requirement sentence from `server`; a
+    // setting passed inline would be checked but never said. Only values known at run time
+    // (a scaled environment variable) are passed to t.start().
+    const inline: string[] = [];
+    for (const file of filesUnder(path.join(KIT_DIR, 'spec'))) {
+      const text = fs.readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/\bt\.start\(\{/g)) {
+        const keys = topLevelKeys(text.slice(m.index + m[0].length)).filter((k) => k !== 'env');
+        if (keys.length > 0) inline.push(`${path.relative(KIT_DIR, file)}: ${keys.join(', ')}`);
+      }
+    }
+    expect(inline).toEqual([]);
   });
 });

@@ -51,7 +51,7 @@ export interface RunDoc {
   classes: string[];
   results: ResultDoc[];
   /** The spec's words for every case in `results`, so a saved report reads without the kit. */
-  cases?: Record<string, Omit<CaseInfo, 'id' | 'classes' | 'needs' | 'operations' | 'limits' | 'settings' | 'layer' | 'refs'> & { layer?: CaseInfo['layer']; refs?: CaseInfo['refs'] }>;
+  cases?: Record<string, Omit<CaseInfo, 'id' | 'classes' | 'needs' | 'operations' | 'limits' | 'settings' | 'server' | 'layer' | 'refs'> & { layer?: CaseInfo['layer']; refs?: CaseInfo['refs'] }>;
   stale?: Array<{ id: string; class?: string; reason: string }>;
   harnessErrors?: string[];
   /** Planned runs never started because --fail-fast stopped the run. */
@@ -259,7 +259,7 @@ export function matrixDocument(runs: RunDoc[]): MatrixDoc {
       if (known.has(r.id)) continue;
       known.add(r.id);
       const words = run.cases?.[r.id];
-      extra.push({ id: r.id, group: words?.group ?? r.id.split('.')[0], level: words?.level ?? r.level, requirement: words?.requirement ?? '(not in this version of the spec)', source: words?.source ?? '', refs: words?.refs ?? [], layer: words?.layer ?? 'model', classes: [], needs: [], operations: [], limits: [], settings: [], location: words?.location ?? '' });
+      extra.push({ id: r.id, group: words?.group ?? r.id.split('.')[0], level: words?.level ?? r.level, requirement: words?.requirement ?? '(not in this version of the spec)', source: words?.source ?? '', refs: words?.refs ?? [], layer: words?.layer ?? 'model', classes: [], needs: [], operations: [], limits: [], settings: [], server: {}, location: words?.location ?? '' });
     }
   }
   const groups = groupCatalog();

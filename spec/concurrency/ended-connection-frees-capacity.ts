@@ -15,8 +15,9 @@ export const endedConnectionFreesCapacity: SpecCase = {
   requirement:
     `A connection the server has ended (an error answer to a malformed request) holds none of its capacity while the client keeps its own side open: with one worker of capacity one, another client is answered within ${ANSWERED_WITHIN_MS / 1000} s.`,
   refs: [rfc(9112, '9.6', 'the server closes after an error; a client need not'), gunicornCode('workers/sync.py', 'handle()', 'closes the socket after handle_error')],
+  server: { workers: 1, threads: 1, connections: 1 },
   async run(t) {
-    const server = await t.start({ workers: 1, threads: 1, connections: 1 });
+    const server = await t.start();
     requireGiven(server, { workers: 1, threads: 1, connections: 1 });
     // A client that never closes: its socket stays open when the server ends the connection.
     const held = await Connection.open(server.host, server.port, undefined, 5000, true);

@@ -14,9 +14,10 @@ export const gthreadBalancedKeepalive: SpecCase = {
     'A gthread worker whose only thread runs a request that came on a kept-alive connection takes no new connection while another worker idles: the other worker answers it.',
   refs: [gunicornIssues([908, 2191], 'gthread accepts connections beyond its threads')],
   classes: ['gthread'],
+  server: { workers: 2, threads: 1 },
   async run(t) {
     const HOLD_MS = 1200;
-    const server = await t.start({ workers: 2, threads: 1 });
+    const server = await t.start();
     requireGiven(server, { workers: 2, threads: 1 });
     await settledWorkers(server, 2);
     // Which worker the kernel wakes for a new connection is a coin toss: several rounds.

@@ -18,8 +18,9 @@ export const stalledBodyFreesCapacity: SpecCase = {
     gunicornCode('workers/sync.py', undefined, 'timeout bounds the request, its body included'),
   ],
   settings: ['timeout'],
+  server: { workers: 1, threads: 1, connections: 1, timeout: STALL_TIMEOUT_S },
   async run(t) {
-    const server = await t.start({ workers: 1, threads: 1, connections: 1, timeout: STALL_TIMEOUT_S });
+    const server = await t.start();
     requireGiven(server, { workers: 1, threads: 1, connections: 1 });
     const held = await Connection.open(server.host, server.port);
     try {

@@ -12,8 +12,9 @@ export const syncWorkConserving: SpecCase = {
     gunicornCode('workers/sync.py', undefined, 'a worker accepts only when idle, so it never holds connections it cannot serve'),
   ],
   classes: ['sync'],
+  server: { workers: 2 },
   async run(t) {
-    const server = await t.start({ workers: 2 });
+    const server = await t.start();
     const long = getJson<{ end: number }>(server, '/sleep?ms=2000', {}, { timeoutMs: 10_000 });
     const shorts = [];
     for (let i = 0; i < 4; i++) shorts.push(await getJson<{ end: number }>(server, '/sleep?ms=50', {}, { timeoutMs: 10_000 }));

@@ -17,7 +17,7 @@ export const heartbeatBeforeFirst: SpecCase = {
   needs: ['heartbeat'],
   server: { workers: 1, timeout: 2, env: { CONFORM_PROBE_IMPORT_DELAY_MS: '60000' } },
   async run(t) {
-    const server = await t.start({}, { waitReady: false });
+    const server = await t.start(undefined, { waitReady: false });
     const latest = (server.config.timeout + HEARTBEAT_SLACK_S) * 1000; // a target may raise timeout to its minimum
     const [first] = await eventually(async () => {
       const workers = await server.workers();

@@ -8,11 +8,12 @@ import type { SpecCase } from '../harness/case.ts';
 export const heartbeatToleratesShortStall: SpecCase = {
   id: 'lifecycle.heartbeat-tolerates-short-stall',
   level: 'MUST',
-  requirement: 'A worker stopped for timeout/4 and then resumed (SIGCONT) is not killed: the same pid keeps running.',
+  requirement: (c) => `A worker stopped for timeout/4 (${c.timeout / 4} s at timeout ${c.timeout}) and then resumed (SIGCONT) is not killed: the same pid keeps running.`,
   refs: [docs('gunicorn', 'settings#timeout', 'only silence longer than timeout'), gunicornCode('arbiter.py', 'murder_workers()', 'only heartbeats older than timeout count')],
   needs: ['heartbeat'],
+  server: { workers: 1, timeout: 4 },
   async run(t) {
-    const server = await t.start({ workers: 1, timeout: 4 });
+    const server = await t.start();
     const { timeout } = server.config; // a target may raise it to its minimum (manifest settings)
     const worker = await servingWorker(server);
     await server.signal(worker, 'SIGSTOP');

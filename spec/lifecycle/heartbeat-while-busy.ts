@@ -19,8 +19,9 @@ export const heartbeatWhileBusy: SpecCase = {
     gunicornCode('workers/sync.py', 'run_for_one()', 'notify() before every accept(); gthread.py and ggevent.py beat from their main loops'),
   ],
   needs: ['heartbeat'],
+  server: { workers: 1, timeout: 2 },
   async run(t) {
-    const server = await t.start({ workers: 1, timeout: 2 });
+    const server = await t.start();
     requireGiven(server, { workers: 1 });
     const { timeout } = server.config; // a target may raise it to its minimum (manifest settings)
     const [worker] = await settledWorkers(server, 1);

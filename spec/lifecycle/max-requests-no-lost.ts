@@ -2,7 +2,7 @@ import { check } from '../harness/assert.ts';
 import { UnmetPremise } from '../harness/fault.ts';
 import { docs, gunicornCode } from '../harness/refs.ts';
 import type { SpecCase } from '../harness/case.ts';
-import { recycleRuns } from './support.ts';
+import { RECYCLING, recycleRuns } from './support.ts';
 
 export const maxRequestsNoLost: SpecCase = {
   id: 'lifecycle.max-requests-no-lost',
@@ -14,10 +14,11 @@ export const maxRequestsNoLost: SpecCase = {
   ],
   needs: ['max-requests'],
   budgetMs: 40_000,
+  server: RECYCLING,
   async run(t) {
-    const { runs, lost } = await recycleRuns(t, 4, 2);
+    const { runs, lost, config } = await recycleRuns(t);
     // Judged where workers did retire; how many and when is lifecycle.max-requests' rule.
-    if (runs.length < 2) throw new UnmetPremise(`no worker retired during the stream (max_requests 4): nothing to judge`);
+    if (runs.length < 2) throw new UnmetPremise(`no worker retired during the stream (max_requests ${config.maxRequests}): nothing to judge`);
     check(lost.length === 0, `${lost.length} request(s) of the stream were not answered as workers recycled: ${lost.slice(0, 3).join('; ')}`);
   },
 };

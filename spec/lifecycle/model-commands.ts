@@ -117,11 +117,11 @@ export function lifecycleCommands({ operations, reloadKeepsCount }: Pick<CaseCon
   );
 }
 
-/** One model run: a fresh server per generated command sequence. */
+/** One model run: a fresh server (the case's `server`) per generated command sequence. */
 export async function runModel(t: CaseContext, commands: Iterable<Command>): Promise<void> {
-  const server = await t.start({ workers: 2, timeout: 4 });
+  const server = await t.start();
   try {
-    await fc.asyncModelRun(() => ({ model: { workers: 2 }, real: server }), commands);
+    await fc.asyncModelRun(() => ({ model: { workers: server.config.workers }, real: server }), commands);
   } finally {
     await server.stop();
   }

@@ -14,6 +14,8 @@ export const model: SpecCase = {
     docs('puma', 'restart', 'a phased restart keeps the running workers\' count'),
     gunicornCode('arbiter.py', 'manage_workers()', 'with murder_workers()'),
   ],
+  // A short timeout keeps a stall window (timeout/4) and a heartbeat kill quick.
+  server: { workers: 2, timeout: 4 },
   budgetMs: 120_000,
   // Its servers run at a short timeout and its sequences boot workers again and again: another
   // case's load beside it can hold a booting worker past its heartbeat (an eventlet worker, about

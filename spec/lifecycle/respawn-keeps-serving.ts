@@ -8,9 +8,10 @@ export const respawnKeepsServing: SpecCase = {
   level: 'MUST',
   requirement: 'Once a SIGKILLed worker has died, and while it is being replaced, requests keep being served by the other workers.',
   refs: [docs('gunicorn', 'design', 'workers are independent; the master never handles a request'), docs('unicorn', 'DESIGN', 'the kernel decides which worker gets a connection')],
+  server: { workers: 2 },
   async run(t) {
-    const server = await t.start({ workers: 2 });
-    const [victim] = await settledWorkers(server, 2);
+    const server = await t.start();
+    const [victim] = await settledWorkers(server, server.config.workers);
     const killedAt = Date.now();
     await server.signal(victim, 'SIGKILL');
     // Not before it has died: a request sent in the instant between the signal and the death may

@@ -1,5 +1,6 @@
 // What the lifecycle cases share: the bounds a supervisor is held to, and the max_requests runs.
 import { requireGiven, type CaseContext } from '../harness/case.ts';
+import type { ServerConfig } from '../harness/types.ts';
 import { answerOf, request } from '../harness/client.ts';
 import { deadlineIn } from '../harness/eventually.ts';
 import { WireError } from '../harness/wire.ts';
@@ -36,14 +37,17 @@ export function judgedRuns(runs: Array<[number, number]>): Array<[number, number
   return runs.slice(1, -1);
 }
 
+/** The server of the max_requests cases: one worker, so that every response counts toward it. */
+export const RECYCLING: Partial<ServerConfig> = { workers: 1, maxRequests: 4, maxRequestsJitter: 2 };
+
 /**
  * Sends close-delimited requests one at a time (so each response counts once) until three workers
  * have served or the bounds run out; returns [pid, responses] per consecutive run of one worker,
  * and the requests that got no answer (a reset or a close as a worker retired): those are the
  * rule of lifecycle.max-requests-no-lost, not of the cases that count responses.
  */
-export async function recycleRuns(t: CaseContext, maxRequests: number, jitter: number): Promise<{ runs: Array<[number, number]>; lost: string[] }> {
-  const server = await t.start({ workers: 1, maxRequests, maxRequestsJitter: jitter });
+export async function recycleRuns(t: CaseContext): Promise<{ runs: Array<[number, number]>; lost: string[]; config: ServerConfig }> {
+  const server = await t.start();
   requireGiven(server, { workers: 1 });
   const runs: Array<[number, number]> = [];
   const lost: string[] = [];
@@ -64,5 +68,5 @@ export async function recycleRuns(t: CaseContext, maxRequests: number, jitter: n
   }
   t.evidence('responsesPerWorker', runs);
   if (lost.length > 0) t.evidence('unanswered', lost);
-  return { runs, lost };
+  return { runs, lost, config: server.config };
 }

@@ -5,18 +5,21 @@ import { eventually } from '../harness/eventually.ts';
 import { docs, gunicornCode } from '../harness/refs.ts';
 import type { SpecCase } from '../harness/case.ts';
 
+/** How long the probe takes to load: the window in which only the master can have the port open. */
+const IMPORT_DELAY_MS = 1500;
+
 export const bindBeforeFork: SpecCase = {
   id: 'prefork.bind-before-fork',
   level: 'MUST',
   requirement:
-    'The port accepts connections while the workers are still loading the app, and a connection made then is served once a worker is ready (not refused, not reset).',
+    `The port accepts connections while the workers are still loading the app (the probe takes ${IMPORT_DELAY_MS} ms), and a connection made then is served once a worker is ready (not refused, not reset).`,
   refs: [
     docs('unicorn', 'DESIGN', 'all workers share a common set of listener sockets; load balancing between them is done by the kernel'),
     gunicornCode('arbiter.py', 'start()', 'bind and listen, then spawn_workers(); workers load the app after fork'),
   ],
+  server: { workers: 1, env: { CONFORM_PROBE_IMPORT_DELAY_MS: String(IMPORT_DELAY_MS) } },
   async run(t) {
-    const importDelay = 1500;
-    const server = await t.start({ workers: 1, env: { CONFORM_PROBE_IMPORT_DELAY_MS: String(importDelay) } }, { waitReady: false });
+    const server = await t.start(undefined, { waitReady: false });
     // The first connection the port accepts is the one used: no retry once connected.
     const connection = await eventually(() => Connection.open(server.host, server.port), {
       within: 10_000,
@@ -30,6 +33,6 @@ export const bindBeforeFork: SpecCase = {
     connection.destroy();
     t.evidence('waitedForBootMs', waited);
     checkEqual(response.status, 200, 'the status of the request sent while the app loaded');
-    check(waited >= importDelay / 2, `the port opened only ${waited} ms before the answer: it was not listening while the app loaded`);
+    check(waited >= IMPORT_DELAY_MS / 2, `the port opened only ${waited} ms before the answer: it was not listening while the app loaded`);
   },
 };

@@ -12,8 +12,9 @@ export const bootErrorHalts: SpecCase = {
   requirement: `When the app fails at import, the master exits non-zero within ${EXIT_WITHIN_S} s and does not respawn workers in a loop.`,
   refs: [docs('uwsgi', 'Options#need-app', 'exit if no app can be loaded'), gunicornCode('arbiter.py', undefined, 'WORKER_BOOT_ERROR / APP_LOAD_ERROR halt the master')],
   budgetMs: 15_000,
+  server: { workers: 1, env: { CONFORM_PROBE_FAIL_AT_IMPORT: '1' } },
   async run(t) {
-    const server = await t.start({ workers: 1, env: { CONFORM_PROBE_FAIL_AT_IMPORT: '1' } }, { waitReady: false });
+    const server = await t.start(undefined, { waitReady: false });
     const status = await eventually(() => server.exitStatus(), { within: EXIT_WITHIN_S * 1000, what: 'the master to exit', seen: () => exitWords(server) });
     t.evidence('exit', status);
     check(status.code !== 0 && status.code !== null, `the master exited with ${JSON.stringify(status)}, not a non-zero code`);

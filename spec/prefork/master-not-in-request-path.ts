@@ -8,8 +8,9 @@ export const masterNotInRequestPath: SpecCase = {
   level: 'MUST',
   requirement: 'With the master stopped (SIGSTOP), the workers keep accepting and serving requests.',
   refs: [docs('gunicorn', 'design', '"The master never knows anything about individual clients"'), docs('unicorn', 'DESIGN', 'the Rack application is called only within the worker process')],
+  server: { workers: 2 },
   async run(t) {
-    const server = await t.start({ workers: 2 });
+    const server = await t.start();
     await getJson(server, '/pid');
     await server.signal(server.masterPid, 'SIGSTOP');
     try {

@@ -17,8 +17,9 @@ export const multiBind: SpecCase = {
     gunicornCode('arbiter.py', 'start()', 'creates every listener; each worker accepts on all of them'),
   ],
   needs: ['multi-bind'],
+  server: { workers: 1, extraBinds: 2 },
   async run(t) {
-    const server = await t.start({ workers: 1, extraBinds: 2 });
+    const server = await t.start();
     requireGiven(server, { workers: 1 });
     const [worker] = await settledWorkers(server, 1);
     for (const port of [server.port, ...server.extraPorts]) {

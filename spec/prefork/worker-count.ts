@@ -8,20 +8,22 @@ import type { SpecCase } from '../harness/case.ts';
 export const workerCount: SpecCase = {
   id: 'prefork.worker-count',
   level: 'MUST',
-  requirement: 'After boot there are exactly N worker processes, each a child of the master.',
+  requirement: (c) => `After boot there are exactly N worker processes (N = workers: ${c.workers}), each a child of the master.`,
   refs: [docs('gunicorn', 'settings#workers'), docs('unicorn', 'DESIGN', 'one master process spawns and reaps worker processes'), gunicornCode('arbiter.py', 'manage_workers()')],
+  server: { workers: 3 },
   async run(t) {
-    const server = await t.start({ workers: 3 });
+    const server = await t.start();
+    const n = server.config.workers;
     // The same target with the kit's default count (the pre-flight's server): a count that
     // does not follow what was asked is a command that never passes {workers}.
     const plain = await t.shared();
     const seen = async () => {
-      const [three, other] = [await server.workers(), await plain.workers()];
-      const ignored = other.length === three.length && plain.config.workers !== 3;
-      return workerWords(three) + (ignored ? `; asked for ${plain.config.workers}, it runs ${other.length} too: does the manifest's command pass {workers} to the server?` : '');
+      const [asked, other] = [await server.workers(), await plain.workers()];
+      const ignored = other.length === asked.length && plain.config.workers !== n;
+      return workerWords(asked) + (ignored ? `; asked for ${plain.config.workers}, it runs ${other.length} too: does the manifest's command pass {workers} to the server?` : '');
     };
-    await eventually(async () => (await server.workers()).length === 3, { within: 5000, what: 'three workers', seen });
-    await holds(async () => (await server.workers()).length === 3, { within: 1000, what: 'the worker count staying at 3', seen: async () => workerWords(await server.workers()) });
+    await eventually(async () => (await server.workers()).length === n, { within: 5000, what: `${n} workers`, seen });
+    await holds(async () => (await server.workers()).length === n, { within: 1000, what: `the worker count staying at ${n}`, seen: async () => workerWords(await server.workers()) });
     const pids = new Set<number>();
     for (let i = 0; i < 12 && pids.size < 2; i++) pids.add((await getJson<{ pid: number; ppid: number }>(server, '/pid')).pid);
     const workers = await server.workers();

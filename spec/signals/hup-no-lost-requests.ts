@@ -11,9 +11,10 @@ export const hupNoLostRequests: SpecCase = {
   requirement: 'Requests sent one after another during a reload all succeed.',
   refs: [docs('gunicorn', 'signals', 'HUP starts new workers before stopping the old ones')],
   operations: ['reload'],
+  server: { workers: 2 },
   async run(t) {
-    const server = await t.start({ workers: 2 });
-    const before = await settledWorkers(server, 2);
+    const server = await t.start();
+    const before = await settledWorkers(server, server.config.workers);
     await perform(t, server, 'reload');
     let served = 0;
     let finished = false;
@@ -25,7 +26,7 @@ export const hupNoLostRequests: SpecCase = {
       await getJson(server, '/pid', {}, { timeoutMs: 5000 });
       served++;
       const now = await server.workers();
-      finished = now.length === 2 && now.every((p) => !before.includes(p));
+      finished = now.length === before.length && now.every((p) => !before.includes(p));
     }
     t.evidence('servedDuringReload', served);
     t.evidence('reloadFinished', finished);

@@ -15,16 +15,17 @@ export const hupReload: SpecCase = {
     docs('uwsgi', 'Management', 'HUP: graceful reload'),
   ],
   operations: ['reload'],
+  server: { workers: 2 },
   async run(t) {
-    const server = await t.start({ workers: 2 });
-    const before = await settledWorkers(server, 2);
+    const server = await t.start();
+    const before = await settledWorkers(server, server.config.workers);
     await perform(t, server, 'reload');
     await eventually(
       async () => {
         const now = await server.workers();
-        return now.length === 2 && now.every((p) => !before.includes(p));
+        return now.length === before.length && now.every((p) => !before.includes(p));
       },
-      { within: 10_000, what: 'two new workers and none of the old', seen: async () => `${workerWords(await server.workers())}; the old ones were ${before.join(', ')}` },
+      { within: 10_000, what: `${before.length} new workers and none of the old`, seen: async () => `${workerWords(await server.workers())}; the old ones were ${before.join(', ')}` },
     );
     check(server.exitStatus() === null, 'the master exited on a reload');
     const { ppid } = await getJson<{ ppid: number }>(server, '/pid');

@@ -15,9 +15,10 @@ export const quitFast: SpecCase = {
   refs: [docs('gunicorn', 'signals', '"QUIT, INT: Quick shutdown"'), docs('unicorn', 'SIGNALS', 'TERM, INT: quick shutdown')],
   classes: ['sync'],
   operations: ['quickStop'],
+  server: { workers: 1, gracefulTimeout: 30 },
   async run(t) {
     for (const step of stepsFor(t, 'quickStop')) {
-      const server = await t.start({ workers: 1, gracefulTimeout: 30 });
+      const server = await t.start();
       const connection = await inFlight(server, 3, 10_000);
       const workers = await server.workers();
       const signal = await performStep(server, step);

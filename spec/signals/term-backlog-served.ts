@@ -11,8 +11,9 @@ export const termBacklogServed: SpecCase = {
   requirement: 'Connections already waiting in the listen backlog when a graceful stop begins are served, not reset.',
   refs: [gunicornIssues([2529, 2409], '20.1: sync workers exit and the backlog gets RST')],
   operations: ['gracefulStop'],
+  server: { workers: 1, gracefulTimeout: 10 },
   async run(t) {
-    const server = await t.start({ workers: 1, gracefulTimeout: 10 });
+    const server = await t.start();
     const busy = await inFlight(server, 2, 800);
     const waiting = await Promise.all(
       [1, 2, 3].map(async () => {

@@ -18,8 +18,9 @@ export const termGraceful: SpecCase = {
     gunicornCode('arbiter.py', 'stop()', 'graceful=True'),
   ],
   operations: ['gracefulStop'],
+  server: { workers: 1, gracefulTimeout: 10 },
   async run(t) {
-    const server = await t.start({ workers: 1, gracefulTimeout: 10 });
+    const server = await t.start();
     const connection = await inFlight(server, 3, 700);
     await perform(t, server, 'gracefulStop');
     const response = await connection.readResponse({ timeoutMs: 8000 });

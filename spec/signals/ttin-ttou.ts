@@ -11,15 +11,17 @@ export const ttinTtou: SpecCase = {
   requirement: 'Adding a worker (gunicorn: TTIN) adds one and keeps the others; removing one (TTOU) removes one and keeps the others.',
   refs: [docs('gunicorn', 'signals', 'TTIN, TTOU'), docs('unicorn', 'SIGNALS', 'TTIN, TTOU'), docs('puma', 'signals')],
   operations: ['addWorker', 'removeWorker'],
+  server: { workers: 2 },
   async run(t) {
-    const server = await t.start({ workers: 2 });
-    const [oldest, second] = await settledWorkers(server, 2);
+    const server = await t.start();
+    const n = server.config.workers;
+    const [oldest, second] = await settledWorkers(server, n);
     await perform(t, server, 'addWorker');
-    const three = await settledWorkers(server, 3, 3000);
-    check(three.includes(oldest) && three.includes(second), 'adding a worker replaced existing workers instead of adding one');
+    const more = await settledWorkers(server, n + 1, 3000);
+    check(more.includes(oldest) && more.includes(second), 'adding a worker replaced existing workers instead of adding one');
     await perform(t, server, 'removeWorker');
-    const two = await settledWorkers(server, 2, 3000);
-    check(two.every((pid) => three.includes(pid)), `removing a worker started another (${two} after ${three})`);
+    const fewer = await settledWorkers(server, n, 3000);
+    check(fewer.every((pid) => more.includes(pid)), `removing a worker started another (${fewer} after ${more})`);
     await getJson(server, '/pid');
   },
 };

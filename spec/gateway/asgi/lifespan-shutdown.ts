@@ -16,8 +16,9 @@ export const asgiLifespanShutdown: SpecCase = {
     ],
   profile: 'asgi',
   operations: ['gracefulStop'],
+  server: { workers: 2, gracefulTimeout: 5 },
   async run(t) {
-    const server = await t.start({ workers: 2, gracefulTimeout: 5 });
+    const server = await t.start();
     const workers = await server.workers();
     // Ready means loaded; the stop comes once every worker's startup has completed too, so
     // that a shutdown is owed to each (a stop during startup is another matter).

@@ -18,8 +18,9 @@ export const asgiLifespanStartupFailedHalts: SpecCase = {
     ],
   profile: 'asgi',
   budgetMs: 20_000,
+  server: { workers: 1, env: { CONFORM_PROBE_STARTUP_FAIL: '1' } },
   async run(t) {
-    const server = await t.start({ workers: 1, env: { CONFORM_PROBE_STARTUP_FAIL: '1' } }, { waitReady: false });
+    const server = await t.start(undefined, { waitReady: false });
     const status = await eventually(() => server.exitStatus(), { within: EXIT_WITHIN_S * 1000, what: 'the master to exit', seen: () => `${exitWords(server)}; startups failed: ${saidBy(server, 'lifespan startup failed').size}` });
     t.evidence('exit', status);
     check(status.code !== 0 && status.code !== null, `the master exited with ${JSON.stringify(status)}, not a non-zero code`);

@@ -15,8 +15,9 @@ export const asgiLifespanStartupFirst: SpecCase = {
   refs: [asgi('lifespan', 'Startup Complete', 'a server must wait for this message before it starts processing connections')],
   profile: 'asgi',
   budgetMs: 30_000,
+  server: { workers: 1, env: { CONFORM_PROBE_STARTUP_DELAY_MS: String(STARTUP_MS) } },
   async run(t) {
-    const server = await t.start({ workers: 1, env: { CONFORM_PROBE_STARTUP_DELAY_MS: String(STARTUP_MS) } });
+    const server = await t.start();
     const sentAt = Date.now();
     const answers = await Promise.all([0, 1, 2].map(() => request(server, { target: '/echo', headers: [['Connection', 'close']] }, { timeoutMs: 10_000 })));
     const statuses = answers.map((r) => r.status);

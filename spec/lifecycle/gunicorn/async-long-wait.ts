@@ -13,8 +13,9 @@ export const asyncLongWait: SpecCase = {
   profile: 'gunicorn',
   classes: ['async'],
   needs: ['heartbeat'],
+  server: { workers: 1, timeout: 2 },
   async run(t) {
-    const server = await t.start({ workers: 1, timeout: 2 });
+    const server = await t.start();
     requireGiven(server, { workers: 1 });
     const { timeout } = server.config; // a target may raise it to its minimum (manifest settings)
     const [worker] = await settledWorkers(server, 1);

@@ -15,8 +15,9 @@ export const timeoutZeroDisables: SpecCase = {
   refs: [docs('gunicorn', 'settings#timeout', '"Value is a positive number or 0. Setting it to 0 ... disabling of timeouts"'), gunicornCode('arbiter.py', 'murder_workers()')],
   profile: 'gunicorn',
   needs: ['heartbeat'],
+  server: { workers: 1, timeout: 0 },
   async run(t) {
-    const server = await t.start({ workers: 1, timeout: 0 });
+    const server = await t.start();
     requireGiven(server, { workers: 1 });
     const [worker] = await settledWorkers(server, 1);
     await server.signal(worker, 'SIGSTOP');

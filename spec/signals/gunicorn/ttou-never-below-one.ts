@@ -16,8 +16,9 @@ export const ttouNeverBelowOne: SpecCase = {
   ],
   profile: 'gunicorn',
   operations: ['removeWorker'],
+  server: { workers: 1 },
   async run(t) {
-    const server = await t.start({ workers: 1 });
+    const server = await t.start();
     requireGiven(server, { workers: 1 });
     await settledWorkers(server, 1);
     await perform(t, server, 'removeWorker');

@@ -11,13 +11,15 @@ export const ttouOldestFirst: SpecCase = {
   refs: [gunicornCode('arbiter.py', 'manage_workers()', 'sorted by age, the oldest is killed')],
   profile: 'gunicorn',
   operations: ['addWorker', 'removeWorker'],
+  server: { workers: 2 },
   async run(t) {
-    const server = await t.start({ workers: 2 });
-    const [oldest, second] = await settledWorkers(server, 2);
+    const server = await t.start();
+    const n = server.config.workers;
+    const [oldest, second] = await settledWorkers(server, n);
     await perform(t, server, 'addWorker');
-    await settledWorkers(server, 3, 3000);
+    await settledWorkers(server, n + 1, 3000);
     await perform(t, server, 'removeWorker');
-    const left = await settledWorkers(server, 2, 3000);
+    const left = await settledWorkers(server, n, 3000);
     check(!left.includes(oldest), `TTOU kept the oldest worker ${oldest} and removed another (left: ${left}; the second oldest was ${second})`);
   },
 };
