@@ -41,8 +41,9 @@ export function judgedRuns(runs: Array<[number, number]>): Array<[number, number
 export const RECYCLING: Partial<ServerConfig> = { workers: 1, maxRequests: 4, maxRequestsJitter: 2 };
 
 /**
- * Sends close-delimited requests one at a time (so each response counts once) until three workers
- * have served or the bounds run out; returns [pid, responses] per consecutive run of one worker,
+ * Sends close-delimited requests one at a time (so each response counts once), with the case's
+ * `server`, until a fourth worker has answered (the first and the last run are not judged:
+ * judgedRuns) or the bounds run out; returns [pid, responses] per consecutive run of one worker,
  * and the requests that got no answer (a reset or a close as a worker retired): those are the
  * rule of lifecycle.max-requests-no-lost, not of the cases that count responses.
  */
