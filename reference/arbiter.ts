@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APP_LOAD_ERROR, FIRST_LISTENER_FD, HEARTBEAT_FD, MessageReader, READY, STACK_REPLY, STACK_REQUEST, WORKER_BOOT_ERROR, type WorkerBoot } from './boot-contract.ts';
+import { APP_LOAD_ERROR, FIRST_LISTENER_FD, HEARTBEAT_FD, MessageReader, READY, SOURCES, STACK_REPLY, STACK_REQUEST, WORKER_BOOT_ERROR, type WorkerBoot } from './boot-contract.ts';
 import { appParts, loadApp } from './gateway/load.ts';
-import { watchSources } from './reloader.ts';
+import { watchSources, type SourceWatch } from './reloader.ts';
 import { describeAddress, parseAddress, systemdAddresses } from './address.ts';
 import { bind, listenerUrl, type Listener } from './listener.ts';
 import { log, reopenLogFile } from './log.ts';
@@ -63,8 +63,8 @@ export class Arbiter {
   /** Halting on a boot error: the workers the master ends on its way out are no news to log. */
   private halting = false;
   private murderTimer?: NodeJS.Timeout;
-  /** --reload: ends the watch of the app's sources. */
-  private stopWatching?: () => void;
+  /** --reload: the watch of the app's files (reloader.ts). */
+  private sources?: SourceWatch;
   /** --statsd-host: the master's metrics (gunicorn.workers, gunicorn.log.*). */
   private readonly statsd?: Statsd;
 
@@ -112,11 +112,12 @@ export class Arbiter {
     log('info', `Using worker: ${effectiveWorkerClass(this.settings)}`);
     if (this.settings.pidfile) fs.writeFileSync(this.settings.pidfile, `${process.pid}\n`);
     this.installSignals();
-    if (this.settings.reload) this.stopWatching = watchSources(path.dirname(path.resolve(appParts(this.app).file)), (file) => {
+    // The app's own file from the start: the workers tell the rest of its graph as they load it.
+    if (this.settings.reload) this.sources = watchSources([appParts(this.app).file, ...this.settings.reloadExtraFiles], (file) => {
       // gunicorn's worker says this before it exits for the reload.
       log('info', `Worker reloading: ${file} modified`);
       this.reload();
-    }, this.settings.reloadExtraFiles);
+    });
     this.manageWorkers();
     this.murderTimer = setInterval(() => this.murderWorkers(), MURDER_EVERY_MS);
   }
@@ -232,6 +233,7 @@ export class Arbiter {
       for (const message of reader.push(chunk)) {
         if (message === READY) this.readied(handle);
         else if (message.startsWith(STACK_REPLY)) handle.onStack?.(message.slice(STACK_REPLY.length));
+        else if (message.startsWith(SOURCES)) this.sources?.add(JSON.parse(message.slice(SOURCES.length)) as string[]);
       }
     });
     this.workers.set(child.pid, handle);
@@ -354,7 +356,7 @@ export class Arbiter {
     if (this.stopping) return;
     this.stopping = true;
     clearInterval(this.murderTimer);
-    this.stopWatching?.();
+    this.sources?.stop();
     this.closeListeners();
     const signal = graceful ? 'SIGTERM' : 'SIGQUIT';
     for (const pid of this.workers.keys()) this.kill(pid, signal);

@@ -8,6 +8,7 @@
 //   exit codes   WORKER_BOOT_ERROR: the worker itself could not start; APP_LOAD_ERROR: the app
 //                failed to load. Either halts the master (a respawn would only loop), as in
 //                gunicorn. Any other exit is replaced.
+import fs from 'node:fs';
 import type { Settings } from './settings.ts';
 
 export const WORKER_BOOT_ERROR = 3;
@@ -28,11 +29,14 @@ export const HEARTBEAT_FD = 3;
 export const FIRST_LISTENER_FD = 4;
 // On the control channel, the master writes STACK_REQUEST; the worker writes messages, each ended
 // by END_OF_MESSAGE (a stack has newlines of its own): READY once it serves (app loaded in every
-// thread: the master retires an old worker only then), and `${STACK_REPLY}<frames>` when asked.
+// thread: the master retires an old worker only then), `${STACK_REPLY}<frames>` when asked, and
+// under --reload `${SOURCES}<JSON array of paths>`: files of the app's module graph it loaded
+// since it last said (app-sources.ts; the first before READY).
 export const STACK_REQUEST = 'stack\n';
 export const END_OF_MESSAGE = '\0';
 export const READY = 'ready';
 export const STACK_REPLY = 'stack ';
+export const SOURCES = 'sources ';
 
 /** A message as it goes on the control channel. */
 export const frameMessage = (text: string): string => `${text}${END_OF_MESSAGE}`;
@@ -55,4 +59,13 @@ export class MessageReader {
 /** The worker's side: its boot, from the environment the master set. */
 export function workerBoot(): WorkerBoot {
   return JSON.parse(process.env.PREFORK_WORKER ?? 'null');
+}
+
+/** The worker's side: one message to the master, on the control channel `fd`. */
+export function tellMaster(fd: number, text: string): void {
+  try {
+    fs.writeSync(fd, frameMessage(text));
+  } catch {
+    // the master is gone (the parent-death signal follows) or busy: it finds out by the heartbeat
+  }
 }

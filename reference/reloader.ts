@@ -1,66 +1,34 @@
-// --reload (gunicorn's, for development): the master watches the app's source tree and, when a
-// code file changes, replaces the workers as on HUP, new ones first. gunicorn's reloader watches
-// the modules a worker has loaded; here the tree under the app's directory stands for them:
-// every directory but node_modules and hidden ones, each watched on its own (fs.watch's
-// recursive mode would take node_modules in, thousands of directories), code files only, so that
-// a log written beside the app reloads nothing. --reload-extra-file names more files, of any
-// kind and anywhere (a template, a configuration): each is watched through its directory, as an
+// --reload (gunicorn's, for development): the master watches the files of the app's module graph
+// and the --reload-extra-file ones; when one changes, it replaces the workers as on HUP, new ones
+// first. Each worker tells the master the files its app loaded, as they load (app-sources.ts), as
+// gunicorn's reloader watches the modules its worker loaded: a module outside the app's directory
+// (a package of the same repository) reloads, a file the app never loads (a test, a script, a log
+// or a cache written beside it) does not. Each file is watched through its directory, as an
 // editor replaces a file rather than write it in place, which a watch of the file would lose.
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** What counts as the app's code. */
-const CODE = /\.(?:[cm]?[jt]sx?|json)$/;
 /** Changes closer together than this are one reload (an editor writes a file in several steps). */
 const SETTLE_MS = 150;
-/** The most directories watched, so a mistaken app path (the root) cannot exhaust inotify. */
-const MOST_DIRECTORIES = 2000;
 
-function directories(root: string): string[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    if (found.length >= MOST_DIRECTORIES) return;
-    found.push(dir);
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.')) walk(path.join(dir, entry.name));
-    }
-  };
-  walk(root);
-  return found;
+export interface SourceWatch {
+  /** Watches these files too (again named: no matter). */
+  add(files: Iterable<string>): void;
+  stop(): void;
 }
 
-/**
- * Watches `root` and the `extra` files until the returned function is called; `changed` gets the
- * first file of each burst.
- */
-export function watchSources(root: string, changed: (file: string) => void, extra: readonly string[] = []): () => void {
+/** Watches `files` (and those added later) until stopped; `changed` gets the first file of each burst. */
+export function watchSources(files: Iterable<string>, changed: (file: string) => void): SourceWatch {
   const watchers = new Map<string, fs.FSWatcher>();
-  const named = new Set(extra.map((file) => path.resolve(file)));
-  /** Directories of the app's tree: their code files count (an extra file's directory may not be one). */
-  const tree = new Set<string>();
+  const named = new Set<string>();
   let pending: NodeJS.Timeout | undefined;
   let first: string | undefined;
-  const watch = (dir: string, inTree = true) => {
-    if (inTree) tree.add(dir);
+  const watchDirectory = (dir: string) => {
     if (watchers.has(dir)) return;
     try {
       const watcher = fs.watch(dir, (_event, name) => {
-        if (!name) return;
-        const file = path.join(dir, name.toString());
-        if (!named.has(file)) {
-          if (!tree.has(dir)) return;
-          // A new directory (git checkout, a new module folder) is watched from now on.
-          if (!CODE.test(file)) {
-            if (!name.toString().startsWith('.') && name.toString() !== 'node_modules' && fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) for (const d of directories(file)) watch(d);
-            return;
-          }
-        }
+        const file = name && path.join(dir, name.toString());
+        if (!file || !named.has(file)) return;
         first ??= file;
         clearTimeout(pending);
         pending = setTimeout(() => {
@@ -72,14 +40,23 @@ export function watchSources(root: string, changed: (file: string) => void, extr
       watcher.on('error', () => watchers.delete(dir)); // the directory went away
       watchers.set(dir, watcher);
     } catch {
-      // gone between the walk and the watch
+      // gone since the worker loaded from it
     }
   };
-  for (const dir of directories(root)) watch(dir);
-  for (const file of named) watch(path.dirname(file), false);
-  return () => {
-    clearTimeout(pending);
-    for (const watcher of watchers.values()) watcher.close();
-    watchers.clear();
+  const add = (more: Iterable<string>) => {
+    for (const file of more) {
+      const absolute = path.resolve(file);
+      named.add(absolute);
+      watchDirectory(path.dirname(absolute));
+    }
+  };
+  add(files);
+  return {
+    add,
+    stop: () => {
+      clearTimeout(pending);
+      for (const watcher of watchers.values()) watcher.close();
+      watchers.clear();
+    },
   };
 }

@@ -184,7 +184,7 @@ export const SETTINGS = [
   }),
   define({ key: 'preload', flags: '--preload', doc: 'load (and so validate) the app in the master before binding; workers load their own copy', default: () => false, parse: flag }),
   define({
-    key: 'reload', flags: '--reload', doc: 'replace the workers (as HUP) when a code file under the app\'s directory changes (development)',
+    key: 'reload', flags: '--reload', doc: 'replace the workers (as HUP) when a file of the app\'s module graph changes, outside node_modules (development)',
     default: () => false, parse: flag,
   }),
   define({

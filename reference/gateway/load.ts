@@ -80,7 +80,7 @@ function loadsAsCommonJs(file: string): boolean {
 }
 
 /** Where the server's own modules are (not the kit's probes, which are apps): no help to an app's author. */
-const SERVER_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+export const SERVER_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
 /**
  * A load error as the app's author needs it: the message (esbuild's names the file and line) and

@@ -26,7 +26,7 @@
 import fs from 'node:fs';
 import type http from 'node:http';
 import type net from 'node:net';
-import { frameMessage, READY, type WorkerBoot } from '../boot-contract.ts';
+import { READY, tellMaster, type WorkerBoot } from '../boot-contract.ts';
 import type { ServerAddress } from '../gateway/environ.ts';
 import type { Handler } from '../gateway/types.ts';
 import { AccessLog } from '../http/access-log.ts';
@@ -57,8 +57,10 @@ export interface WorkerClassKind {
   /**
    * What requests go to: the app, loaded on the worker's main thread by `load`, or a pool of
    * threads that each load it (the main thread then never does: that copy would serve nothing).
+   * `load` records the app's files under --reload; a class that loads elsewhere has them recorded
+   * there and handed to `reportSources` (app-sources.ts).
    */
-  handler(load: () => Promise<Handler>, boot: WorkerBoot): Promise<Handler>;
+  handler(load: () => Promise<Handler>, boot: WorkerBoot, reportSources?: (files: string[]) => void): Promise<Handler>;
   create(boot: WorkerBoot, handler: Handler): Worker;
 }
 
@@ -180,11 +182,7 @@ export abstract class Worker {
     }, heartbeatEvery(this.boot.settings.timeout));
     this.updateGates();
     // Serving from now on: the master may retire an old worker in this one's place.
-    try {
-      fs.writeSync(this.boot.controlFd, frameMessage(READY));
-    } catch {
-      // the master is gone (the parent-death signal follows) or busy: it finds out by the heartbeat
-    }
+    tellMaster(this.boot.controlFd, READY);
   }
 
   /** The heartbeat: the master reads this file's mtime. */

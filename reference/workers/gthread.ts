@@ -54,9 +54,9 @@ export const gthread: WorkerClassKind = {
    * other classes, that load is not beaten through: a worker that exits meanwhile could not boot
    * (the master halts rather than respawn it), one that takes longer than the timeout is killed.
    */
-  async handler(_load, boot: WorkerBoot): Promise<Handler> {
+  async handler(_load, boot: WorkerBoot, reportSources): Promise<Handler> {
     const { timeout } = boot.settings;
-    const pool = threadPool(boot.app, boot.settings.threads, { overdueMs: timeout * 1000, onOverdue: (overdue) => void reportOverdue(overdue, timeout) });
+    const pool = threadPool(boot.app, boot.settings.threads, { overdueMs: timeout * 1000, onOverdue: (overdue) => void reportOverdue(overdue, timeout) }, reportSources);
     await pool.ready;
     pools.set(pool.handler, pool);
     return pool.handler;

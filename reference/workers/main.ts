@@ -1,5 +1,6 @@
 // A worker process (after boot.js): loads the app, runs its class (classes.ts).
-import { APP_LOAD_ERROR, workerBoot } from '../boot-contract.ts';
+import { APP_LOAD_ERROR, SOURCES, tellMaster, workerBoot } from '../boot-contract.ts';
+import { recordSources } from '../gateway/app-sources.ts';
 import { installFetchGlobals } from '../gateway/fetch-globals.ts';
 import { loadApp, loadErrorWords } from '../gateway/load.ts';
 import { captureInto } from '../libc.ts';
@@ -17,9 +18,16 @@ setLogFile(boot.settings.errorLogfile, boot.settings.captureOutput ? captureInto
 // Before the app loads: a worker stuck loading it can say where, too.
 startStackHelper(boot.controlFd);
 const kind = WORKER_CLASSES[effectiveWorkerClass(boot.settings)];
+/** --reload: the master watches the files the app loads (gthread's threads tell them themselves). */
+const reportSources = boot.settings.reload ? (files: string[]) => tellMaster(boot.controlFd, `${SOURCES}${JSON.stringify(files)}`) : undefined;
 let handler;
 try {
-  handler = await kind.handler(() => loadApp(boot.app, (line) => log('info', line)), boot);
+  handler = await kind.handler(async () => {
+    const look = reportSources && recordSources(reportSources);
+    const loaded = await loadApp(boot.app, (line) => log('info', line));
+    look?.(); // before the worker says it is ready
+    return loaded;
+  }, boot, reportSources);
 } catch (error) {
   log('error', `Exception while loading the app: ${loadErrorWords(error)}`);
   process.exit(APP_LOAD_ERROR);

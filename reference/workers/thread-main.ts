@@ -1,6 +1,7 @@
 // One gthread pool thread: loads the app, runs one job at a time, streams the answer back.
 import { parentPort, workerData } from 'node:worker_threads';
 import { installFetchGlobals } from '../gateway/fetch-globals.ts';
+import { recordSources } from '../gateway/app-sources.ts';
 import { loadApp } from '../gateway/load.ts';
 import { lazyRequest, NativeRequest } from '../gateway/lazy-request.ts';
 import { simpleParts } from '../gateway/light-response.ts';
@@ -11,8 +12,11 @@ import { RESPONSE_WINDOW, type BodyMessage, type FlowMessage, type Job, type Job
 installFetchGlobals(); // before the app loads: it may capture Response
 // The pool's first thread tells which loader runs the app; the worker's main thread logs it.
 let loader: string | undefined;
-const handler = await loadApp(workerData.appSpec as string, workerData.first ? (line) => (loader = line) : undefined);
 const post = (message: JobMessage, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(message, transfer);
+// --reload: every thread records, as a module may first be imported at a request in any of them.
+const look = workerData.recordSources ? recordSources((files) => post({ type: 'sources', files })) : undefined;
+const handler = await loadApp(workerData.appSpec as string, workerData.first ? (line) => (loader = line) : undefined);
+look?.();
 post({ type: 'ready', loader });
 
 /** The current job's body stream waiting for a piece: one job at a time per thread. */

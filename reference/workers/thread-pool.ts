@@ -15,6 +15,8 @@ const THREAD_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'thr
 export type JobMessage =
   /** `loader`: the line that says which loader runs a TypeScript app, from the first thread. */
   | { type: 'ready'; loader?: string }
+  /** --reload: files of the app's module graph the thread loaded since it last said (any time). */
+  | { type: 'sources'; files: string[] }
   | { type: 'head'; status: number; statusText?: string; headers: Array<[string, string]>; hasBody: boolean }
   /** A whole answer whose body was known at once: one message instead of head, chunk, end. */
   | { type: 'whole'; status: number; statusText?: string; headers: Array<[string, string]>; bytes: Uint8Array | null }
@@ -111,7 +113,8 @@ export interface PoolWatch {
   onOverdue(overdue: Overdue): void;
 }
 
-export function threadPool(appSpec: string, size: number, watch?: PoolWatch): ThreadPool {
+/** `reportSources`: under --reload, told the files each thread's app loads (every thread records them). */
+export function threadPool(appSpec: string, size: number, watch?: PoolWatch, reportSources?: (files: string[]) => void): ThreadPool {
   const idle: Thread[] = [];
   /** The requests the threads run now, by job: what the watch looks at. */
   const running = new Map<number, { threadId: number; method: string; url: string; since: number; reported: boolean }>();
@@ -138,7 +141,8 @@ export function threadPool(appSpec: string, size: number, watch?: PoolWatch): Th
    * whose app cannot load); after that, a thread that fails or exits takes the worker with it.
    */
   const startThread = (first: boolean) => {
-    const thread = new Thread(THREAD_MAIN, { workerData: { appSpec, first } });
+    const thread = new Thread(THREAD_MAIN, { workerData: { appSpec, first, recordSources: reportSources !== undefined } });
+    if (reportSources) thread.on('message', (m: JobMessage) => m.type === 'sources' && reportSources(m.files));
     let booting = first;
     let failed = false;
     thread.on('error', (error: NodeJS.ErrnoException) => {
@@ -156,11 +160,14 @@ export function threadPool(appSpec: string, size: number, watch?: PoolWatch): Th
       if (!(booting && failed)) process.exit(code);
     });
     return new Promise<void>((resolve, reject) => {
-      thread.once('message', (m: JobMessage) => {
+      const readied = (m: JobMessage) => {
+        if (m.type === 'sources') return; // the files its load read come first
+        thread.off('message', readied);
         if (m.type !== 'ready') return reject(new Error(`unexpected ${m.type}`));
         if (m.loader) log('info', m.loader);
         resolve();
-      });
+      };
+      thread.on('message', readied);
       thread.once('error', reject);
     }).then(() => {
       booting = false;
