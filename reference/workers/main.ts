@@ -1,6 +1,5 @@
 // A worker process (after boot.js): loads the app, runs its class (classes.ts).
 import { APP_LOAD_ERROR, SOURCES, tellMaster, workerBoot } from '../boot-contract.ts';
-import { recordSources } from '../gateway/app-sources.ts';
 import { installFetchGlobals } from '../gateway/fetch-globals.ts';
 import { loadApp, loadErrorWords } from '../gateway/load.ts';
 import { captureInto } from '../libc.ts';
@@ -23,7 +22,8 @@ const reportSources = boot.settings.reload ? (files: string[]) => tellMaster(boo
 let handler;
 try {
   handler = await kind.handler(async () => {
-    const look = reportSources && recordSources(reportSources);
+    // Loaded only for --reload: a worker without it pays nothing at boot.
+    const look = reportSources && (await import('../gateway/app-sources.ts')).recordSources(reportSources);
     const loaded = await loadApp(boot.app, (line) => log('info', line));
     look?.(); // before the worker says it is ready
     return loaded;

@@ -1,7 +1,6 @@
 // One gthread pool thread: loads the app, runs one job at a time, streams the answer back.
 import { parentPort, workerData } from 'node:worker_threads';
 import { installFetchGlobals } from '../gateway/fetch-globals.ts';
-import { recordSources } from '../gateway/app-sources.ts';
 import { loadApp } from '../gateway/load.ts';
 import { lazyRequest, NativeRequest } from '../gateway/lazy-request.ts';
 import { simpleParts } from '../gateway/light-response.ts';
@@ -14,7 +13,7 @@ installFetchGlobals(); // before the app loads: it may capture Response
 let loader: string | undefined;
 const post = (message: JobMessage, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(message, transfer);
 // --reload: every thread records, as a module may first be imported at a request in any of them.
-const look = workerData.recordSources ? recordSources((files) => post({ type: 'sources', files })) : undefined;
+const look = workerData.recordSources ? (await import('../gateway/app-sources.ts')).recordSources((files) => post({ type: 'sources', files })) : undefined;
 const handler = await loadApp(workerData.appSpec as string, workerData.first ? (line) => (loader = line) : undefined);
 look?.();
 post({ type: 'ready', loader });
