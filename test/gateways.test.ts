@@ -30,8 +30,8 @@ describe('the gateway registry', () => {
     expect(caseCatalog().filter((c) => c.layer === gateway).length).toBeGreaterThan(0);
   });
 
-  test('every init starter speaks a registered gateway', () => {
-    for (const starter of Object.values(STARTERS)) expect(GATEWAYS).toContain(starter.gateway);
+  test('every init starter is keyed by a registered gateway (whose probe it copies)', () => {
+    for (const gateway of Object.keys(STARTERS)) expect(GATEWAYS).toContain(gateway);
   });
 });
 

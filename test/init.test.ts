@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { shippedTargets, STARTERS } from '../conformance/commands/init.ts';
 import { KIT_DIR, loadTarget } from '../conformance/manifest.ts';
+import { GATEWAY_PROFILES } from '../spec/harness/gateways.ts';
 
 const conform = (args: string[], cwd = KIT_DIR) =>
   promisify(execFile)(process.execPath, [path.join(KIT_DIR, 'bin', 'conform.js'), ...args], { cwd }).then(
@@ -24,7 +25,10 @@ describe('conform init', () => {
     expect(init.out).toContain('npx conform --target my-server --list');
     const dir = path.join(parent, 'my-server');
     const target = loadTarget(dir); // validates against the schema
-    expect(fs.existsSync(path.join(dir, starter.file))).toBe(true);
+    // The registry's probe, under its own name, byte for byte.
+    const probe = GATEWAY_PROFILES[gateway].probe;
+    expect(fs.readFileSync(path.join(dir, path.basename(probe)))).toEqual(fs.readFileSync(path.join(KIT_DIR, probe)));
+    expect(target.manifest.gateway).toBe(gateway);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'expectations.json'), 'utf8'))).toEqual({ expectations: [] });
     expect(path.resolve(dir, JSON.parse(fs.readFileSync(path.join(dir, 'conform.json'), 'utf8')).$schema)).toBe(path.join(KIT_DIR, 'conformance', 'conform.schema.json'));
     expect(target.manifest.name).toBe('my-server');

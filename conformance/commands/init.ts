@@ -10,19 +10,18 @@ import path from 'node:path';
 import { KIT_DIR } from '../manifest.ts';
 import { ReportError } from '../report/document.ts';
 import { SPEC_VERSION } from '../../spec/version.ts';
-import type { Gateway } from '../../spec/harness/gateways.ts';
+import { GATEWAY_PROFILES, type Gateway } from '../../spec/harness/gateways.ts';
 import { CAPABILITIES, OPERATIONS, type Capability, type Operation } from '../../spec/harness/types.ts';
 
-/** What a new target of one gateway starts from: one entry per probe the kit ships. */
+/**
+ * What a new target of one gateway starts from, beside the gateway's probe (the registry's, copied
+ * under its own name): a server that runs it as written.
+ */
 interface Starter {
-  /** The kit's probe app for this gateway, and the name its copy gets. */
-  probe: string;
-  file: string;
   app: string;
   command: string[];
   env?: Record<string, string>;
   classes: Record<string, string>;
-  gateway: Gateway;
   profiles: string[];
   capabilities: string[];
   /** Fixed limits, for a starter whose command does not set them. */
@@ -42,23 +41,18 @@ const TUNING = [
 
 export const STARTERS: Partial<Record<Gateway, Starter>> = {
   wsgi: {
-    probe: 'fixtures/probe/wsgi/probe_app.py',
-    file: 'probe_app.py',
     app: 'probe_app:app',
     command: ['/usr/bin/python3', '-m', 'gunicorn', '--chdir', '{targetDir}', ...TUNING, '{app}'],
     env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
     classes: { sync: 'sync', gthread: 'gthread', async: 'gevent' },
-    gateway: 'wsgi',
     profiles: ['gunicorn'],
     capabilities: ['heartbeat', 'request-timeout', 'max-requests', 'forwarded-allow-ips', 'multi-bind'],
     limits: { requestLine: 4094, headerFieldSize: 8190, headerFields: 100 },
     edit: 'command: your WSGI server in place of gunicorn (its flags for each placeholder); classes: its names for sync, threaded and evented workers',
   },
   fetch: {
-    // The plain probe (a `(request) => Response` module any Node server can load), not the
-    // reference's own, which reads prefork's second argument.
-    probe: 'fixtures/probe/fetch/probe.mjs',
-    file: 'probe.mjs',
+    // The registry's probe is the plain one (a `(request) => Response` module any Node server can
+    // load), not the reference's own, which reads prefork's second argument.
     app: '{targetDir}/probe.mjs',
     command: [
       'node', '{kitDir}/reference/bin/prefork.js', ...TUNING,
@@ -66,20 +60,16 @@ export const STARTERS: Partial<Record<Gateway, Starter>> = {
       '{app}',
     ],
     classes: { sync: 'sync', gthread: 'gthread', async: 'async' },
-    gateway: 'fetch',
     profiles: [],
     capabilities: [],
     more: { operations: { gracefulStop: 'SIGTERM', gracefulExit: { code: 0 } } },
     edit: "command: your Node server in place of the kit's prefork (its flags for each placeholder; drop what it lacks); app: how it loads probe.mjs; classes: its own (a node:cluster server has one: async)",
   },
   asgi: {
-    probe: 'fixtures/probe/asgi/probe_app.py',
-    file: 'probe_app.py',
     app: 'probe_app:app',
     command: ['/usr/bin/python3', '-m', 'uvicorn', '--app-dir', '{targetDir}', '--host', '{host}', '--port', '{port}', '--workers', '{workers}', '--timeout-keep-alive', '{keepalive}', '--lifespan', 'on', '{app}'],
     env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
     classes: { async: 'asyncio' },
-    gateway: 'asgi',
     profiles: [],
     capabilities: [],
     more: {
@@ -113,6 +103,8 @@ export function initTarget({ dir, gateway, from, force }: InitOptions): number {
   if (from !== undefined) return initFrom(from, target);
   const starter = STARTERS[gateway as Gateway];
   if (!starter) throw new ReportError(`--gateway ${gateway}: the kit ships probes for ${Object.keys(STARTERS).join(', ')}`);
+  const { probe } = GATEWAY_PROFILES[gateway as Gateway];
+  const file = path.basename(probe);
   fs.mkdirSync(target, { recursive: true });
   const manifest = {
     $schema: path.relative(target, path.join(KIT_DIR, 'conformance', 'conform.schema.json')),
@@ -124,7 +116,7 @@ export function initTarget({ dir, gateway, from, force }: InitOptions): number {
     ...(starter.env ? { env: starter.env } : {}),
     app: starter.app,
     classes: starter.classes,
-    gateway: starter.gateway,
+    gateway,
     profiles: starter.profiles,
     capabilities: starter.capabilities,
     ...(starter.limits ? { limits: starter.limits } : {}),
@@ -133,12 +125,12 @@ export function initTarget({ dir, gateway, from, force }: InitOptions): number {
     expectations: 'expectations.json',
   };
   fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
-  fs.copyFileSync(path.join(KIT_DIR, starter.probe), path.join(target, starter.file));
+  fs.copyFileSync(path.join(KIT_DIR, probe), path.join(target, file));
   fs.writeFileSync(path.join(target, 'expectations.json'), JSON.stringify({ expectations: [] }, null, 2) + '\n');
   const shown = path.relative(process.cwd(), target) || '.';
   console.log(
     [
-      `conform init: wrote ${shown}/conform.json, ${shown}/${starter.file} (the ${gateway} probe) and ${shown}/expectations.json`,
+      `conform init: wrote ${shown}/conform.json, ${shown}/${file} (the ${gateway} probe) and ${shown}/expectations.json`,
       `  edit first: ${starter.edit}; profiles, capabilities, operations and limits: only what your server does (see README, "The manifest")`,
       ...unclaimed(starter),
       `  then: npx conform --target ${shown} --list          # the plan`,

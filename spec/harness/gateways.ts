@@ -1,8 +1,11 @@
 // The gateway registry: one entry per interface a probe app can speak. A gateway is a profile of
 // the spec (its cases run when a target's manifest names it), a probe the kit ships, a section of
 // the /echo answer and the specification its cases cite. Adding a gateway is an entry here, a
-// probe, a spec file of the profile's cases, a target and a mutant; the JSON schemas' enums are
-// checked against GATEWAYS by test/gateways.test.ts.
+// probe, the profile's case files (spec/gateway/<name>/, listed in spec/gateway/index.ts), a
+// target and a mutant (its file and its catalog entry); then the two JSON schemas' gateway enums
+// and the answer schema's section, which test/gateways.test.ts holds to this table. Optional: a
+// reference kind in refs.ts when its specification is cited by section, and an `init` starter
+// (conformance/commands/init.ts: the server that runs the probe here; it copies `probe`).
 
 export const GATEWAYS = ['wsgi', 'rack', 'fetch', 'asgi'] as const;
 export type Gateway = (typeof GATEWAYS)[number];
