@@ -5,7 +5,6 @@ import { getJson } from '../harness/client.ts';
 import type { Server } from '../harness/types.ts';
 import type { RequestSpec } from '../harness/wire.ts';
 import fc from 'fast-check';
-import type { Gateway } from '../harness/types.ts';
 
 /** GET (or `spec`) /echo on a connection of its own, closed after the answer. */
 export const echoOf = <T>(server: Server, spec: RequestSpec & { localAddress?: string } = {}) =>
@@ -13,28 +12,51 @@ export const echoOf = <T>(server: Server, spec: RequestSpec & { localAddress?: s
 
 export const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
-/** The /echo answer (PROTOCOL.md): the neutral request, and the section of the target's gateway. */
-export interface Echo {
-  gateway: Exclude<Gateway, 'asgi'>;
+/** The /echo answer's neutral part (PROTOCOL.md): what every probe reports of the request. */
+interface NeutralEcho {
   request: { method: string; target: string; headers: Array<[string, string]>; scheme: string };
-  /** fetch: the URL the handler's Request has. */
-  url?: string;
-  /** rack: the env's CGI and HTTP_ keys, values as the server gave them (PROTOCOL.md). */
-  env?: Record<string, unknown>;
-  /** wsgi: the environ's CGI and HTTP_ keys, values as the server gave them: a string is PEP 3333's rule, judged by gateway.environ.required. */
-  environ: Record<string, unknown>;
-  flags: {
-    version: number[];
-    url_scheme: string;
-    multithread: boolean;
-    multiprocess: boolean;
-    run_once: boolean;
-    has_errors: boolean;
-  };
   body: { length: number; sha256: string } | null;
 }
 
-export const echo = (server: Server, spec: RequestSpec & { localAddress?: string } = {}) => echoOf<Echo>(server, spec);
+/** WSGI's and Rack's flags (wsgi.* and rack.* keys of the environment). */
+interface Flags {
+  version: number[];
+  url_scheme: string;
+  multithread: boolean;
+  multiprocess: boolean;
+  run_once: boolean;
+  has_errors: boolean;
+}
+
+/** wsgi: the environ's CGI and HTTP_ keys, values as the server gave them: a string is PEP 3333's rule, judged by gateway.environ.required. */
+export interface WsgiEcho extends NeutralEcho {
+  gateway: 'wsgi';
+  environ: Record<string, unknown>;
+  flags: Flags;
+}
+
+/** rack: the env's CGI and HTTP_ keys, values as the server gave them (PROTOCOL.md). */
+export interface RackEcho extends NeutralEcho {
+  gateway: 'rack';
+  env: Record<string, unknown>;
+  flags: Flags;
+}
+
+/** fetch: the URL the handler's Request has. */
+export interface FetchEcho extends NeutralEcho {
+  gateway: 'fetch';
+  url: string;
+}
+
+/**
+ * The /echo answer of a WSGI, Rack or fetch probe, one branch per gateway as the answer schema's
+ * (fixtures/probe/answers.schema.json); ASGI's is asgi/support.ts's AsgiEcho.
+ */
+export type Echo = WsgiEcho | RackEcho | FetchEcho;
+
+/** GET (or `spec`) /echo; a profile's case names its gateway (`echo<'wsgi'>(...)`) to read its section. */
+export const echo = <G extends Echo['gateway'] = Echo['gateway']>(server: Server, spec: RequestSpec & { localAddress?: string } = {}) =>
+  echoOf<Extract<Echo, { gateway: G }>>(server, spec);
 
 /** Percent-decoding to bytes, read as latin-1: the WSGI rule for PATH_INFO. */
 export function wsgiPath(raw: string): string {

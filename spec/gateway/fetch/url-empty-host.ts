@@ -2,7 +2,7 @@ import { check, checkEqual } from '../../harness/assert.ts';
 import { answerOf, request } from '../../harness/client.ts';
 import { rfc, whatwg } from '../../harness/refs.ts';
 import type { SpecCase } from '../../harness/case.ts';
-import { Echo } from '../support.ts';
+import type { FetchEcho } from '../support.ts';
 
 export const fetchUrlEmptyHost: SpecCase = {
   id: 'gateway.fetch.url-empty-host',
@@ -21,7 +21,7 @@ export const fetchUrlEmptyHost: SpecCase = {
     const response = await request(server, { target, headers: [['Host', ''], ['Connection', 'close']] });
     // A server that refuses an empty Host hands the app no URL to poison (RFC 9112 lets it serve one).
     if (response.status >= 400 && response.status < 500) return t.evidence('refused', `${response.status} ${response.reason}`);
-    const answer = answerOf<Echo>(`GET ${target} with an empty Host`, target, response);
+    const answer = answerOf<FetchEcho>(`GET ${target} with an empty Host`, target, response);
     t.evidence('url', answer.url);
     const url = new URL(answer.url ?? 'about:blank');
     check(url.hostname !== 'attacker.example', `the URL took the path's first segment as its host: ${answer.url}`);

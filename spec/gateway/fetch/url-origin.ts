@@ -14,7 +14,7 @@ export const fetchUrlOrigin: SpecCase = {
     const server = await t.shared();
     const host = 'good.example';
     for (const target of ['/echo/x', '//evil.example/echo?probe=echo']) {
-      const answer = await echo(server, { target, headers: [['Host', host], ['Connection', 'close']] });
+      const answer = await echo<'fetch'>(server, { target, headers: [['Host', host], ['Connection', 'close']] });
       t.evidence(target, answer.url);
       const url = new URL(answer.url ?? 'about:blank');
       checkEqual(url.host, host, `the URL's host for ${target} with Host: ${host} (URL ${answer.url})`);

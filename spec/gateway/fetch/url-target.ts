@@ -12,7 +12,7 @@ export const fetchUrlTarget: SpecCase = {
   async run(t) {
     const server = await t.shared();
     const target = '/echo/a%2Fb%20c%C3%A9?x=%20y&z=1+2';
-    const answer = await echo(server, { target });
+    const answer = await echo<'fetch'>(server, { target });
     const url = new URL(answer.url ?? 'about:blank');
     checkEqual(url.pathname + url.search, target, 'the URL\'s path and query');
   },

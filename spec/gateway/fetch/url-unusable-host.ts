@@ -2,7 +2,7 @@ import { check } from '../../harness/assert.ts';
 import { answerOf, request } from '../../harness/client.ts';
 import { rfc, whatwg } from '../../harness/refs.ts';
 import type { SpecCase } from '../../harness/case.ts';
-import { Echo } from '../support.ts';
+import type { FetchEcho } from '../support.ts';
 
 export const fetchUrlUnusableHost: SpecCase = {
   id: 'gateway.fetch.url-unusable-host',
@@ -31,7 +31,7 @@ export const fetchUrlUnusableHost: SpecCase = {
         lost.push(`Host ${host}: ${response.status} ${response.reason}`);
         continue;
       }
-      const answer = answerOf<Echo>(`GET ${target} with Host ${host}`, target, response);
+      const answer = answerOf<FetchEcho>(`GET ${target} with Host ${host}`, target, response);
       t.evidence(host, answer.url);
       const url = new URL(answer.url ?? 'about:blank');
       if (url.pathname + url.search !== target) lost.push(`Host ${host}: served with the URL ${answer.url}`);

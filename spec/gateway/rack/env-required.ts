@@ -11,11 +11,11 @@ export const rackEnvRequired: SpecCase = {
   refs: [rackSpec('The Environment')],
   profile: 'rack',
   async run(t) {
-    const { env, flags } = await echo(await t.shared(), { target: '/echo/x?y=1' });
+    const { env, flags } = await echo<'rack'>(await t.shared(), { target: '/echo/x?y=1' });
     for (const key of ['REQUEST_METHOD', 'SCRIPT_NAME', 'PATH_INFO', 'QUERY_STRING', 'SERVER_NAME', 'SERVER_PORT']) {
       check(typeof env?.[key] === 'string', `env lacks ${key} as a string`);
     }
-    checkEqual(env!.REQUEST_METHOD, 'GET', 'REQUEST_METHOD');
+    checkEqual(env.REQUEST_METHOD, 'GET', 'REQUEST_METHOD');
     check(Array.isArray(flags.version), `rack.version is ${JSON.stringify(flags.version)}, not an array`);
     checkEqual(flags.url_scheme, 'http', 'rack.url_scheme');
     check(flags.has_errors, 'env lacks rack.errors');

@@ -12,7 +12,7 @@ export const rackMultiprocessMultithread: SpecCase = {
   ],
   profile: 'rack',
   async run(t) {
-    const { flags } = await echo(await t.shared({ workers: 2 }));
+    const { flags } = await echo<'rack'>(await t.shared({ workers: 2 }));
     checkEqual(flags.multiprocess, true, 'rack.multiprocess with 2 workers');
     if (t.specClass === 'sync') checkEqual(flags.multithread, false, 'rack.multithread in a sync worker');
     if (t.specClass === 'gthread') checkEqual(flags.multithread, true, 'rack.multithread in a worker of 2 threads');

@@ -13,12 +13,12 @@ export const rackPathQueryAsSent: SpecCase = {
   profile: 'rack',
   async run(t) {
     const server = await t.shared();
-    const { env } = await echo(server, { target: '/echo/a%2Fb%20c%C3%A9?x=%20y&z=1+2' });
-    checkEqual(env!.PATH_INFO, '/echo/a%2Fb%20c%C3%A9', 'PATH_INFO');
-    checkEqual(env!.QUERY_STRING, 'x=%20y&z=1+2', 'QUERY_STRING');
-    const post = await echo(server, { method: 'POST', headers: [['Content-Type', 'text/plain'], ['Connection', 'close']], body: 'hello' });
-    checkEqual(post.env!.CONTENT_TYPE, 'text/plain', 'CONTENT_TYPE');
-    checkEqual(post.env!.CONTENT_LENGTH, '5', 'CONTENT_LENGTH');
-    check(!('HTTP_CONTENT_TYPE' in post.env!) && !('HTTP_CONTENT_LENGTH' in post.env!), 'env has HTTP_CONTENT_TYPE or HTTP_CONTENT_LENGTH');
+    const { env } = await echo<'rack'>(server, { target: '/echo/a%2Fb%20c%C3%A9?x=%20y&z=1+2' });
+    checkEqual(env.PATH_INFO, '/echo/a%2Fb%20c%C3%A9', 'PATH_INFO');
+    checkEqual(env.QUERY_STRING, 'x=%20y&z=1+2', 'QUERY_STRING');
+    const post = await echo<'rack'>(server, { method: 'POST', headers: [['Content-Type', 'text/plain'], ['Connection', 'close']], body: 'hello' });
+    checkEqual(post.env.CONTENT_TYPE, 'text/plain', 'CONTENT_TYPE');
+    checkEqual(post.env.CONTENT_LENGTH, '5', 'CONTENT_LENGTH');
+    check(!('HTTP_CONTENT_TYPE' in post.env) && !('HTTP_CONTENT_LENGTH' in post.env), 'env has HTTP_CONTENT_TYPE or HTTP_CONTENT_LENGTH');
   },
 };

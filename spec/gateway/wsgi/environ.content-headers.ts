@@ -11,11 +11,11 @@ export const environContentHeaders: SpecCase = {
   profile: 'wsgi',
   async run(t) {
     const server = await t.shared();
-    const post = await echo(server, { method: 'POST', headers: [['Content-Type', 'text/plain'], ['Connection', 'close']], body: 'hello' });
+    const post = await echo<'wsgi'>(server, { method: 'POST', headers: [['Content-Type', 'text/plain'], ['Connection', 'close']], body: 'hello' });
     checkEqual(post.environ.CONTENT_TYPE, 'text/plain', 'CONTENT_TYPE');
     checkEqual(post.environ.CONTENT_LENGTH, '5', 'CONTENT_LENGTH');
     check(!('HTTP_CONTENT_TYPE' in post.environ) && !('HTTP_CONTENT_LENGTH' in post.environ), 'HTTP_CONTENT_TYPE/HTTP_CONTENT_LENGTH present');
-    const get = await echo(server);
+    const get = await echo<'wsgi'>(server);
     check(!get.environ.CONTENT_TYPE && !get.environ.CONTENT_LENGTH, `a GET without body has CONTENT_TYPE/CONTENT_LENGTH ${get.environ.CONTENT_TYPE}/${get.environ.CONTENT_LENGTH}`);
   },
 };

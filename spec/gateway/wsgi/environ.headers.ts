@@ -21,7 +21,7 @@ export const environHeaders: SpecCase = {
     await checkProperty(
       t,
       fc.asyncProperty(headerSet, async (headers) => {
-        const { environ } = await echo(server, { headers: [...headers, ['Connection', 'close']] });
+        const { environ } = await echo<'wsgi'>(server, { headers: [...headers, ['Connection', 'close']] });
         const expected = new Map<string, string[]>();
         for (const [n, v] of headers) {
           const key = `HTTP_${n.toUpperCase().replaceAll('-', '_')}`;

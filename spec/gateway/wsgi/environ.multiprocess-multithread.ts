@@ -11,11 +11,11 @@ export const environMultiprocessMultithread: SpecCase = {
   refs: [pep3333('environ Variables'), gunicornCode('http/wsgi.py', undefined, 'and workers/')],
   profile: 'wsgi',
   async run(t) {
-    const many = (await echo(await t.shared({ workers: 2 }))).flags;
+    const many = (await echo<'wsgi'>(await t.shared({ workers: 2 }))).flags;
     checkEqual(many.multiprocess, true, 'wsgi.multiprocess with 2 workers');
     checkEqual(many.multithread, t.specClass !== 'sync', `wsgi.multithread for ${t.specClass}`);
     const single = await t.shared({ workers: 1 });
     requireGiven(single, { workers: 1 }); // the half of the rule a server of two or more cannot show
-    checkEqual((await echo(single)).flags.multiprocess, false, 'wsgi.multiprocess with 1 worker');
+    checkEqual((await echo<'wsgi'>(single)).flags.multiprocess, false, 'wsgi.multiprocess with 1 worker');
   },
 };

@@ -16,7 +16,7 @@ export const environPathInfo: SpecCase = {
     await checkProperty(
       t,
       fc.asyncProperty(rawPath, async (raw) => {
-        const { environ } = await echo(server, { target: `/echo/${raw}` });
+        const { environ } = await echo<'wsgi'>(server, { target: `/echo/${raw}` });
         const expected = `/echo/${wsgiPath(raw)}`;
         if (environ.PATH_INFO !== expected) throw new Violation(`/echo/${raw}: PATH_INFO ${JSON.stringify(environ.PATH_INFO)}, expected ${JSON.stringify(expected)}`);
       }),

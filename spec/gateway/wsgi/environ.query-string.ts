@@ -13,11 +13,11 @@ export const environQueryString: SpecCase = {
   profile: 'wsgi',
   async run(t) {
     const server = await t.shared();
-    checkEqual((await echo(server, { target: '/echo/none' })).environ.QUERY_STRING, '', 'QUERY_STRING without a query');
+    checkEqual((await echo<'wsgi'>(server, { target: '/echo/none' })).environ.QUERY_STRING, '', 'QUERY_STRING without a query');
     await checkProperty(
       t,
       fc.asyncProperty(rawQuery, async (query) => {
-        const { environ } = await echo(server, { target: `/echo?${query}` });
+        const { environ } = await echo<'wsgi'>(server, { target: `/echo?${query}` });
         if (environ.QUERY_STRING !== query) throw new Violation(`?${query}: QUERY_STRING ${JSON.stringify(environ.QUERY_STRING)}`);
       }),
       { numRuns: 30, timeLimitMs: 15_000 },

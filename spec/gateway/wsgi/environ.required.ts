@@ -11,7 +11,7 @@ export const environRequired: SpecCase = {
   profile: 'wsgi',
   async run(t) {
     const server = await t.shared();
-    const { environ, flags } = await echo(server, { target: '/echo/x?y=1' });
+    const { environ, flags } = await echo<'wsgi'>(server, { target: '/echo/x?y=1' });
     for (const key of ['REQUEST_METHOD', 'SCRIPT_NAME', 'PATH_INFO', 'QUERY_STRING', 'SERVER_NAME', 'SERVER_PORT', 'SERVER_PROTOCOL']) {
       check(typeof environ[key] === 'string', `environ lacks ${key} as a string`);
     }

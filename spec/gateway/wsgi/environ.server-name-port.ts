@@ -11,7 +11,7 @@ export const environServerNamePort: SpecCase = {
   profile: 'wsgi',
   async run(t) {
     const server = await t.shared();
-    const { environ } = await echo(server, { headers: [['Host', 'example.test:9999'], ['Connection', 'close']] });
+    const { environ } = await echo<'wsgi'>(server, { headers: [['Host', 'example.test:9999'], ['Connection', 'close']] });
     t.evidence('SERVER_NAME', environ.SERVER_NAME);
     check(typeof environ.SERVER_NAME === 'string' && environ.SERVER_NAME !== '', `SERVER_NAME is ${JSON.stringify(environ.SERVER_NAME)}`);
     check(environ.SERVER_NAME !== 'example.test', 'SERVER_NAME was taken from the Host header (example.test:9999)');

@@ -11,7 +11,7 @@ export const environUnderscoreHeadersDropped: SpecCase = {
   profile: 'wsgi',
   async run(t) {
     const server = await t.shared();
-    const { environ } = await echo(server, { headers: [['X_Probe_User', 'mallory'], ['Connection', 'close']] });
+    const { environ } = await echo<'wsgi'>(server, { headers: [['X_Probe_User', 'mallory'], ['Connection', 'close']] });
     check(!('HTTP_X_PROBE_USER' in environ), `X_Probe_User reached the app as HTTP_X_PROBE_USER=${environ.HTTP_X_PROBE_USER}`);
   },
 };

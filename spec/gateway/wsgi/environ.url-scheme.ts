@@ -13,8 +13,8 @@ export const environUrlScheme: SpecCase = {
   async run(t) {
     const server = await t.shared();
     const proto: Array<[string, string]> = [['X-Forwarded-Proto', 'https'], ['Connection', 'close']];
-    checkEqual((await echo(server, { headers: proto, localAddress: '127.0.0.1' })).flags.url_scheme, 'https', 'url_scheme from trusted 127.0.0.1 with X-Forwarded-Proto: https');
-    checkEqual((await echo(server, { localAddress: '127.0.0.1' })).flags.url_scheme, 'http', 'url_scheme without forwarded headers');
-    checkEqual((await echo(server, { headers: proto, localAddress: '127.0.0.2' })).flags.url_scheme, 'http', 'url_scheme from untrusted 127.0.0.2 with X-Forwarded-Proto: https');
+    checkEqual((await echo<'wsgi'>(server, { headers: proto, localAddress: '127.0.0.1' })).flags.url_scheme, 'https', 'url_scheme from trusted 127.0.0.1 with X-Forwarded-Proto: https');
+    checkEqual((await echo<'wsgi'>(server, { localAddress: '127.0.0.1' })).flags.url_scheme, 'http', 'url_scheme without forwarded headers');
+    checkEqual((await echo<'wsgi'>(server, { headers: proto, localAddress: '127.0.0.2' })).flags.url_scheme, 'http', 'url_scheme from untrusted 127.0.0.2 with X-Forwarded-Proto: https');
   },
 };
