@@ -8,5 +8,7 @@ if (!fs.existsSync(entry)) {
   process.stderr.write('prefork: the server is not built yet; run `npm run build` first\n');
   process.exit(2);
 }
+// Before the server's own modules compile: they are cached too (compile-cache.ts).
+(await import(new URL('../../dist/reference/compile-cache.js', import.meta.url).href)).enableCompileCache();
 const { main } = await import(entry.href);
 await main(process.argv.slice(2));

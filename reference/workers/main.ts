@@ -2,6 +2,7 @@
 import { APP_LOAD_ERROR, SOURCES, tellMaster, workerBoot } from '../boot-contract.ts';
 import { installFetchGlobals } from '../gateway/fetch-globals.ts';
 import { loadApp, loadErrorWords } from '../gateway/load.ts';
+import { flushCompileCache } from '../compile-cache.ts';
 import { captureInto } from '../libc.ts';
 import { log, setLogFile, setLogLevel } from '../log.ts';
 import { effectiveWorkerClass } from '../settings.ts';
@@ -33,3 +34,4 @@ try {
   process.exit(APP_LOAD_ERROR);
 }
 kind.create(boot, handler).run();
+flushCompileCache(); // serving already: the next worker to boot reads what this one compiled

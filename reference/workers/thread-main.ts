@@ -1,5 +1,6 @@
 // One gthread pool thread: loads the app, runs one job at a time, streams the answer back.
 import { parentPort, workerData } from 'node:worker_threads';
+import { flushCompileCache } from '../compile-cache.ts';
 import { installFetchGlobals } from '../gateway/fetch-globals.ts';
 import { loadApp } from '../gateway/load.ts';
 import { lazyRequest, NativeRequest } from '../gateway/lazy-request.ts';
@@ -17,6 +18,7 @@ const look = workerData.recordSources ? (await import('../gateway/app-sources.ts
 const handler = await loadApp(workerData.appSpec as string, workerData.first ? (line) => (loader = line) : undefined);
 look?.();
 post({ type: 'ready', loader });
+flushCompileCache(); // the app's modules as this thread compiled them, for the next thread or worker
 
 /** The current job's body stream waiting for a piece: one job at a time per thread. */
 let waiting: { job: number; deliver: (message: BodyMessage) => void } | undefined;
