@@ -1,12 +1,12 @@
 // The master: binds, forks workers, keeps N of them alive, kills the silent ones, and answers
 // signals. It never accepts a connection (see listener.ts).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APP_LOAD_ERROR, FIRST_LISTENER_FD, HEARTBEAT_FD, MessageReader, READY, SOURCES, STACK_REPLY, STACK_REQUEST, WORKER_BOOT_ERROR, type WorkerBoot } from './boot-contract.ts';
+import { APP_LOAD_ERROR, FIRST_LISTENER_FD, HEARTBEAT_FD, WORKER_BOOT_ERROR, type WorkerBoot } from './boot-contract.ts';
 import { appParts, loadApp } from './gateway/load.ts';
 import { watchSources, type SourceWatch } from './reloader.ts';
 import { describeAddress, parseAddress, systemdAddresses } from './address.ts';
@@ -14,7 +14,8 @@ import { bind, listenerUrl, type Listener } from './listener.ts';
 import { log, reopenLogFile } from './log.ts';
 import { statsdOf, type Statsd } from './metrics.ts';
 import { effectiveWorkerClass, type Settings } from './settings.ts';
-import { signalProcess, workerPlan } from './worker-policy.ts';
+import { WorkerHandle } from './worker-handle.ts';
+import { workerPlan } from './worker-policy.ts';
 
 // Run compiled (dist/): the master loads no TypeScript tooling, so its only children are workers.
 const WORKER_BOOT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workers', 'boot.js');
@@ -33,25 +34,6 @@ function isStopped(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-interface WorkerHandle {
-  child: ChildProcess;
-  pid: number;
-  age: number;
-  heartbeat: number; // fd of an unlinked temp file whose mtime the worker touches
-  spawnedAt: number;
-  /** The control channel's master end (boot-contract.ts). */
-  control: Socket | null;
-  /** It said READY: the app is loaded (in every thread) and it serves. */
-  ready: boolean;
-  /** Told the frames of its main thread, when asked (stackOf). */
-  onStack?: (frames: string) => void;
-  /** Asked to leave (SIGTERM): no longer counted among the N. */
-  retiring: boolean;
-  /** When it was found timed out (its stack asked for), and when SIGABRT went out. */
-  timedOutAt?: number;
-  abortedAt?: number;
 }
 
 export class Arbiter {
@@ -145,7 +127,7 @@ export class Arbiter {
     on('SIGUSR1', () => {
       reopenLogFile();
       this.handOverFiles(); // the files a rotation made anew are the master's until then
-      for (const pid of this.workers.keys()) this.kill(pid, 'SIGUSR1');
+      this.signalAll('SIGUSR1');
     });
     on('SIGWINCH', () => undefined); // ignored unless daemonized, as gunicorn does
   }
@@ -225,16 +207,9 @@ export class Arbiter {
       log('error', 'could not spawn a worker');
       return;
     }
-    const control = child.stdio[boot.controlFd] as Socket | null;
-    const handle: WorkerHandle = { child, pid: child.pid, age: this.age, heartbeat, control, spawnedAt: Date.now(), ready: false, retiring: false };
-    control?.on('error', () => undefined); // a worker that died meanwhile: its stack is not coming
-    const reader = new MessageReader();
-    control?.on('data', (chunk: Buffer) => {
-      for (const message of reader.push(chunk)) {
-        if (message === READY) this.readied(handle);
-        else if (message.startsWith(STACK_REPLY)) handle.onStack?.(message.slice(STACK_REPLY.length));
-        else if (message.startsWith(SOURCES)) this.sources?.add(JSON.parse(message.slice(SOURCES.length)) as string[]);
-      }
+    const handle = new WorkerHandle(child.pid, this.age, heartbeat, child.stdio[boot.controlFd] as Socket | null, {
+      ready: (worker) => this.readied(worker),
+      sources: (files) => this.sources?.add(files),
     });
     this.workers.set(child.pid, handle);
     log('info', `Booting worker with pid: ${child.pid}`);
@@ -243,8 +218,8 @@ export class Arbiter {
 
   private reap(worker: WorkerHandle, code: number | null, signal: NodeJS.Signals | null): void {
     this.workers.delete(worker.pid);
-    const booted = this.lastBeat(worker) > 0;
-    fs.closeSync(worker.heartbeat);
+    const booted = worker.lastBeat() > 0;
+    worker.release();
     // A worker that dies on its own before its first heartbeat could not boot: respawning it
     // would only loop.
     if (!booted && !signal && code !== APP_LOAD_ERROR) code = WORKER_BOOT_ERROR;
@@ -267,7 +242,7 @@ export class Arbiter {
     for (let i = 0; i < spawn; i++) this.spawnWorker();
     for (const worker of workers.filter((w) => retire.includes(w.age))) {
       worker.retiring = true;
-      this.kill(worker.pid, 'SIGTERM');
+      worker.signal('SIGTERM');
     }
     this.statsd?.gauge('gunicorn.workers', [...this.workers.values()].filter((w) => !w.retiring).length);
   }
@@ -283,7 +258,7 @@ export class Arbiter {
     if (!this.settings.timeout) return;
     const now = Date.now();
     for (const worker of this.workers.values()) {
-      const lastBeat = Math.max(this.lastBeat(worker), worker.spawnedAt);
+      const lastBeat = Math.max(worker.lastBeat(), worker.spawnedAt);
       if (now - lastBeat <= this.settings.timeout * 1000) continue;
       if (worker.timedOutAt === undefined) {
         log('critical', `WORKER TIMEOUT (pid:${worker.pid})`);
@@ -291,42 +266,18 @@ export class Arbiter {
         // A stopped worker can neither say where it is nor act on SIGABRT (gunicorn's chance to
         // log a traceback): waiting for it only delays the replacement.
         if (isStopped(worker.pid)) {
-          this.kill(worker.pid, 'SIGKILL');
+          worker.signal('SIGKILL');
           continue;
         }
-        void this.stackOf(worker).then((stack) => {
+        void worker.stack(STACK_WAIT_MS).then((stack) => {
           log('error', `Worker (pid:${worker.pid}) timed out; its main thread was in:\n${stack}`);
           worker.abortedAt = Date.now();
-          this.kill(worker.pid, 'SIGABRT');
+          worker.signal('SIGABRT');
         });
       } else if (worker.abortedAt !== undefined && now - worker.abortedAt >= MURDER_EVERY_MS) {
         // SIGABRT ends a running Node worker at once; one still here is stopped or wedged.
-        this.kill(worker.pid, 'SIGKILL');
+        worker.signal('SIGKILL');
       }
-    }
-  }
-
-  /** The frames of a timed-out worker's main thread (stack-helper.ts answers), or why there are none. */
-  private stackOf(worker: WorkerHandle): Promise<string> {
-    const { control } = worker;
-    if (!control || control.destroyed) return Promise.resolve('    (no control channel to ask)');
-    return new Promise((resolve) => {
-      const done = (text: string) => {
-        clearTimeout(timer);
-        worker.onStack = undefined;
-        resolve(text);
-      };
-      const timer = setTimeout(() => done(`    (no answer within ${STACK_WAIT_MS} ms)`), STACK_WAIT_MS);
-      worker.onStack = done;
-      control.write(STACK_REQUEST);
-    });
-  }
-
-  private lastBeat(worker: WorkerHandle): number {
-    try {
-      return fs.fstatSync(worker.heartbeat).mtimeMs;
-    } catch {
-      return 0;
     }
   }
 
@@ -339,8 +290,9 @@ export class Arbiter {
     this.manageWorkers();
   }
 
-  private kill(pid: number, signal: NodeJS.Signals): void {
-    signalProcess(pid, signal, process.kill, (line) => log('error', line));
+  /** `signal` to every worker. */
+  private signalAll(signal: NodeJS.Signals): void {
+    for (const worker of this.workers.values()) worker.signal(signal);
   }
 
   private closeListeners(): void {
@@ -359,10 +311,10 @@ export class Arbiter {
     this.sources?.stop();
     this.closeListeners();
     const signal = graceful ? 'SIGTERM' : 'SIGQUIT';
-    for (const pid of this.workers.keys()) this.kill(pid, signal);
+    this.signalAll(signal);
     const limit = Date.now() + (graceful ? this.settings.gracefulTimeout * 1000 : 1000);
     await this.waitForWorkers(limit);
-    for (const pid of this.workers.keys()) this.kill(pid, 'SIGKILL');
+    this.signalAll('SIGKILL');
     await this.waitForWorkers(Date.now() + 2000);
     if (this.settings.pidfile) fs.rmSync(this.settings.pidfile, { force: true });
     log('info', 'Shutting down: Master');
@@ -374,7 +326,7 @@ export class Arbiter {
     this.halting = true;
     clearInterval(this.murderTimer);
     this.closeListeners();
-    for (const pid of this.workers.keys()) this.kill(pid, 'SIGKILL');
+    this.signalAll('SIGKILL');
     await this.waitForWorkers(Date.now() + 2000);
     process.exit(code);
   }
