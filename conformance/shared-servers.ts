@@ -1,7 +1,10 @@
 // The servers read-only cases share (`t.shared()`), one pool per class: a server is lent to one
 // case at a time, so cases that run at once never see each other's requests on it, and when
 // every server of a configuration is lent a new one starts. A case that asks twice for the same
-// configuration gets the same server. A server that died (a case broke it) is replaced.
+// configuration gets the same server. A server that died, or has fewer live workers than it was
+// started with (a case crashed one: the server may be replacing it, or never will), is stopped
+// and replaced: the next case must not meet the last one's damage (node:cluster, for one, hands a
+// connection to a worker that just died and loses it), and blame its own rule for it.
 import type { Driver, Server, ServerConfig } from '../spec/harness/types.ts';
 
 interface Entry {
@@ -58,7 +61,7 @@ export class SharedServers {
     for (const entry of pool.filter((e) => !e.lent)) {
       entry.lent = true; // before the await: no other case takes it meanwhile
       const server = await entry.server.catch(() => undefined);
-      if (server && server.exitStatus() === null) {
+      if (server && server.exitStatus() === null && (await whole(server))) {
         try {
           await this.driver.beforeLend?.(server);
         } catch (error) {
@@ -78,4 +81,10 @@ export class SharedServers {
     this.pools.clear();
     await Promise.all(entries.map(async (e) => (await e.server.catch(() => undefined))?.stop()));
   }
+}
+
+/** Whether `server` still has the workers it was started with; a driver that cannot count them (--url) says yes. */
+async function whole(server: Server): Promise<boolean> {
+  const live = await server.workers().catch(() => undefined);
+  return live === undefined || live.length >= server.config.workers;
 }

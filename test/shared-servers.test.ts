@@ -3,16 +3,16 @@ import { SharedServers } from '../conformance/shared-servers.ts';
 import { defaultConfig } from '../spec/harness/case.ts';
 import type { Driver, Server, ServerConfig } from '../spec/harness/types.ts';
 
-/** A driver whose servers are numbered and can be killed by the test. */
+/** A driver whose servers are numbered and can be killed, or lose workers, by the test. */
 function countingDriver() {
-  const started: Array<Server & { dead: boolean; stopped: boolean }> = [];
+  const started: Array<Server & { dead: boolean; stopped: boolean; lost: number }> = [];
   const driver: Driver = {
     name: 'counting',
     async start(config: ServerConfig) {
       const server = {
         host: '127.0.0.1', port: 1000 + started.length, extraPorts: [], config, masterPid: started.length, startedPid: started.length, command: async () => ({ code: 0, output: '' }),
-        dead: false, stopped: false,
-        workers: async () => [], alive: async () => true, threadStates: async () => [], signal: async () => undefined,
+        dead: false, stopped: false, lost: 0,
+        workers: async () => Array.from({ length: Math.max(0, config.workers - server.lost) }, (_, i) => 100 + i), alive: async () => true, threadStates: async () => [], signal: async () => undefined,
         exitStatus: () => (server.dead ? { code: 1, signal: null } : null),
         logs: () => '',
         stop: async () => void (server.stopped = true),
@@ -45,6 +45,23 @@ describe('shared servers: lent to one case at a time', () => {
       throw new Error('nothing answers');
     };
     await expect(shared.forCase().lend(config)).rejects.toThrow('nothing answers');
+  });
+
+  test('a server that lost a worker (a case broke one, and it is not replaced yet, or never) is not lent again: a fresh one is', async () => {
+    const { driver, started } = countingDriver();
+    const shared = new SharedServers(driver);
+    const a = shared.forCase();
+    const first = await a.lend(config);
+    started[0].lost = 1; // the case crashed a worker of it
+    a.release();
+    const b = shared.forCase();
+    const second = await b.lend(config);
+    expect(second).not.toBe(first);
+    expect(started[0].stopped).toBe(true);
+    b.release();
+    // A whole one is lent again as it is.
+    expect(await shared.forCase().lend(config)).toBe(second);
+    expect(started).toHaveLength(2);
   });
 
   test('two cases at once get two servers; a case that asks twice gets the same one; a released server is lent again', async () => {
