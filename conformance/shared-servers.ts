@@ -83,8 +83,11 @@ export class SharedServers {
   }
 }
 
-/** Whether `server` still has the workers it was started with; a driver that cannot count them (--url) says yes. */
+/** Whether `server` still has the workers it was started with; one whose driver cannot count them (--url throws) is. */
 async function whole(server: Server): Promise<boolean> {
-  const live = await server.workers().catch(() => undefined);
-  return live === undefined || live.length >= server.config.workers;
+  try {
+    return (await server.workers()).length >= server.config.workers;
+  } catch {
+    return true;
+  }
 }

@@ -60,8 +60,15 @@ describe('shared servers: lent to one case at a time', () => {
     expect(started[0].stopped).toBe(true);
     b.release();
     // A whole one is lent again as it is.
-    expect(await shared.forCase().lend(config)).toBe(second);
+    const c = shared.forCase();
+    expect(await c.lend(config)).toBe(second);
+    c.release();
     expect(started).toHaveLength(2);
+    // One whose driver cannot count workers (--url throws, at once) is lent as it is.
+    started[1].workers = () => {
+      throw new Error('not ours');
+    };
+    expect(await shared.forCase().lend(config)).toBe(second);
   });
 
   test('two cases at once get two servers; a case that asks twice gets the same one; a released server is lent again', async () => {
