@@ -12,6 +12,21 @@ import { classFlags, preforkLauncher } from './prefork-process.ts';
 const prefork = preforkLauncher();
 const app = (version: string) => `import { version } from './lib/version.mjs';\nexport default () => new Response(\`\${version} ${version} \${process.pid}\`);\n`;
 
+/**
+ * The answering pid (an answer's last word) once five answers in a row come from one worker and
+ * start with `prefix`: settled, the old worker (which serves on until its successor is ready) gone.
+ */
+function settledOn(answer: () => Promise<string>, prefix: string, what: string, within: number): Promise<string> {
+  return eventually(
+    async () => {
+      const five: string[] = [];
+      for (let i = 0; i < 5; i++) five.push(await answer());
+      return five.every((a) => a.startsWith(`${prefix} `) && a === five[0]) ? five[0].split(' ').at(-1) : undefined;
+    },
+    { within, what, seen: answer },
+  );
+}
+
 test('an edited module (the app or one it imports) reaches the next request; a log file beside it does not reload', async () => {
   const dir = tempDir('prefork-reload-');
   fs.mkdirSync(path.join(dir, 'lib'));
@@ -30,16 +45,7 @@ test('an edited module (the app or one it imports) reaches the next request; a l
   await eventually(async () => (await answer()).startsWith('lib1 app2'), { within: 10_000, what: 'the edited app in the answer', seen: answer });
   expect(output).toMatch(/Worker reloading: .*app\.mjs modified/);
   fs.writeFileSync(path.join(dir, 'lib', 'version.mjs'), "export const version = 'lib2';\n");
-  // Settled: the old worker, which serves on until its successor is ready, has left (five answers
-  // in a row from one worker with the new code).
-  const pid = await eventually(
-    async () => {
-      const five: string[] = [];
-      for (let i = 0; i < 5; i++) five.push(await answer());
-      return five.every((a) => a.startsWith('lib2 app2') && a === five[0]) ? five[0].split(' ')[2] : undefined;
-    },
-    { within: 10_000, what: 'the edited import in every answer, from one worker', seen: answer },
-  );
+  const pid = await settledOn(answer, 'lib2 app2', 'the edited import in every answer, from one worker', 10_000);
   expect(pid).not.toBe(first);
 
   // Not code: the worker stays.
@@ -92,15 +98,7 @@ test.each([
   const master = prefork(['--reload', '-w', '1', ...classFlags(cls), '-b', `127.0.0.1:${port}`, app], { stdio: ['ignore', 'ignore', 'pipe'] });
   master.stderr!.on('data', (d) => (output += d));
   const answer = () => fetch(`http://127.0.0.1:${port}/`).then((r) => r.text(), () => '');
-  const settled = (prefix: string, what: string) =>
-    eventually(
-      async () => {
-        const five: string[] = [];
-        for (let i = 0; i < 5; i++) five.push(await answer());
-        return five.every((a) => a.startsWith(`${prefix} `) && a === five[0]) ? five[0].split(' ')[1] : undefined;
-      },
-      { within: 15_000, what, seen: answer },
-    );
+  const settled = (prefix: string, what: string) => settledOn(answer, prefix, what, 15_000);
   const first = await settled('s1-d1-l1', 'the first version');
 
   // In the app's directory, never loaded: nothing reloads.
