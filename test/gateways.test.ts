@@ -7,22 +7,39 @@ import { STARTERS } from '../conformance/commands/init.ts';
 import { GATEWAY_PROFILES, GATEWAYS } from '../spec/harness/gateways.ts';
 import { CAPABILITIES, OPERATIONS } from '../spec/harness/types.ts';
 import { caseCatalog } from '../conformance/catalog.ts';
+import { SCHEMA_FILES, inline, synced } from './schemas-sync.ts';
+import { checkProbeAnswer } from '../spec/harness/probe-answers.ts';
 
 const KIT = path.resolve(import.meta.dirname, '..');
 const json = (file: string) => JSON.parse(fs.readFileSync(path.join(KIT, file), 'utf8'));
 
 describe('the gateway registry', () => {
-  test('conform.schema.json and answers.schema.json name exactly the registry\'s gateways', () => {
-    expect(json('conformance/conform.schema.json').properties.gateway.enum).toEqual([...GATEWAYS]);
-    expect(json('fixtures/probe/answers.schema.json').definitions.echo.properties.gateway.enum).toEqual([...GATEWAYS]);
+  test.each([...SCHEMA_FILES])('%s says what the registry says (else: npm run schemas)', (file) => {
+    const text = fs.readFileSync(path.join(KIT, file), 'utf8');
+    expect(text, `${file} differs from the gateway registry: run \`npm run schemas\``).toBe(synced(file, text));
   });
 
-  test('the answer schema requires each gateway\'s section, as the registry lists it', () => {
-    const branches: Array<{ if: { properties: { gateway: { const: string } } }; then: { required: string[] } }> = json('fixtures/probe/answers.schema.json').definitions.echo.allOf;
+  test('the schemas written from the registry accept each gateway\'s answer and refuse one without its section', () => {
+    expect(json('conformance/conform.schema.json').properties.gateway.enum).toEqual([...GATEWAYS]);
+    const ok = (answer: object) => { try { checkProbeAnswer('/echo', answer); return true; } catch { return false; } };
+    const neutral = { request: { method: 'GET', target: '/echo', headers: [['host', 'x']], scheme: 'http' }, body: null, pid: 7, ppid: 1 };
+    const sample: Record<string, unknown> = { environ: {}, flags: {}, env: {}, url: 'http://x/', scope: {}, events: [], lifespan: { startup: null } };
     for (const gateway of GATEWAYS) {
-      const branch = branches.find((b) => b.if.properties.gateway.const === gateway);
-      expect(branch?.then.required, gateway).toEqual([...GATEWAY_PROFILES[gateway].section]);
+      const section = Object.fromEntries(Object.keys(GATEWAY_PROFILES[gateway].answer).map((k) => [k, sample[k]]));
+      expect(ok({ ...neutral, gateway, ...section }), gateway).toBe(true);
+      const [first, ...rest] = Object.keys(section);
+      expect(ok({ ...neutral, gateway, ...Object.fromEntries(rest.map((k) => [k, sample[k]])) }), `${gateway} without ${first}`).toBe(false);
     }
+    expect(ok({ ...neutral, gateway: 'cgi' })).toBe(false);
+  });
+
+  test('the rewrite is exact: a file whose enum lags the registry is rewritten, one reshaped by hand is refused', () => {
+    const file = 'conformance/conform.schema.json';
+    const text = fs.readFileSync(path.join(KIT, file), 'utf8');
+    const lagging = text.replace(`"enum": ${inline([...GATEWAYS])}`, '"enum": ["wsgi"]');
+    expect(lagging).not.toBe(text);
+    expect(synced(file, lagging)).toBe(text);
+    expect(() => synced(file, text.replace('"gateway": {', '"gateway":{'))).toThrow(/reshaped by hand/);
   });
 
   test.each([...GATEWAYS])('%s: its probe is shipped, and cases of its profile exist', (gateway) => {
