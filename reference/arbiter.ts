@@ -258,8 +258,7 @@ export class Arbiter {
     if (!this.settings.timeout) return;
     const now = Date.now();
     for (const worker of this.workers.values()) {
-      const lastBeat = Math.max(worker.lastBeat(), worker.spawnedAt);
-      if (now - lastBeat <= this.settings.timeout * 1000) continue;
+      if (worker.silentFor(now) <= this.settings.timeout * 1000) continue;
       if (worker.timedOutAt === undefined) {
         log('critical', `WORKER TIMEOUT (pid:${worker.pid})`);
         worker.timedOutAt = now;

@@ -58,6 +58,15 @@ export class WorkerHandle implements WorkerState {
     }
   }
 
+  /**
+   * How long it has been silent at `now` (ms): since its last beat, or since it was spawned when
+   * it has not beaten yet (gunicorn's timeout covers the boot too: a worker stuck loading the app
+   * is killed like a stuck one).
+   */
+  silentFor(now: number): number {
+    return now - Math.max(this.lastBeat(), this.spawnedAt);
+  }
+
   /** The frames of its main thread (stack-helper.ts answers), or why there are none within `waitMs`. */
   stack(waitMs: number): Promise<string> {
     const { control } = this;

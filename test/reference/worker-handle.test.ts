@@ -68,4 +68,15 @@ describe('WorkerHandle', () => {
     handle.release();
     expect(handle.lastBeat()).toBe(0);
   });
+
+  test('silentFor(): counted from the spawn until the first beat, then from the last beat', () => {
+    const fd = heartbeatFile();
+    const handle = new WorkerHandle(10, 1, fd, null, { ready: () => undefined, sources: () => undefined });
+    // Never beaten: a worker stuck loading the app times out from its spawn, not from 1970.
+    expect(handle.silentFor(handle.spawnedAt + 4000)).toBe(4000);
+    const beat = handle.spawnedAt + 10_000;
+    fs.futimesSync(fd, beat / 1000, beat / 1000);
+    expect(handle.silentFor(beat + 2500)).toBeCloseTo(2500, -1);
+    handle.release();
+  });
 });
