@@ -3,7 +3,8 @@
 // the registry name), `npx conform --version`, `npx prefork --help`, `npx conform init --gateway
 // fetch my-server`, and a run of `npx conform` against that server (the kit's prefork serving a
 // copy of the kit's fetch probe) with the process driver to a report; `init --from unicorn` and
-// `--from gunicorn` with runs of Debian's servers (every case of gunicorn's sync class). Prints
+// `--from gunicorn` with runs of Debian's servers (every case of gunicorn's sync class), and the
+// expectations loop on a node:cluster server of the project's own (test/converge.ts). Prints
 // the tarball's size and file count and the installed size. testcontainers is an optional peer:
 // without it, the container driver says what to install.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -11,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { KIT_DIR } from '../conformance/manifest.ts';
+import { convergeOnce } from './converge.ts';
 
 const problems: string[] = [];
 const expect = (ok: boolean, what: string) => {
@@ -78,6 +80,9 @@ expect(fromGunicorn.code === 0 && fs.existsSync(path.join(project, 'my-gunicorn'
 const gunicorn = npx('conform', '--target', 'my-gunicorn', '--driver', 'process', '--class', 'sync');
 const gunicornCounts = /^\d+ pass, .*$/m.exec(gunicorn.out)?.[0] ?? 'no summary line';
 expect(gunicorn.code === 0 && !gunicorn.out.includes('UNREVIEWED'), `npx conform --target my-gunicorn --class sync: exit ${gunicorn.code}, ${gunicornCounts}${gunicorn.code === 0 ? '' : `\n${gunicorn.out}`}`);
+// The README's expectations loop on a node:cluster server of the project's own (test/converge.ts).
+const cluster = convergeOnce(project, (...args) => npx('conform', ...args), path.join(project, 'node_modules', 'prefork-conformance-kit', 'fixtures', 'servers', 'node-cluster', 'server.mjs'));
+expect(cluster.ok, `a node:cluster server from init --gateway fetch converges: ${cluster.summary}${cluster.ok ? '' : `\n${cluster.detail}`}`);
 const container = npx('conform', '--target', 'my-server', '--driver', 'container', '--only', 'prefork.worker-count');
 expect(container.code === 2 && container.out.includes('npm i -D testcontainers@'), 'without testcontainers, --driver container exits 2 and says what to install');
 
