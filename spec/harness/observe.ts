@@ -3,7 +3,26 @@ import { check } from './assert.ts';
 import { requireGiven } from './case.ts';
 import { getJson } from './client.ts';
 import { eventually } from './eventually.ts';
+import { UnmetPremise } from './fault.ts';
 import type { Server } from './types.ts';
+
+// Written by the probe before it starts a slowed-down load (PROTOCOL.md, "Loaded line").
+const LOADING = /conform-probe: loading pid=(\d+)/g;
+
+/**
+ * For a case that slows the app's load down (CONFORM_PROBE_IMPORT_DELAY_MS) to watch workers that
+ * are still loading: throws UnmetPremise once the probe says the master is the process loading it.
+ * A preloading server (gunicorn --preload, Unicorn's and Puma's preload_app, uWSGI without
+ * --lazy-apps) loads the app once, before it forks: no worker ever loads it, and that is the
+ * server's documented choice, not a fault.
+ */
+export function requireWorkersLoadTheApp(server: Pick<Server, 'logs' | 'masterPid' | 'startedPid'>): void {
+  const loaders = new Set([...server.logs().matchAll(LOADING)].map((m) => Number(m[1])));
+  if ([server.masterPid, server.startedPid].some((pid) => loaders.has(pid))) {
+    // No pid in the words: the summary folds unsupported results by their reason.
+    throw new UnmetPremise('the master loads the app before it forks (a preloading server): no worker loads it, so the case has nothing to watch');
+  }
+}
 
 /** Waits until exactly `n` workers are alive; returns their pids (oldest first). */
 export async function settledWorkers(server: Server, n: number, within = 5000): Promise<number[]> {

@@ -2,6 +2,7 @@ import { check, checkEqual } from '../harness/assert.ts';
 import { hostHeader } from '../harness/client.ts';
 import { Connection, formatRequest } from '../harness/wire.ts';
 import { eventually } from '../harness/eventually.ts';
+import { requireWorkersLoadTheApp } from '../harness/observe.ts';
 import { docs, gunicornCode } from '../harness/refs.ts';
 import type { SpecCase } from '../harness/case.ts';
 
@@ -12,7 +13,7 @@ export const bindBeforeFork: SpecCase = {
   id: 'prefork.bind-before-fork',
   level: 'MUST',
   requirement:
-    `The port accepts connections while the workers are still loading the app (the probe takes ${IMPORT_DELAY_MS} ms), and a connection made then is served once a worker is ready (not refused, not reset).`,
+    `The port accepts connections while the workers are still loading the app (the probe takes ${IMPORT_DELAY_MS} ms), and a connection made then is served once a worker is ready (not refused, not reset). A preloading server, whose master loads the app before it forks, has no such window: unsupported there.`,
   refs: [
     docs('unicorn', 'DESIGN', 'all workers share a common set of listener sockets; load balancing between them is done by the kernel'),
     gunicornCode('arbiter.py', 'start()', 'bind and listen, then spawn_workers(); workers load the app after fork'),
@@ -32,6 +33,7 @@ export const bindBeforeFork: SpecCase = {
     const waited = Date.now() - acceptedAt;
     connection.destroy();
     t.evidence('waitedForBootMs', waited);
+    requireWorkersLoadTheApp(server); // a preloading master loads the app before it binds or forks
     checkEqual(response.status, 200, 'the status of the request sent while the app loaded');
     check(waited >= IMPORT_DELAY_MS / 2, `the port opened only ${waited} ms before the answer: it was not listening while the app loaded`);
   },
