@@ -73,3 +73,18 @@ describe('readiness of a preloading server', () => {
     expect(server.looks).toBe(1);
   });
 });
+
+describe('a command that wraps the server without exec', () => {
+  test('the app loaded by processes that are not the master\'s children: the message names the wrapper', async () => {
+    // sh -c "cd dir && gunicorn ...": the shell is the started process, gunicorn's master (101) its
+    // only child, and the workers that loaded the app (201, 202) are grandchildren.
+    const server = {
+      ...preloading(() => ['S']),
+      workers: async () => [101],
+      logs: () => 'conform-probe: loaded pid=201\nconform-probe: loaded pid=202\n',
+    };
+    const manifest = { ...target.manifest, readiness: { timeoutMs: 300 } } as Target['manifest'];
+    const why = await waitReady(server, { ...target, manifest });
+    expect(why).toMatch(/1 of 2 worker\(s\) exist \(the app was loaded by 201, 202, which are not children of the master \(100\): a wrapper \(a shell, a script\) must exec the server, or processes\.master names the server's master\)/);
+  });
+});
