@@ -88,3 +88,13 @@ describe('a command that wraps the server without exec', () => {
     expect(why).toMatch(/1 of 2 worker\(s\) exist \(the app was loaded by 201, 202, which are not children of the master \(100\): a wrapper \(a shell, a script\) must exec the server, or processes\.master names the server's master\)/);
   });
 });
+
+describe('a server that serves alone at the count asked', () => {
+  test('no worker, the app loaded by the master: the message names the settings bound', async () => {
+    // uvicorn --workers 1 runs one process and no supervisor.
+    const server = { ...preloading(() => ['S']), workers: async () => [] };
+    const manifest = { ...target.manifest, readiness: { timeoutMs: 300 } } as Target['manifest'];
+    const why = await waitReady(server, { ...target, manifest });
+    expect(why).toMatch(/0 of 2 worker\(s\) exist \(the process the kit started loaded the app itself and runs no worker: .*"settings": \{"workers": \{"min": 2\}\}\)/);
+  });
+});

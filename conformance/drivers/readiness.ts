@@ -69,11 +69,14 @@ export async function waitReady(server: Server, target: Target): Promise<string 
           // Processes that loaded the app but are neither the master nor its children: the kit
           // started a wrapper (a shell that runs the server without exec), whose child it takes for
           // the master's only worker.
-          const strangers = [...loadedPids(server.logs())].filter((pid) => pid !== server.masterPid && !workers.includes(pid));
+          const loaded = loadedPids(server.logs());
+          const strangers = [...loaded].filter((pid) => pid !== server.masterPid && !workers.includes(pid));
           const hint =
             strangers.length > 0
               ? ` (the app was loaded by ${strangers.join(', ')}, which are not children of the master (${server.masterPid}): a wrapper (a shell, a script) must exec the server, or processes.master names the server's master)`
-              : workers.length === 0
+              : workers.length === 0 && loaded.has(server.masterPid)
+                ? ` (the process the kit started loaded the app itself and runs no worker: a server that serves alone at this count, as uvicorn and hypercorn do at one worker, declares the least count it forks at: "settings": {"workers": {"min": 2}})`
+                : workers.length === 0
               ? ' (a server whose workers are not children of the process the kit started names its master in processes.master)'
               : usesPlaceholder(target.manifest, 'workers')
                 ? ' (does the server honour the {workers} the command passes?)'
