@@ -4,17 +4,15 @@
 // documented choice. Without --preload, the same cases run and pass on the same server.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { UnmetPremise } from '../spec/harness/fault.ts';
 import { requireWorkersLoadTheApp } from '../spec/harness/observe.ts';
+import { tempDir } from './temp-dirs.ts';
 
 const run = promisify(execFile);
 const KIT = path.resolve(import.meta.dirname, '..');
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 describe('requireWorkersLoadTheApp', () => {
   const server = (logs: string) => ({ logs: () => logs, masterPid: 10, startedPid: 10 });
@@ -33,8 +31,7 @@ describe('gunicorn with and without --preload', { timeout: 90_000 }, () => {
     if (preload) manifest.command.splice(3, 0, '--preload');
     delete manifest.$schema;
     delete manifest.expectations;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-preload-'));
-    dirs.push(dir);
+    const dir = tempDir('conform-preload-');
     fs.writeFileSync(path.join(dir, 'conform.json'), JSON.stringify(manifest));
     const report = path.join(dir, 'report.json');
     const args = ['bin/conform.js', '--target', dir, '--class', 'sync', '--driver', 'process', '--report-json', report, '--only', 'prefork.bind-before-fork,lifecycle.heartbeat-before-first'];

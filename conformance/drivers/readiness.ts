@@ -8,11 +8,9 @@
 // --worker-reload-mercy), so the kit waits until every worker is seen waiting for work.
 import net from 'node:net';
 import { eventually, TimedOut } from '../../spec/harness/eventually.ts';
+import { probeLinePids } from '../../spec/harness/observe.ts';
 import type { Server } from '../../spec/harness/types.ts';
 import { usesPlaceholder, type Target } from '../manifest.ts';
-
-// Not anchored to a line: output of several processes sharing a pipe may interleave.
-const LOADED = /conform-probe: loaded pid=(\d+)/g;
 
 export function canConnect(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -25,10 +23,6 @@ export function canConnect(host: string, port: number): Promise<boolean> {
   });
 }
 
-/** Pids that printed the probe's loaded line. */
-export function loadedPids(logs: string): Set<number> {
-  return new Set([...logs.matchAll(LOADED)].map((m) => Number(m[1])));
-}
 
 /**
  * How long the kit waits for started workers to be seen waiting. A worker may keep a thread busy
@@ -52,6 +46,24 @@ async function settled(server: Server): Promise<void> {
   }
 }
 
+/** Why a started server shows fewer workers than it was asked for, as far as the kit can tell. */
+function fewerWorkersWhy(server: Server, target: Target, workers: readonly number[], loaded: ReadonlySet<number>): string {
+  // Processes that loaded the app but are neither the master nor its children: the kit started a
+  // wrapper (a shell that runs the server without exec), whose child it takes for the master's
+  // only worker.
+  const strangers = [...loaded].filter((pid) => pid !== server.masterPid && !workers.includes(pid));
+  if (strangers.length > 0) {
+    return `the app was loaded by ${strangers.join(', ')}, which are not children of the master (${server.masterPid}): a wrapper (a shell, a script) must exec the server, or processes.master names the server's master`;
+  }
+  if (workers.length === 0 && loaded.has(server.masterPid)) {
+    return 'the process the kit started loaded the app itself and runs no worker: a server that serves alone at this count, as uvicorn and hypercorn do at one worker, declares the least count it forks at: "settings": {"workers": {"min": 2}}';
+  }
+  if (workers.length === 0) return 'a server whose workers are not children of the process the kit started names its master in processes.master';
+  return usesPlaceholder(target.manifest, 'workers')
+    ? 'does the server honour the {workers} the command passes?'
+    : 'the manifest never passes {workers}: the server runs a count of its own';
+}
+
 /** Waits for readiness; resolves with why it gave up, or undefined when ready. */
 export async function waitReady(server: Server, target: Target): Promise<string | undefined> {
   const readiness = target.manifest.readiness ?? {};
@@ -65,25 +77,8 @@ export async function waitReady(server: Server, target: Target): Promise<string 
         if (logLine && !logLine.test(server.logs())) return (state = `no log line matches ${logLine}`), false;
         if (!(await canConnect(server.host, server.port))) return false;
         const workers = await server.workers();
-        if (workers.length < want) {
-          // Processes that loaded the app but are neither the master nor its children: the kit
-          // started a wrapper (a shell that runs the server without exec), whose child it takes for
-          // the master's only worker.
-          const loaded = loadedPids(server.logs());
-          const strangers = [...loaded].filter((pid) => pid !== server.masterPid && !workers.includes(pid));
-          const hint =
-            strangers.length > 0
-              ? ` (the app was loaded by ${strangers.join(', ')}, which are not children of the master (${server.masterPid}): a wrapper (a shell, a script) must exec the server, or processes.master names the server's master)`
-              : workers.length === 0 && loaded.has(server.masterPid)
-                ? ` (the process the kit started loaded the app itself and runs no worker: a server that serves alone at this count, as uvicorn and hypercorn do at one worker, declares the least count it forks at: "settings": {"workers": {"min": 2}})`
-                : workers.length === 0
-              ? ' (a server whose workers are not children of the process the kit started names its master in processes.master)'
-              : usesPlaceholder(target.manifest, 'workers')
-                ? ' (does the server honour the {workers} the command passes?)'
-                : ' (the manifest never passes {workers}: the server runs a count of its own)';
-          return (state = `${workers.length} of ${want} worker(s) exist${hint}`), false;
-        }
-        const loaded = loadedPids(server.logs());
+        const loaded = probeLinePids(server.logs(), 'loaded');
+        if (workers.length < want) return (state = `${workers.length} of ${want} worker(s) exist (${fewerWorkersWhy(server, target, workers, loaded)})`), false;
         if (loaded.has(server.masterPid)) return 'ready';
         const loading = workers.filter((pid) => !loaded.has(pid));
         if (loading.length > 0) return (state = `worker(s) ${loading.join(', ')} have not printed "conform-probe: loaded pid=N" yet (a child of the master that never loads the app is a helper: name it in the manifest's processes.helpers)`), false;

@@ -6,8 +6,14 @@ import { eventually } from './eventually.ts';
 import { UnmetPremise } from './fault.ts';
 import type { Server } from './types.ts';
 
-// Written by the probe before it starts a slowed-down load (PROTOCOL.md, "Loaded line").
-const LOADING = /conform-probe: loading pid=(\d+)/g;
+/**
+ * Pids that printed one of the probe's lines (PROTOCOL.md, "Loaded line"): `loaded` once the app
+ * is loaded, `loading` before a slowed-down load begins. Not anchored to a line: output of several
+ * processes sharing a pipe may interleave.
+ */
+export function probeLinePids(logs: string, line: 'loaded' | 'loading'): Set<number> {
+  return new Set([...logs.matchAll(new RegExp(`conform-probe: ${line} pid=(\\d+)`, 'g'))].map((m) => Number(m[1])));
+}
 
 /**
  * For a case that slows the app's load down (CONFORM_PROBE_IMPORT_DELAY_MS) to watch workers that
@@ -17,7 +23,7 @@ const LOADING = /conform-probe: loading pid=(\d+)/g;
  * server's documented choice, not a fault.
  */
 export function requireWorkersLoadTheApp(server: Pick<Server, 'logs' | 'masterPid' | 'startedPid'>): void {
-  const loaders = new Set([...server.logs().matchAll(LOADING)].map((m) => Number(m[1])));
+  const loaders = probeLinePids(server.logs(), 'loading');
   if ([server.masterPid, server.startedPid].some((pid) => loaders.has(pid))) {
     // No pid in the words: the summary folds unsupported results by their reason.
     throw new UnmetPremise('the master loads the app before it forks (a preloading server): no worker loads it, so the case has nothing to watch');
