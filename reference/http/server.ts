@@ -3,7 +3,7 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
-import { lazyEnviron, schemeOf, type EnvironContext } from '../gateway/environ.ts';
+import { keepPeerAddress, lazyEnviron, schemeOf, type EnvironContext } from '../gateway/environ.ts';
 import { lazyRequest, NativeRequest } from '../gateway/lazy-request.ts';
 import { checkAnswer, NotAnAnswer, type AppResult, type Handler } from '../gateway/types.ts';
 import { log } from '../log.ts';
@@ -252,7 +252,12 @@ export function createHttpServer(settings: Settings, handler: Handler, context: 
         checkAnswer(result);
         const sent = respond(res, result, { close });
         if (typeof sent === 'number') logSent(sent);
-        else sent.then(logSent, cut);
+        else {
+          // A streamed body (the app's code) and the log line after it may read the peer once
+          // the socket is gone.
+          keepPeerAddress(req.socket);
+          sent.then(logSent, cut);
+        }
       } catch (error) {
         // Thrown before anything was sent (a header the fetch classes refuse): the app's fault.
         if (res.headersSent) cut(error as Error);
@@ -266,8 +271,11 @@ export function createHttpServer(settings: Settings, handler: Handler, context: 
     } catch (error) {
       return failed(error);
     }
-    if (isPromise(result)) result.then(answer, failed);
-    else answer(result);
+    if (isPromise(result)) {
+      // The app goes on after this turn: its environ may be read once the client has gone.
+      keepPeerAddress(req.socket);
+      result.then(answer, failed);
+    } else answer(result);
   };
   const server = http.createServer({ maxHeaderSize, requestTimeout: 0, noDelay: true }, onRequest);
   // An Expect other than 100-continue: Node would answer 417 itself, outside the worker's
