@@ -29,14 +29,29 @@ function head(headers: Iterable<[string, string]>, close: boolean): { flat: stri
 /** A string or byte body known up front: one write, with a Content-Length if the app gave none. */
 function respondSimple(res: ServerResponse, { status, statusText, headers, body }: SimpleResponse, options: { close: boolean }): number {
   const { flat, length } = head(headers, options.close);
-  let bytes = body === null ? null : typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  if (bytes && length === Infinity) flat.push('Content-Length', String(bytes.length));
-  if (bytes && bytes.length > length) bytes = bytes.subarray(0, length);
+  // A string that fits is handed to Node as it is: Node joins it to the head in one string and
+  // one write, where bytes go with the head as a second buffer through the stream's writev path
+  // (~2 us more per request in a hello-world app). Node writes that joined string as UTF-8, so
+  // only a head of ASCII goes that way: a latin-1 byte in it would become two.
+  let bytes: string | Buffer | null =
+    body === null ? null : typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  let size = typeof bytes === 'string' ? Buffer.byteLength(bytes, 'utf8') : (bytes?.length ?? 0);
+  if (typeof bytes === 'string' && (size > length || !asciiHead(flat, statusText))) bytes = Buffer.from(bytes, 'utf8');
+  if (bytes && length === Infinity) flat.push('Content-Length', String(size));
+  if (bytes instanceof Buffer && size > length) (bytes = bytes.subarray(0, length)), (size = length);
   if (options.close) res.shouldKeepAlive = false;
   res.writeHead(status, statusText || undefined, flat);
-  if (bytes) res.end(bytes);
+  if (bytes !== null) res.end(bytes);
   else res.end();
-  return bytes && carriesBody(res, status) ? bytes.length : 0;
+  return bytes !== null && carriesBody(res, status) ? size : 0;
+}
+
+const NOT_ASCII = /[^\x00-\x7f]/;
+
+function asciiHead(flat: string[], statusText: string): boolean {
+  if (NOT_ASCII.test(statusText)) return false;
+  for (let i = 1; i < flat.length; i += 2) if (NOT_ASCII.test(flat[i])) return false;
+  return true;
 }
 
 /** Node's ServerResponse drops body writes to HEAD/204/304: they never reach the wire. */
