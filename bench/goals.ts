@@ -37,6 +37,7 @@ export const NAMES = {
   gunicorn: (workerClass: string) => `gunicorn ${workerClass}`,
   cluster: 'node cluster',
   bareClose: 'bare node close (1 process)',
+  httpClose: 'node http close (1 process)',
   compiledProbe: 'probe.js',
   typescriptProbe: 'probe.ts',
 };
