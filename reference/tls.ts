@@ -10,7 +10,8 @@ import { SettingError, type Settings } from './settings.ts';
 
 // Loaded only where TLS is configured: node:tls and node:crypto are ~8 ms of a master's start
 // (before it can fork), for every server that serves plain HTTP.
-const nodeTls = (): typeof tls => createRequire(import.meta.url)('node:tls');
+let loaded: typeof tls | undefined;
+const nodeTls = (): typeof tls => (loaded ??= createRequire(import.meta.url)('node:tls') as typeof tls);
 
 export function secureContextOf(settings: Pick<Settings, 'certfile' | 'keyfile'>): tls.SecureContext | undefined {
   const { certfile, keyfile } = settings;

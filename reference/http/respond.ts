@@ -38,7 +38,10 @@ function respondSimple(res: ServerResponse, { status, statusText, headers, body 
   let size = typeof bytes === 'string' ? Buffer.byteLength(bytes, 'utf8') : (bytes?.length ?? 0);
   if (typeof bytes === 'string' && (size > length || !asciiHead(flat, statusText))) bytes = Buffer.from(bytes, 'utf8');
   if (bytes && length === Infinity) flat.push('Content-Length', String(size));
-  if (bytes instanceof Buffer && size > length) (bytes = bytes.subarray(0, length)), (size = length);
+  if (bytes instanceof Buffer && size > length) {
+    bytes = bytes.subarray(0, length);
+    size = length;
+  }
   if (options.close) res.shouldKeepAlive = false;
   res.writeHead(status, statusText || undefined, flat);
   if (bytes !== null) res.end(bytes);
