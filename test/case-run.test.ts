@@ -13,7 +13,7 @@ function lane() {
     name: 'fake',
     async start(config: ServerConfig) {
       const server = {
-        host: '127.0.0.1', port: 1, extraPorts: [], config, masterPid: 1, startedPid: 1, command: async () => ({ code: 0, output: '' }), stopped: false,
+        host: '127.0.0.1', port: 1, extraPorts: [], config, masterPid: 1, startedPid: 1, startedIsMaster: true, command: async () => ({ code: 0, output: '' }), stopped: false,
         // Whole: the workers it was started with (a shared server with fewer is replaced).
         workers: async () => Array.from({ length: config.workers }, (_, i) => 2 + i), alive: async () => true, threadStates: async () => [], signal: async () => undefined,
         exitStatus: () => null, logs: () => 'the log of a server', stop: async () => void (server.stopped = true),

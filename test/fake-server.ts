@@ -67,6 +67,7 @@ export async function fakeServer(reply: Reply, { oneAtATime = false, stalledBody
     config: defaultConfig('sync'),
     masterPid: process.pid,
     startedPid: process.pid,
+    startedIsMaster: true,
     command: async () => ({ code: 0, output: '' }),
     workers: async () => [],
     alive: async () => true,

@@ -33,6 +33,7 @@ function preloading(states: (pid: number, look: number) => string[]): Server & {
     config: { ...defaultConfig('sync'), workers: 2 },
     startedPid: MASTER,
     masterPid: MASTER,
+    startedIsMaster: true,
     looks: 0,
     workers: async () => [101, 102],
     threadStates: async (pid: number) => {

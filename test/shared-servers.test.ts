@@ -10,7 +10,7 @@ function countingDriver() {
     name: 'counting',
     async start(config: ServerConfig) {
       const server = {
-        host: '127.0.0.1', port: 1000 + started.length, extraPorts: [], config, masterPid: started.length, startedPid: started.length, command: async () => ({ code: 0, output: '' }),
+        host: '127.0.0.1', port: 1000 + started.length, extraPorts: [], config, masterPid: started.length, startedPid: started.length, startedIsMaster: true, command: async () => ({ code: 0, output: '' }),
         dead: false, stopped: false, lost: 0,
         workers: async () => Array.from({ length: Math.max(0, config.workers - server.lost) }, (_, i) => 100 + i), alive: async () => true, threadStates: async () => [], signal: async () => undefined,
         exitStatus: () => (server.dead ? { code: 1, signal: null } : null),

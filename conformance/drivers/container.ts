@@ -117,6 +117,8 @@ class ContainerServer implements Server {
     return this.masterPid;
   }
 
+  readonly startedIsMaster = true;
+
   async command(argv: string[]): Promise<{ code: number | null; output: string }> {
     throw new HarnessError(`operations given as commands (${argv.join(' ')}) need the process driver: --driver process`);
   }

@@ -61,6 +61,10 @@ class ProcessServer implements Server {
    * server made (the oldest live one; looked for again once it is gone, as a watchdog may start
    * another). Until there is one, the started process.
    */
+  get startedIsMaster(): boolean {
+    return this.topology.master === undefined;
+  }
+
   get masterPid(): number {
     const pattern = this.topology.master;
     if (!pattern) return this.startedPid;

@@ -8,7 +8,7 @@
 // --worker-reload-mercy), so the kit waits until every worker is seen waiting for work.
 import net from 'node:net';
 import { eventually, TimedOut } from '../../spec/harness/eventually.ts';
-import { probeLinePids } from '../../spec/harness/observe.ts';
+import { exitWords, probeLinePids } from '../../spec/harness/observe.ts';
 import type { Server } from '../../spec/harness/types.ts';
 import { usesPlaceholder, type Target } from '../manifest.ts';
 
@@ -86,7 +86,7 @@ export async function waitReady(server: Server, target: Target): Promise<string 
       },
       { within: readiness.timeoutMs ?? 15_000, every: 25, what: `the target to accept on ${server.host}:${server.port} with ${want} loaded worker(s)`, seen: () => state },
     );
-    if (outcome !== 'ready') return `the master exited (${JSON.stringify(server.exitStatus())}) before it was ready`;
+    if (outcome !== 'ready') return `${exitWords(server)} before it was ready`;
     await settled(server);
     return undefined;
   } catch (error) {

@@ -35,6 +35,7 @@ class RunningServer implements Server {
   readonly extraPorts: readonly number[] = [];
   readonly startedPid = -1;
   readonly masterPid = -1;
+  readonly startedIsMaster = true;
 
   constructor(
     readonly host: string,

@@ -96,10 +96,19 @@ export async function masterWords(server: Server): Promise<string> {
   return `master ${server.masterPid} ${(await server.alive(server.masterPid)) ? 'running' : 'gone'}`;
 }
 
-/** The master's state in words, for failure messages about waiting for it to exit. */
-export function exitWords(server: Server): string {
+/**
+ * The process whose exit status the driver has, in words: the master, or the launcher that
+ * started it. The master's words stay as they always were: expectations match them ("seen").
+ */
+function startedWords(server: Pick<Server, 'startedIsMaster' | 'startedPid'>): string {
+  return server.startedIsMaster ? 'the master' : `the started process (pid ${server.startedPid}, which processes.master says is not the master)`;
+}
+
+/** The started process's state in words, for failure messages about waiting for it to exit. */
+export function exitWords(server: Pick<Server, 'startedIsMaster' | 'startedPid' | 'exitStatus'>): string {
   const status = server.exitStatus();
-  return status ? `the master exited with ${JSON.stringify(status)}` : `the master (pid ${server.masterPid}) is still running`;
+  if (status) return `${startedWords(server)} exited with ${JSON.stringify(status)}`;
+  return server.startedIsMaster ? `the master (pid ${server.startedPid}) is still running` : `${startedWords(server)} is still running`;
 }
 
 /** Bytes received so far in words, for failure messages about waiting on a connection. */

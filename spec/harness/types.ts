@@ -117,6 +117,11 @@ export interface Server {
   /** The process the driver started. */
   readonly startedPid: number;
   /**
+   * Whether the started process is the master: false where the manifest's processes.master names
+   * another (the started one is then a launcher, and exitStatus() is the launcher's).
+   */
+  readonly startedIsMaster: boolean;
+  /**
    * The process that manages the workers: the started one, or the one the manifest's
    * processes.master names among the processes the server made (found by readiness).
    */
@@ -131,7 +136,7 @@ export interface Server {
   signal(pid: number, signal: NodeJS.Signals): Promise<void>;
   /** Runs argv beside the server (its environment, in the target's directory): an operation's command. */
   command(argv: string[]): Promise<{ code: number | null; output: string }>;
-  /** The master's exit status once it has exited, else null. */
+  /** The started process's exit status once it has exited (the master's, unless a launcher started it), else null. */
   exitStatus(): ExitStatus | null;
   /** Everything the server printed so far (stdout and stderr interleaved). */
   logs(): string;
