@@ -2,17 +2,10 @@
 // in its master before it forks: cases that watch workers still loading the app have nothing to
 // watch there, and say so (unsupported), where they would otherwise blame the server for its
 // documented choice. Without --preload, the same cases run and pass on the same server.
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { UnmetPremise } from '../spec/harness/fault.ts';
 import { requireWorkersLoadTheApp } from '../spec/harness/observe.ts';
-import { tempDir } from './temp-dirs.ts';
-
-const run = promisify(execFile);
-const KIT = path.resolve(import.meta.dirname, '..');
+import { conformReport, targetVariant } from './conform-cli.ts';
 
 describe('requireWorkersLoadTheApp', () => {
   const server = (logs: string) => ({ logs: () => logs, masterPid: 10, startedPid: 10 });
@@ -27,17 +20,11 @@ describe('requireWorkersLoadTheApp', () => {
 
 describe('gunicorn with and without --preload', { timeout: 90_000 }, () => {
   async function results(preload: boolean) {
-    const manifest = JSON.parse(fs.readFileSync(path.join(KIT, 'fixtures/targets/gunicorn/conform.json'), 'utf8'));
-    if (preload) manifest.command.splice(3, 0, '--preload');
-    delete manifest.$schema;
-    delete manifest.expectations;
-    const dir = tempDir('conform-preload-');
-    fs.writeFileSync(path.join(dir, 'conform.json'), JSON.stringify(manifest));
-    const report = path.join(dir, 'report.json');
-    const args = ['bin/conform.js', '--target', dir, '--class', 'sync', '--driver', 'process', '--report-json', report, '--only', 'prefork.bind-before-fork,lifecycle.heartbeat-before-first'];
-    await run(process.execPath, args, { cwd: KIT }).catch(() => undefined);
-    const doc = JSON.parse(fs.readFileSync(report, 'utf8'));
-    return (doc.results as Array<{ id: string; status: string; message: string }>).map((r) => [r.id, r.status, r.message]);
+    const dir = targetVariant('gunicorn', 'conform-preload-', (manifest) => {
+      if (preload) manifest.command.splice(3, 0, '--preload');
+    });
+    const { results } = await conformReport(dir, ['--target', dir, '--class', 'sync', '--driver', 'process', '--only', 'prefork.bind-before-fork,lifecycle.heartbeat-before-first']);
+    return results.map((r) => [r.id, r.status, r.message]);
   }
 
   test('--preload: both cases unsupported, naming the master that loads the app; without it both pass', async () => {

@@ -1,42 +1,23 @@
 // Which processes are workers: a master's child that never loads the app (a helper) is named in
 // the manifest and is then neither counted nor waited for; unnamed, the start fails with a message
 // that says how to name it. Either way nothing the server started is left running.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { conformReport, targetVariant, type ReportResult } from './conform-cli.ts';
 
-const run = promisify(execFile);
-const KIT = path.resolve(import.meta.dirname, '..');
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
-
+/** The node-cluster target started through a launcher of test/fixtures, with `extra` in its manifest. */
 function target(extra: Record<string, unknown>, launcher = 'with-helper.mjs'): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(KIT, 'fixtures/targets/node-cluster/conform.json'), 'utf8'));
-  manifest.command[1] = `{kitDir}/test/fixtures/${launcher}`;
-  delete manifest.$schema;
-  delete manifest.expectations;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conform-topology-'));
-  dirs.push(dir);
-  fs.writeFileSync(path.join(dir, 'conform.json'), JSON.stringify({ ...manifest, ...extra, readiness: { timeoutMs: 4000 } }));
-  return dir;
+  return targetVariant('node-cluster', 'conform-topology-', (manifest) => {
+    manifest.command[1] = `{kitDir}/test/fixtures/${launcher}`;
+    return { ...manifest, ...extra, readiness: { timeoutMs: 4000 } };
+  });
 }
 
-async function conform(dir: string, only: string) {
-  const report = path.join(dir, 'report.json');
-  const args = ['bin/conform.js', '--target', dir, '--only', only, '--driver', 'process', '--jobs', '1', '--report-json', report];
-  const code = await run(process.execPath, args, { cwd: KIT }).then(() => 0, (e: { code: number }) => e.code);
-  const doc = JSON.parse(fs.readFileSync(report, 'utf8'));
-  const results: Array<{ id: string; status: string; message: string; evidence: Record<string, unknown> }> = doc.results;
-  // A target that cannot start at all is refused before any case (the pre-flight): no results, one error.
-  const refused: string[] = doc.harnessErrors ?? [];
-  return { code, results, refused };
-}
+const conform = (dir: string, only: string) => conformReport(dir, ['--target', dir, '--only', only, '--driver', 'process', '--jobs', '1']);
 
 /** The evidence of every result that did not pass (the server's log above all): why a run failed in CI. */
-const whyNot = (results: Array<{ status: string; evidence: Record<string, unknown> }>) =>
+const whyNot = (results: ReportResult[]) =>
   JSON.stringify(results.filter((r) => r.status !== 'pass').map((r) => r.evidence), null, 1);
 
 /** Processes whose command line has `word`, anywhere on the machine. */

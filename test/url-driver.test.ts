@@ -1,32 +1,15 @@
 // `--url HOST:PORT`: a server already running with the probe, which the kit did not start and
 // must not stop, is judged by the cases that only read it (a shared server); every case that
 // starts, signals or watches a server of its own is unsupported, saying why, never failed.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { freePort } from '../conformance/drivers/launch.ts';
+import { conformReport, KIT, runConform as conform } from './conform-cli.ts';
 import { tempDir } from './temp-dirs.ts';
 
-const run = promisify(execFile);
-const KIT = path.resolve(import.meta.dirname, '..');
 const TARGET = path.join(KIT, 'fixtures/targets/node-cluster');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function conform(args: string[]) {
-  return run(process.execPath, ['bin/conform.js', ...args], { cwd: KIT }).then(
-    ({ stdout, stderr }) => ({ code: 0, out: stdout + stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
-  );
-}
 
 describe('--url: a server the kit did not start', { timeout: 120_000 }, () => {
   let server: ChildProcess;
@@ -47,11 +30,9 @@ describe('--url: a server the kit did not start', { timeout: 120_000 }, () => {
   });
 
   test('the reading cases are judged, the others unsupported with the reason; the server keeps running', async () => {
-    const report = path.join(tempDir('conform-url-'), 'report.json');
     const only = 'http.keepalive,http.date-header,http.reject-cl-te,gateway.request.headers,gateway.fetch.url-target,prefork.worker-count,lifecycle.respawn,signals.term-graceful';
-    const { code, out } = await conform(['--target', TARGET, '--url', `127.0.0.1:${port}`, '--only', only, '--report-json', report]);
-    const doc = JSON.parse(fs.readFileSync(report, 'utf8'));
-    const status = Object.fromEntries(doc.results.map((r: { id: string; status: string }) => [r.id, r.status]));
+    const { code, out, results, target } = await conformReport(tempDir('conform-url-'), ['--target', TARGET, '--url', `127.0.0.1:${port}`, '--only', only]);
+    const status = Object.fromEntries(results.map((r) => [r.id, r.status]));
     expect(status, out).toMatchObject({
       'http.keepalive': 'pass',
       'http.date-header': 'pass',
@@ -63,10 +44,10 @@ describe('--url: a server the kit did not start', { timeout: 120_000 }, () => {
       'lifecycle.respawn': 'unsupported',
       'signals.term-graceful': 'unsupported',
     });
-    const respawn = doc.results.find((r: { id: string }) => r.id === 'lifecycle.respawn');
+    const respawn = results.find((r) => r.id === 'lifecycle.respawn')!;
     expect(respawn.message).toMatch(/--url.*starts, signals or watches a server of its own/);
-    expect(doc.results.find((r: { id: string }) => r.id === 'http.reject-cl-te').message).toMatch(/--url judges a server as it runs: this case needs one started with keepalive 10/);
-    expect(doc.target.driver).toBe('url');
+    expect(results.find((r) => r.id === 'http.reject-cl-te')!.message).toMatch(/--url judges a server as it runs: this case needs one started with keepalive 10/);
+    expect(target.driver).toBe('url');
     expect(respawn.replay).toContain(`--url 127.0.0.1:${port}`);
     expect(out).toMatch(/driver url \(127\.0\.0\.1:\d+, started by someone else/);
     expect(code, out).toBe(0);

@@ -1,0 +1,58 @@
+// The kit's own CLI run from a test as a user runs it: `bin/conform.js` in the kit's directory,
+// on a target written from a shipped manifest, with its JSON report read back.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { tempDir } from './temp-dirs.ts';
+
+export const KIT = path.resolve(import.meta.dirname, '..');
+
+export interface CliOutcome {
+  code: number;
+  /** stdout then stderr. */
+  out: string;
+}
+
+/** Runs `conform ARGS` in the kit's directory to its end. */
+export function runConform(args: string[]): Promise<CliOutcome> {
+  return promisify(execFile)(process.execPath, ['bin/conform.js', ...args], { cwd: KIT }).then(
+    ({ stdout, stderr }) => ({ code: 0, out: stdout + stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+  );
+}
+
+export interface ReportResult {
+  id: string;
+  status: string;
+  message: string;
+  evidence: Record<string, unknown>;
+  /** The command that runs this case again. */
+  replay?: string;
+}
+
+/**
+ * Runs conform with `--report-json` into `dir` and reads the report: its results, its target
+ * section, and the errors that refused the target before any case (its pre-flight).
+ */
+export async function conformReport(dir: string, args: string[]): Promise<CliOutcome & { results: ReportResult[]; target: Record<string, unknown>; refused: string[] }> {
+  const report = path.join(dir, 'report.json');
+  const outcome = await runConform([...args, '--report-json', report]);
+  const doc = JSON.parse(fs.readFileSync(report, 'utf8')) as { results: ReportResult[]; target: Record<string, unknown>; harnessErrors?: string[] };
+  return { ...outcome, results: doc.results, target: doc.target, refused: doc.harnessErrors ?? [] };
+}
+
+export type Manifest = Record<string, unknown> & { command: string[] };
+
+/**
+ * A target in a fresh directory: a shipped target's manifest (without its expectations) changed
+ * by `edit`. Returns the directory.
+ */
+export function targetVariant(shipped: string, prefix: string, edit: (manifest: Manifest) => Manifest | void): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(KIT, 'fixtures/targets', shipped, 'conform.json'), 'utf8')) as Manifest;
+  delete manifest.$schema;
+  delete manifest.expectations;
+  const dir = tempDir(prefix);
+  fs.writeFileSync(path.join(dir, 'conform.json'), JSON.stringify(edit(manifest) ?? manifest));
+  return dir;
+}
