@@ -56,15 +56,16 @@ class ProcessServer implements Server {
     });
   }
 
+  /** The manifest's processes.master names the master when it is not the started process. */
+  get startedIsMaster(): boolean {
+    return this.topology.master === undefined;
+  }
+
   /**
    * The started process, or the process the manifest's processes.master names among those the
    * server made (the oldest live one; looked for again once it is gone, as a watchdog may start
    * another). Until there is one, the started process.
    */
-  get startedIsMaster(): boolean {
-    return this.topology.master === undefined;
-  }
-
   get masterPid(): number {
     const pattern = this.topology.master;
     if (!pattern) return this.startedPid;
