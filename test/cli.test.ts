@@ -93,7 +93,7 @@ describe('conform CLI', () => {
     const report = JSON.parse(fs.readFileSync(path.join(dir, 'r.json'), 'utf8'));
     expect(report.results).toEqual([]); // no case ran, none blames the server for what is a setup error
     expect(report.harnessErrors).toHaveLength(1);
-    expect(report.harnessErrors[0]).toMatch(/did not start in its plain configuration \(class sync\), so no case was run[\s\S]*exited \(\{"code":7[\s\S]*broken/);
+    expect(report.harnessErrors[0]).toMatch(/did not start in its plain configuration \(class sync\), so no case was run[\s\S]*the master exited with \{"code":7[\s\S]*broken/);
     expect(out).toMatch(/^ {2}ERROR the target did not start/m);
     expect(out).not.toMatch(/^ +\d+ (FAIL|ERROR) /m);
     expect(fs.readFileSync(path.join(dir, 'r.xml'), 'utf8')).toMatch(/<testsuites [^>]*errors="1"[\s\S]*<error message="the target did not start/);

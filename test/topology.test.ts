@@ -6,11 +6,15 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { conformReport, targetVariant, type ReportResult } from './conform-cli.ts';
 
+/** In the environment of every process this file's servers make: what running() looks for. */
+const MARK = 'CONFORM_TOPOLOGY_TEST=1';
+
 /** The node-cluster target started through a launcher of test/fixtures, with `extra` in its manifest. */
 function target(extra: Record<string, unknown>, launcher = 'with-helper.mjs'): string {
   return targetVariant('node-cluster', 'conform-topology-', (manifest) => {
     manifest.command[1] = `{kitDir}/test/fixtures/${launcher}`;
-    return { ...manifest, ...extra, readiness: { timeoutMs: 4000 } };
+    const env = { ...(manifest.env as object | undefined), ...(extra.env as object | undefined), [MARK.split('=')[0]]: '1' };
+    return { ...manifest, ...extra, env, readiness: { timeoutMs: 4000 } };
   });
 }
 
@@ -20,11 +24,14 @@ const conform = (dir: string, only: string) => conformReport(dir, ['--target', d
 const whyNot = (results: ReportResult[]) =>
   JSON.stringify(results.filter((r) => r.status !== 'pass').map((r) => r.evidence), null, 1);
 
-/** Processes whose command line has `word`, anywhere on the machine. */
+/**
+ * Processes of this file's servers whose command line has `word`. Only theirs: another test file
+ * running at the same time may run the same server (url-driver's node:cluster server did).
+ */
 function running(word: string): number[] {
   return fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number).filter((pid) => {
     try {
-      return pid !== process.pid && fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(word);
+      return pid !== process.pid && fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(word) && fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(MARK);
     } catch {
       return false;
     }
