@@ -7,13 +7,14 @@ import { describe, expect, test } from 'vitest';
 import { conformReport, targetVariant, type ReportResult } from './conform-cli.ts';
 
 /** In the environment of every process this file's servers make: what running() looks for. */
-const MARK = 'CONFORM_TOPOLOGY_TEST=1';
+const MARK_NAME = 'CONFORM_TOPOLOGY_TEST';
+const MARK = `${MARK_NAME}=1`;
 
 /** The node-cluster target started through a launcher of test/fixtures, with `extra` in its manifest. */
 function target(extra: Record<string, unknown>, launcher = 'with-helper.mjs'): string {
   return targetVariant('node-cluster', 'conform-topology-', (manifest) => {
     manifest.command[1] = `{kitDir}/test/fixtures/${launcher}`;
-    const env = { ...(manifest.env as object | undefined), ...(extra.env as object | undefined), [MARK.split('=')[0]]: '1' };
+    const env = { ...(manifest.env as object | undefined), ...(extra.env as object | undefined), [MARK_NAME]: '1' };
     return { ...manifest, ...extra, env, readiness: { timeoutMs: 4000 } };
   });
 }

@@ -23,7 +23,6 @@ export function canConnect(host: string, port: number): Promise<boolean> {
   });
 }
 
-
 /**
  * How long the kit waits for started workers to be seen waiting. A worker may keep a thread busy
  * for ever (its own timer, a busy app): that is no fault, and the run goes on after this bound.

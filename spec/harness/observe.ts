@@ -6,13 +6,19 @@ import { eventually } from './eventually.ts';
 import { UnmetPremise } from './fault.ts';
 import type { Server } from './types.ts';
 
+// Compiled once: readiness reads the logs every 25 ms (matchAll works on a copy of each).
+const PROBE_LINES = {
+  loaded: /conform-probe: loaded pid=(\d+)/g,
+  loading: /conform-probe: loading pid=(\d+)/g,
+};
+
 /**
  * Pids that printed one of the probe's lines (PROTOCOL.md, "Loaded line"): `loaded` once the app
  * is loaded, `loading` before a slowed-down load begins. Not anchored to a line: output of several
  * processes sharing a pipe may interleave.
  */
-export function probeLinePids(logs: string, line: 'loaded' | 'loading'): Set<number> {
-  return new Set([...logs.matchAll(new RegExp(`conform-probe: ${line} pid=(\\d+)`, 'g'))].map((m) => Number(m[1])));
+export function probeLinePids(logs: string, line: keyof typeof PROBE_LINES): Set<number> {
+  return new Set([...logs.matchAll(PROBE_LINES[line])].map((m) => Number(m[1])));
 }
 
 /**
