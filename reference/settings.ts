@@ -149,7 +149,7 @@ export const SETTINGS = [
     key: 'workerClass', flags: '-k, --worker-class <class>', doc: 'sync | gthread | async (sync with --threads > 1 runs gthread)',
     default: () => 'sync', parse: oneOf('sync', 'gthread', 'async'),
   }),
-  define({ key: 'threads', flags: '--threads <int>', doc: 'threads per gthread worker', default: () => 1, parse: integer(1, 1024) }),
+  define({ key: 'threads', flags: '--threads <int>', doc: 'threads per gthread worker (one loads the app before it serves, each other when a request finds all busy)', default: () => 1, parse: integer(1, 1024) }),
   define({
     key: 'workerConnections', flags: '--worker-connections <int>', doc: 'simultaneous connections per gthread/async worker',
     default: () => 1000, parse: integer(1, 1_000_000),

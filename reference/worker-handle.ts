@@ -10,7 +10,7 @@ import { signalProcess, type WorkerState } from './worker-policy.ts';
 
 /** What the master hears from a worker on its control channel, besides a stack it asked for. */
 export interface WorkerNews {
-  /** It serves: the app is loaded (in every thread). */
+  /** It serves: the app is loaded (in the first pool thread, for gthread). */
   ready(worker: WorkerHandle): void;
   /** --reload: files of the app's module graph it loaded (app-sources.ts). */
   sources(files: string[]): void;

@@ -91,7 +91,7 @@ class Channel implements AsyncIterable<Uint8Array> {
 
 export interface ThreadPool {
   handler: Handler;
-  /** Resolves when the first thread has loaded the app (the others load after it); rejects if it could not. */
+  /** Resolves when the first thread has loaded the app (the others start as requests need them); rejects if it could not. */
   ready: Promise<void>;
   /** Requests whose (small) body is still arriving: they have asked for no thread yet. */
   receiving(): number;
@@ -116,6 +116,8 @@ export interface PoolWatch {
 /** `reportSources`: under --reload, told the files each thread's app loads (every thread records them). */
 export function threadPool(appSpec: string, size: number, watch?: PoolWatch, reportSources?: (files: string[]) => void): ThreadPool {
   const idle: Thread[] = [];
+  /** Threads still loading the app, by threadId. */
+  const loadingIds = new Set<number>();
   /** The requests the threads run now, by job: what the watch looks at. */
   const running = new Map<number, { threadId: number; method: string; url: string; since: number; reported: boolean }>();
   if (watch && watch.overdueMs > 0) {
@@ -142,6 +144,7 @@ export function threadPool(appSpec: string, size: number, watch?: PoolWatch, rep
    */
   const startThread = (first: boolean) => {
     const thread = new Thread(THREAD_MAIN, { workerData: { appSpec, first, recordSources: reportSources !== undefined } });
+    loadingIds.add(thread.threadId);
     if (reportSources) thread.on('message', (m: JobMessage) => m.type === 'sources' && reportSources(m.files));
     let booting = first;
     let failed = false;
@@ -169,22 +172,34 @@ export function threadPool(appSpec: string, size: number, watch?: PoolWatch, rep
       };
       thread.on('message', readied);
       thread.once('error', reject);
-    }).then(() => {
-      booting = false;
-      release(thread);
-    });
+    })
+      .finally(() => loadingIds.delete(thread.threadId))
+      .then(() => {
+        booting = false;
+        release(thread);
+      });
   };
-  // One thread loads before the worker serves (a load error is then a boot error); the others
-  // load after it, each taking jobs once loaded: N isolates loading at once on the machine's
-  // cores made the first answer wait for all of them. The worker's main thread never loads the
-  // app: its copy would serve nothing.
-  const ready = startThread(true).then(() => {
-    for (let i = 1; i < size; i++) void startThread(false);
-  });
+  // One thread loads before the worker serves (a load error is then a boot error); another
+  // starts only when a request finds every started thread busy, as gunicorn's gthread pool (a
+  // ThreadPoolExecutor) starts its threads. N isolates loading at once on the machine's cores made
+  // the first answer wait for all of them, and each idle one weighs 10-17 MB. The worker's main
+  // thread never loads the app: its copy would serve nothing.
+  const ready = startThread(true);
+  let started = 1;
   let jobs = 0;
   let receiving = 0;
   let receivingChanged: (() => void) | undefined;
-  const acquire = () => new Promise<Thread>((resolve) => (idle.length ? resolve(idle.pop()!) : waiting.push(resolve)));
+  const acquire = () =>
+    new Promise<Thread>((resolve) => {
+      if (idle.length) return resolve(idle.pop()!);
+      waiting.push(resolve);
+      // No more loading than waiting: the request takes whichever comes first, a thread freed by
+      // its job or a new one loaded (release() hands either to the longest waiting).
+      if (started < size && loadingIds.size < waiting.length) {
+        started++;
+        void startThread(false);
+      }
+    });
 
   const handler = async (request: Request, environ: Environ): Promise<RawResponse> => {
     // A small body with a known length travels with the job (one message); any other is streamed

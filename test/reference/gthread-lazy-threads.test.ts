@@ -1,6 +1,7 @@
-// A gthread worker serves once one thread has loaded the app; the others load after it (issue 27:
-// boot is how long a reload, a respawn and a scale-up take, and N isolates loading at once on
-// the machine's cores made a 4-thread worker's first answer ~4x later than one thread's).
+// A gthread worker serves once one thread has loaded the app, and starts another only when a
+// request finds every started thread busy (issue 27: boot is how long a reload, a respawn and a
+// scale-up take, and N isolates loading at once on the machine's cores made a 4-thread worker's
+// first answer ~4x later than one thread's; each idle isolate also weighs ~10-17 MB).
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
@@ -43,29 +44,38 @@ export default async (request) => {
   expect(new Set(threads).size).toBe(3);
 }, 60_000);
 
-test("the worker's main thread does not load the app: only its pool threads run it", async () => {
-  // A copy on the main thread would never serve a request and cost the worker the app's memory
-  // and its load time before the first thread starts.
-  const dir = tempDir('prefork-main-thread-');
+test("threads start as needed: one while requests come one at a time, all of them for requests at once; never on the main thread", async () => {
+  // gunicorn's gthread runs requests on a ThreadPoolExecutor, which also starts a thread only when
+  // a task finds none idle. The main thread never loads the app: its copy would serve nothing.
+  const dir = tempDir('prefork-threads-');
   const loads = path.join(dir, 'loads');
   fs.writeFileSync(
     path.join(dir, 'app.mjs'),
     `import fs from 'node:fs';
 import { threadId } from 'node:worker_threads';
 fs.appendFileSync(${JSON.stringify(loads)}, threadId + '\\n');
-export default () => new Response('ok');
+export default async (request) => {
+  if (new URL(request.url).pathname === '/hold') await new Promise((r) => setTimeout(r, 700));
+  return new Response(String(threadId));
+};
 `,
   );
+  const loaded = () => fs.readFileSync(loads, 'utf8').trim().split('\n');
   const port = await freePort();
-  prefork(['-b', `127.0.0.1:${port}`, '-w', '1', '-k', 'gthread', '--threads', '2', path.join(dir, 'app.mjs')]);
+  prefork(['-b', `127.0.0.1:${port}`, '-w', '1', '-k', 'gthread', '--threads', '3', path.join(dir, 'app.mjs')]);
   await eventually(() => fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok, () => false), { within: 15_000, what: 'the server to answer' });
-  const threads = await eventually(
-    () => {
-      const ids = fs.readFileSync(loads, 'utf8').trim().split('\n');
-      return ids.length >= 2 ? ids : undefined;
+  // Two held requests one after the other: over a second in which a thread started with the
+  // first would have loaded (~0.1-0.3 s), one thread serves both.
+  for (const _ of [1, 2]) expect((await fetch(`http://127.0.0.1:${port}/hold`)).status).toBe(200);
+  expect(loaded()).toHaveLength(1);
+  // Three at once: each takes a thread of its own, the two new ones started for them.
+  const ids = await eventually(
+    async () => {
+      const answers = await Promise.all([1, 2, 3].map(() => fetch(`http://127.0.0.1:${port}/hold`).then((r) => r.text())));
+      return new Set(answers).size === 3 ? answers : undefined;
     },
-    { within: 15_000, what: 'both pool threads to load the app' },
+    { within: 15_000, what: 'three held requests on three threads', seen: () => loaded() },
   );
-  expect(threads.sort()).not.toContain('0');
-  expect(threads).toHaveLength(2);
+  expect(loaded().sort()).toEqual([...ids].sort());
+  expect(loaded()).not.toContain('0');
 }, 60_000);
