@@ -10,6 +10,7 @@ import type { Handler } from '../gateway/types.ts';
 import { log } from '../log.ts';
 import { Worker, type WorkerClassKind } from './base.ts';
 import { threadPool, type Overdue, type ThreadPool } from './thread-pool.ts';
+import { answerStackRequests } from './stack-requests.ts';
 import { threadStack } from './thread-stack.ts';
 
 /**
@@ -42,6 +43,16 @@ export class GthreadWorker extends Worker {
 
 /** The pool behind each handler gthread made, for the worker built on it. */
 const pools = new WeakMap<Handler, ThreadPool>();
+/** This worker's pool, from the moment its first thread starts loading: what a stack answer looks at. */
+let pool: ThreadPool | undefined;
+
+/** Where the pool's busy threads are, for the master's stack question (the main thread is free: it answers). */
+async function poolStacks(): Promise<string> {
+  const busy = pool?.busyThreads() ?? [];
+  if (!busy.length) return '    (its event loop, free; no pool thread is loading the app or running a request)';
+  const stacks = await Promise.all(busy.map(async ({ threadId, doing }) => `  thread ${threadId}, ${doing}:\n${await threadStack(threadId)}`));
+  return ['    (its event loop, free: gthread runs the app on pool threads, here)', ...stacks].join('\n');
+}
 
 async function reportOverdue({ threadId, method, url, runningMs }: Overdue, timeout: number): Promise<void> {
   const stack = await threadStack(threadId);
@@ -56,10 +67,12 @@ export const gthread: WorkerClassKind = {
    */
   async handler(_load, boot: WorkerBoot, reportSources): Promise<Handler> {
     const { timeout } = boot.settings;
-    const pool = threadPool(boot.app, boot.settings.threads, { overdueMs: timeout * 1000, onOverdue: (overdue) => void reportOverdue(overdue, timeout) }, reportSources);
-    await pool.ready;
-    pools.set(pool.handler, pool);
-    return pool.handler;
+    const built = threadPool(boot.app, boot.settings.threads, { overdueMs: timeout * 1000, onOverdue: (overdue) => void reportOverdue(overdue, timeout) }, reportSources);
+    pool = built;
+    await built.ready;
+    pools.set(built.handler, built);
+    return built.handler;
   },
   create: (boot, handler) => new GthreadWorker(boot, handler, pools.get(handler)),
+  answerStacks: (controlFd) => answerStackRequests(controlFd, poolStacks),
 };

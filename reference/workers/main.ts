@@ -15,9 +15,10 @@ setLogLevel(boot.settings.logLevel);
 setLogFile(boot.settings.errorLogfile, boot.settings.captureOutput ? captureInto : undefined);
 // boot.js armed the parent-death signal and checked the parent before this module loaded.
 
-// Before the app loads: a worker stuck loading it can say where, too.
-startStackHelper(boot.controlFd);
 const kind = WORKER_CLASSES[effectiveWorkerClass(boot.settings)];
+// Before the app loads: a worker stuck loading it can say where, too.
+if (kind.answerStacks) kind.answerStacks(boot.controlFd);
+else startStackHelper(boot.controlFd);
 /** --reload: the master watches the files the app loads (gthread's threads tell them themselves). */
 const reportSources = boot.settings.reload ? (files: string[]) => tellMaster(boot.controlFd, `${SOURCES}${JSON.stringify(files)}`) : undefined;
 let handler;

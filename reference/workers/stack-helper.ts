@@ -1,14 +1,13 @@
-// A helper thread in every worker, there for one question of the master: "where is your main
+// A helper thread in a worker whose main thread runs the app (sync, async), there for one question of the master: "where is your main
 // thread?", asked when the worker missed its heartbeat and is about to be killed. The main thread
 // is then stuck (a CPU-bound loop, a long synchronous call) and cannot answer; this thread
 // connects an inspector session to it, pauses it and reads its frames. All of that only when
 // asked: an enabled debugger costs every worker ~60 ms of CPU at boot, and V8 handles the enable
 // and the pause of a stuck thread by interrupt all the same.
 import inspector from 'node:inspector';
-import net from 'node:net';
 import { workerData } from 'node:worker_threads';
-import { frameMessage, STACK_REPLY, STACK_REQUEST } from '../boot-contract.ts';
 import { formatFrames, NO_FRAME, PAUSE_WAIT_MS, type Frame } from './paused-frames.ts';
+import { answerStackRequests } from './stack-requests.ts';
 
 /** The main thread's frames, formatted as a JavaScript stack, or why there are none. */
 function mainThreadStack(): Promise<string> {
@@ -29,9 +28,4 @@ function mainThreadStack(): Promise<string> {
   }).finally(() => session.disconnect());
 }
 
-const control = new net.Socket({ fd: workerData.controlFd as number, readable: true, writable: true });
-control.on('error', () => undefined); // the master went away: nobody to answer
-control.on('data', (request) => {
-  if (!request.toString().includes(STACK_REQUEST.trim())) return;
-  void mainThreadStack().then((stack) => control.write(frameMessage(`${STACK_REPLY}${stack}`)));
-});
+answerStackRequests(workerData.controlFd as number, mainThreadStack);

@@ -97,6 +97,8 @@ export interface ThreadPool {
   receiving(): number;
   /** Told whenever receiving() changed. */
   onReceiving(listener: () => void): void;
+  /** The threads at work now, each with what it does: loading the app, or running a request. */
+  busyThreads(): Array<{ threadId: number; doing: string }>;
 }
 
 /** A request that has run longer than the pool's watch allows, said once. */
@@ -292,5 +294,9 @@ export function threadPool(appSpec: string, size: number, watch?: PoolWatch, rep
     ready,
     receiving: () => receiving,
     onReceiving: (listener) => (receivingChanged = listener),
+    busyThreads: () => [
+      ...[...loadingIds].map((threadId) => ({ threadId, doing: 'loading the app' })),
+      ...[...running.values()].map(({ threadId, method, url, since }) => ({ threadId, doing: `running ${method} ${url} for ${((Date.now() - since) / 1000).toFixed(1)} s` })),
+    ],
   };
 }

@@ -1,8 +1,11 @@
 // A worker killed for a missed heartbeat leaves, in the master's log, the stack its JavaScript was
 // stuck in: function names, files, lines (what gunicorn's users ask for on "WORKER TIMEOUT").
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { freePort } from '../../conformance/drivers/launch.ts';
 import { eventually } from '../../spec/harness/eventually.ts';
+import { tempDir } from '../temp-dirs.ts';
 import { preforkLauncher } from './prefork-process.ts';
 
 describe('a timed-out worker says where it was stuck', () => {
@@ -47,6 +50,28 @@ describe('a timed-out worker says where it was stuck', () => {
       expect(await busy).toBe(200);
       expect(log.match(/has run for/g)).toHaveLength(1);
       expect(log).not.toMatch(/WORKER TIMEOUT/);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  }, 40_000);
+
+  // A gthread worker that misses its heartbeat is one whose first pool thread is still loading
+  // the app when the timeout comes (the main thread beats once it serves; it runs no app code).
+  // Its main thread is then free, idle: the answer is where the loading thread is.
+  test('gthread: a worker whose app never finishes loading in its pool thread', async () => {
+    const dir = tempDir('prefork-stuck-load-');
+    fs.writeFileSync(path.join(dir, 'app.mjs'), `function stuckLoading() {\n  for (;;) {}\n}\nstuckLoading();\nexport default () => new Response('never');\n`);
+    const port = await freePort();
+    const child = prefork(['-b', `127.0.0.1:${port}`, '-w', '1', '-k', 'gthread', '--threads', '2', '--timeout', '2', path.join(dir, 'app.mjs')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    child.stdout!.on('data', (d) => (log += d));
+    child.stderr!.on('data', (d) => (log += d));
+    try {
+      await eventually(() => /timed out;[^]*\n\S/.test(log), { within: 20_000, what: 'a timeout and its stack', seen: () => log.slice(-2000) });
+      const after = log.slice(log.indexOf('timed out;'));
+      expect(after, after).toMatch(/at stuckLoading \(file:\/\/\S*app\.mjs:2:\d+\)/);
+      expect(after, after).toMatch(/thread \d+, loading the app/);
     } finally {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
