@@ -155,9 +155,11 @@ async function throughput(measured: Measured): Promise<string[]> {
         const s = samples.get(name)!;
         const m = { rps: median(s.map((x) => x.rps)), cpuUs: median(s.map((x) => x.cpuUs)) };
         pair.push(m);
+        const loaded = await rssPerWorkerMb(r.child.pid!);
         if (!measured.idleRssMb.has(name)) measured.idleRssMb.set(name, idle.get(name)!);
+        if (!measured.loadedRssMb.has(name)) measured.loadedRssMb.set(name, loaded);
         lines.push(
-          `| ${group} | ${name} | ${withSpread(s.map((x) => x.rps), 0)} | ${median(s.map((x) => x.p99)).toFixed(1)} | ${withSpread(s.map((x) => x.cpuUs), 1)} | ${idle.get(name)!.toFixed(1)} | ${(await rssPerWorkerMb(r.child.pid!)).toFixed(1)} | ${s.reduce((sum, x) => sum + x.failures, 0)} |`,
+          `| ${group} | ${name} | ${withSpread(s.map((x) => x.rps), 0)} | ${median(s.map((x) => x.p99)).toFixed(1)} | ${withSpread(s.map((x) => x.cpuUs), 1)} | ${idle.get(name)!.toFixed(1)} | ${loaded.toFixed(1)} | ${s.reduce((sum, x) => sum + x.failures, 0)} |`,
         );
       }
       measured.throughput.set(group, [pair[0], pair[1]]);
@@ -222,7 +224,7 @@ async function lifecycle(): Promise<string[]> {
 
 const started = Date.now();
 console.log(`# bench: Node ${process.version}, ${WORKERS} workers each, wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} alternating rounds\n`);
-const measured: Measured = { throughput: new Map(), idleRssMb: new Map(), bootMs: new Map() };
+const measured: Measured = { throughput: new Map(), idleRssMb: new Map(), loadedRssMb: new Map(), bootMs: new Map() };
 if (GROUPS.length) {
   const hop = await threadHop();
   measured.threadHopCpuUs = hop.cpuUs;

@@ -17,6 +17,10 @@ function measured(over: Partial<Measured> = {}): Measured {
       [NAMES.reference('gthread'), 100],
       [NAMES.cluster, 50],
     ]),
+    loadedRssMb: new Map([
+      [NAMES.reference('gthread'), 180],
+      [NAMES.cluster, 75],
+    ]),
     bootMs: new Map([
       [NAMES.reference('sync', NAMES.compiledProbe), 180],
       [NAMES.gunicorn('sync'), 150],
@@ -43,6 +47,7 @@ describe('judgeGoals', () => {
     ['idle worker RSS, sync', '+32.0 MB (allowed +10)', false],
     ['idle worker RSS, async', '+9.0 MB (allowed +10)', true],
     ['idle worker RSS, gthread', '+50.0 MB (allowed +40)', false],
+    ['loaded worker RSS, gthread', '+105.0 MB (allowed +40)', false],
   ])('%s: %s, met %s', (goal, value, met) => {
     expect(row(rows, goal)).toMatchObject({ value, met });
   });
@@ -51,7 +56,14 @@ describe('judgeGoals', () => {
     // No gevent boot and no async throughput: those goals are not listed, not called missed.
     expect(row(rows, 'boot, async')).toBeUndefined();
     const without = judgeGoals(measured({ throughput: new Map(), threadHopCpuUs: undefined }));
-    expect(without.map((r) => r.goal.split(' ')[0])).toEqual(['boot,', 'boot,', 'boot,', 'idle', 'idle', 'idle']);
+    expect(without.map((r) => r.goal.split(' ')[0])).toEqual(['boot,', 'boot,', 'boot,', 'idle', 'idle', 'idle', 'loaded']);
+    expect(row(judgeGoals(measured({ loadedRssMb: new Map([[NAMES.cluster, 75]]) })), 'loaded')).toBeUndefined();
+  });
+
+  it('says how many gthread threads each RSS goal holds', () => {
+    // Threads start as requests need them: an idle worker holds one, a loaded one all of them.
+    expect(row(rows, 'idle worker RSS, gthread')!.goal).toMatch(/one pool thread/);
+    expect(row(rows, 'loaded worker RSS, gthread')!.goal).toMatch(/all 4 pool threads/);
   });
 
   it('prints one table row per goal', () => {
