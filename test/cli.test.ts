@@ -6,15 +6,12 @@ import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { allProcesses } from '../conformance/drivers/proc.ts';
 import { eventually } from '../spec/harness/eventually.ts';
+import { KIT, runConform } from './conform-cli.ts';
 import { tempDir } from './temp-dirs.ts';
 
-const KIT = path.resolve(import.meta.dirname, '..');
 // Runs against a target pin the process driver: these tests are about the runner, not the engine.
 const conform = (...args: string[]) =>
-  promisify(execFile)(process.execPath, ['bin/conform.js', ...args, ...(args.includes('--target') ? ['--driver', 'process'] : [])], { cwd: KIT }).then(
-    (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
-  );
+  runConform([...args, ...(args.includes('--target') ? ['--driver', 'process'] : [])]).then(({ code, stdout, stderr }) => ({ code, out: stdout, err: stderr }));
 
 function targetDir(manifest: object): string {
   const dir = tempDir('conform-cli-');

@@ -12,13 +12,17 @@ export interface CliOutcome {
   code: number;
   /** stdout then stderr. */
   out: string;
+  stdout: string;
+  stderr: string;
 }
 
-/** Runs `conform ARGS` in the kit's directory to its end. */
-export function runConform(args: string[]): Promise<CliOutcome> {
-  return promisify(execFile)(process.execPath, ['bin/conform.js', ...args], { cwd: KIT }).then(
-    ({ stdout, stderr }) => ({ code: 0, out: stdout + stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+/** Runs `conform ARGS` in the kit's directory to its end; `env` is added to the test's environment. */
+export function runConform(args: string[], { env = {} }: { env?: NodeJS.ProcessEnv } = {}): Promise<CliOutcome> {
+  const outcome = (code: number, stdout: string, stderr: string) => ({ code, out: stdout + stderr, stdout, stderr });
+  // A run of many cases with evidence can print more than execFile's default 1 MiB.
+  return promisify(execFile)(process.execPath, ['bin/conform.js', ...args], { cwd: KIT, env: { ...process.env, ...env }, maxBuffer: 1 << 24 }).then(
+    ({ stdout, stderr }) => outcome(0, stdout, stderr),
+    (e: { code: number; stdout: string; stderr: string }) => outcome(e.code, e.stdout, e.stderr),
   );
 }
 

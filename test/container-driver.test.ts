@@ -1,10 +1,9 @@
 // The container driver. The first block needs no engine; the second needs one and is skipped
 // without it, except in CI (CI=true), where a missing engine fails instead of hiding the tests.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ContainerDriver, exitFromShell } from '../conformance/drivers/container.ts';
 import type { ContainerShell } from '../conformance/drivers/container-shell.ts';
@@ -16,12 +15,9 @@ import { KIT_DIR, loadTarget, runClasses, validateManifest, type Target } from '
 import { defaultConfig } from '../spec/harness/case.ts';
 import { getJson } from '../spec/harness/client.ts';
 import { eventually } from '../spec/harness/eventually.ts';
+import { runConform } from './conform-cli.ts';
 
-const conform = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  promisify(execFile)(process.execPath, ['bin/conform.js', ...args], { cwd: KIT_DIR, env: { ...process.env, ...env } }).then(
-    (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
-  );
+const conform = (args: string[], env: NodeJS.ProcessEnv = {}) => runConform(args, { env }).then(({ code, stdout, stderr }) => ({ code, out: stdout, err: stderr }));
 
 const NO_ENGINE = { DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
 

@@ -1,14 +1,11 @@
 // Each mutant, run through the real `conform` CLI, must be reported `fail` for the ids it breaks.
 // This is what shows the checks can fail, not only pass.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { MUTANTS, mutantTargetDir } from '../fixtures/mutants/catalog.ts';
+import { runConform } from './conform-cli.ts';
 
-const run = promisify(execFile);
-const KIT = path.resolve(import.meta.dirname, '..');
 const wanted = process.env.CONFORM_MUTANTS?.split(',');
 
 describe.concurrent('mutants are caught', () => {
@@ -18,11 +15,7 @@ describe.concurrent('mutants are caught', () => {
       const report = path.join(dir, 'report.json');
       const ids = [...new Set(mutant.fails.map(([id]) => id))];
       const classes = [...new Set(mutant.fails.map(([, cls]) => cls))];
-      const args = ['bin/conform.js', '--target', dir, '--only', ids.join(','), '--class', classes.join(','), '--seed', '1', '--jobs', '1', '--driver', 'process', '--report-json', report];
-      const outcome = await run(process.execPath, args, { cwd: KIT, maxBuffer: 1 << 24 }).then(
-        (r) => ({ code: 0, out: r.stdout + r.stderr }),
-        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
-      );
+      const outcome = await runConform(['--target', dir, '--only', ids.join(','), '--class', classes.join(','), '--seed', '1', '--jobs', '1', '--driver', 'process', '--report-json', report]);
       expect(fs.existsSync(report), `no report; conform said:\n${outcome.out}`).toBe(true);
       const results: Array<{ id: string; class: string; status: string; message: string; evidence: Record<string, unknown> }> = JSON.parse(fs.readFileSync(report, 'utf8')).results;
       for (const [id, cls] of mutant.fails) {
