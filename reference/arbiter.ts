@@ -191,6 +191,7 @@ export class Arbiter {
     // The descriptors of boot-contract.ts: heartbeat, listening sockets, control channel.
     const boot: WorkerBoot = {
       settings: this.settings,
+      workerClass: effectiveWorkerClass(this.settings),
       app: this.app,
       listeners: this.listeners.map((l, i) => ({ fd: FIRST_LISTENER_FD + i, host: l.host, port: l.port })),
       heartbeatFd: HEARTBEAT_FD,

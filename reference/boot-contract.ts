@@ -9,7 +9,7 @@
 //                failed to load. Either halts the master (a respawn would only loop), as in
 //                gunicorn. Any other exit is replaced.
 import fs from 'node:fs';
-import type { Settings } from './settings.ts';
+import type { Settings, WorkerClass } from './settings.ts';
 
 export const WORKER_BOOT_ERROR = 3;
 export const APP_LOAD_ERROR = 4;
@@ -17,6 +17,8 @@ export const APP_LOAD_ERROR = 4;
 /** What a worker learns at spawn, through its environment. */
 export interface WorkerBoot {
   settings: Settings;
+  /** The class it runs (sync with threads > 1 is gthread): what settings.ts's effectiveWorkerClass says. */
+  workerClass: WorkerClass;
   app: string;
   listeners: Array<{ fd: number; host: string; port: number }>;
   heartbeatFd: number;
@@ -28,10 +30,10 @@ export interface WorkerBoot {
 export const HEARTBEAT_FD = 3;
 export const FIRST_LISTENER_FD = 4;
 // On the control channel, the master writes STACK_REQUEST; the worker writes messages, each ended
-// by END_OF_MESSAGE (a stack has newlines of its own): READY once it serves (app loaded in every
-// thread: the master retires an old worker only then), `${STACK_REPLY}<frames>` when asked, and
-// under --reload `${SOURCES}<JSON array of paths>`: files of the app's module graph it loaded
-// since it last said (app-sources.ts; the first before READY).
+// by END_OF_MESSAGE (a stack has newlines of its own): READY once it serves (the app loaded: the
+// master retires an old worker only then), `${STACK_REPLY}<frames>` when asked, and under
+// --reload `${SOURCES}<JSON array of paths>`: files of the app's module graph it loaded since it
+// last said (app-sources.ts; the first before READY).
 export const STACK_REQUEST = 'stack\n';
 export const END_OF_MESSAGE = '\0';
 export const READY = 'ready';

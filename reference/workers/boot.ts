@@ -4,8 +4,9 @@
 // a master killed meanwhile still takes this worker along; and the
 // descriptors inherited from the master (heartbeat, listening sockets, control) become close-on-exec,
 // so that a subprocess the app starts does not keep the port after the server stops.
-import { WORKER_BOOT_ERROR, workerBoot } from '../boot-contract.ts';
+import { WORKER_BOOT_ERROR, workerBoot, type WorkerBoot } from '../boot-contract.ts';
 import { closeOnExec, dieWithParent } from '../libc.ts';
+import { startFirstThread } from './first-thread.ts';
 
 // What ps shows: the arbiter's workerTitle(), passed as an argument to make room (a process title
 // cannot outgrow the argv it replaces). First, so no moment shows the boot script's path.
@@ -42,8 +43,9 @@ function becomeAccount({ user, group }: { user: number | null; group: number | n
   }
 }
 
+let inherited: WorkerBoot;
 try {
-  const inherited = workerBoot();
+  inherited = workerBoot();
   becomeAccount(inherited.settings);
   dieWithParent();
   for (const fd of [inherited.heartbeatFd, ...inherited.listeners.map((l) => l.fd), inherited.controlFd]) closeOnExec(fd);
@@ -53,5 +55,7 @@ try {
 }
 // The master may have died before prctl took effect.
 if (String(process.ppid) !== process.env.PREFORK_MASTER_PID) process.exit(0);
+// gthread: the pool's first thread starts loading the app now, beside the worker's own modules.
+if (inherited.workerClass === 'gthread') startFirstThread({ appSpec: inherited.app, first: true, recordSources: inherited.settings.reload });
 
 await import('./main.ts');

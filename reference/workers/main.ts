@@ -5,7 +5,6 @@ import { loadApp, loadErrorWords } from '../gateway/load.ts';
 import { flushCompileCache } from '../compile-cache.ts';
 import { captureInto } from '../libc.ts';
 import { log, setLogFile, setLogLevel } from '../log.ts';
-import { effectiveWorkerClass } from '../settings.ts';
 import { WORKER_CLASSES } from './classes.ts';
 import { startStackHelper } from './stack-watch.ts';
 
@@ -15,7 +14,7 @@ setLogLevel(boot.settings.logLevel);
 setLogFile(boot.settings.errorLogfile, boot.settings.captureOutput ? captureInto : undefined);
 // boot.js armed the parent-death signal and checked the parent before this module loaded.
 
-const kind = WORKER_CLASSES[effectiveWorkerClass(boot.settings)];
+const kind = WORKER_CLASSES[boot.workerClass];
 // Before the app loads: a worker stuck loading it can say where, too.
 if (kind.answerStacks) kind.answerStacks(boot.controlFd);
 else startStackHelper(boot.controlFd);

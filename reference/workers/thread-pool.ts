@@ -1,15 +1,12 @@
 // gthread's pool: `threads` worker_threads, each running the app for one request at a time. The
 // pool is itself a Handler, so the HTTP path is the same for every class; the worker's main
 // thread keeps parsing, accepting and heartbeating while apps run (even CPU-bound ones).
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker as Thread } from 'node:worker_threads';
 import { plainEnviron } from '../gateway/environ.ts';
 import { log } from '../log.ts';
 import { headerFields } from '../gateway/lazy-request.ts';
 import { NotAnAnswer, type Environ, type Handler, type RawResponse } from '../gateway/types.ts';
-
-const THREAD_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'thread-main.js');
+import { takeFirstThread, THREAD_MAIN, type ThreadData } from './first-thread.ts';
 
 /** Messages from a thread about one job. */
 export type JobMessage =
@@ -145,7 +142,10 @@ export function threadPool(appSpec: string, size: number, watch?: PoolWatch, rep
    * whose app cannot load); after that, a thread that fails or exits takes the worker with it.
    */
   const startThread = (first: boolean) => {
-    const thread = new Thread(THREAD_MAIN, { workerData: { appSpec, first, recordSources: reportSources !== undefined } });
+    const data: ThreadData = { appSpec, first, recordSources: reportSources !== undefined };
+    // The first may have been started as the worker began (first-thread.ts).
+    const early = first ? takeFirstThread(data) : undefined;
+    const thread = early?.thread ?? new Thread(THREAD_MAIN, { workerData: data });
     loadingIds.add(thread.threadId);
     if (reportSources) thread.on('message', (m: JobMessage) => m.type === 'sources' && reportSources(m.files));
     let booting = first;
@@ -164,7 +164,7 @@ export function threadPool(appSpec: string, size: number, watch?: PoolWatch, rep
     thread.on('exit', (code) => {
       if (!(booting && failed)) process.exit(code);
     });
-    return new Promise<void>((resolve, reject) => {
+    const loaded = new Promise<void>((resolve, reject) => {
       const readied = (m: JobMessage) => {
         if (m.type === 'sources') return; // the files its load read come first
         thread.off('message', readied);
@@ -180,6 +180,8 @@ export function threadPool(appSpec: string, size: number, watch?: PoolWatch, rep
         booting = false;
         release(thread);
       });
+    early?.replay(); // every listener is on
+    return loaded;
   };
   // One thread loads before the worker serves (a load error is then a boot error); another
   // starts only when a request finds every started thread busy, as gunicorn's gthread pool (a
