@@ -1,9 +1,9 @@
-// A helper thread in a worker whose main thread runs the app (sync, async), there for one question of the master: "where is your main
-// thread?", asked when the worker missed its heartbeat and is about to be killed. The main thread
-// is then stuck (a CPU-bound loop, a long synchronous call) and cannot answer; this thread
-// connects an inspector session to it, pauses it and reads its frames. All of that only when
-// asked: an enabled debugger costs every worker ~60 ms of CPU at boot, and V8 handles the enable
-// and the pause of a stuck thread by interrupt all the same.
+// A helper thread in a worker whose main thread runs the app (sync, async), there for one
+// question of the master: "where is your main thread?", asked when the worker missed its heartbeat
+// and is about to be killed. The main thread is then stuck (a CPU-bound loop, a long synchronous
+// call) and cannot answer; this thread connects an inspector session to it, pauses it and reads
+// its frames. All of that only when asked: an enabled debugger costs every worker ~60 ms of CPU at
+// boot, and V8 handles the enable and the pause of a stuck thread by interrupt all the same.
 import inspector from 'node:inspector';
 import { workerData } from 'node:worker_threads';
 import { formatFrames, NO_FRAME, PAUSE_WAIT_MS, type Frame } from './paused-frames.ts';
