@@ -41,9 +41,10 @@ export class GthreadWorker extends Worker {
   }
 }
 
-/** The pool behind each handler gthread made, for the worker built on it. */
-const pools = new WeakMap<Handler, ThreadPool>();
-/** This worker's pool, from the moment its first thread starts loading: what a stack answer looks at. */
+/**
+ * This worker's pool (one per process), from the moment its first thread starts loading: what a
+ * stack answer looks at, and what the worker built on its handler counts capacity with.
+ */
 let pool: ThreadPool | undefined;
 
 /** Where the pool's busy threads are, for the master's stack question (the main thread is free: it answers). */
@@ -67,12 +68,10 @@ export const gthread: WorkerClassKind = {
    */
   async handler(_load, boot: WorkerBoot, reportSources): Promise<Handler> {
     const { timeout } = boot.settings;
-    const built = threadPool(boot.app, boot.settings.threads, { overdueMs: timeout * 1000, onOverdue: (overdue) => void reportOverdue(overdue, timeout) }, reportSources);
-    pool = built;
-    await built.ready;
-    pools.set(built.handler, built);
-    return built.handler;
+    pool = threadPool(boot.app, boot.settings.threads, { overdueMs: timeout * 1000, onOverdue: (overdue) => void reportOverdue(overdue, timeout) }, reportSources);
+    await pool.ready;
+    return pool.handler;
   },
-  create: (boot, handler) => new GthreadWorker(boot, handler, pools.get(handler)),
+  create: (boot, handler) => new GthreadWorker(boot, handler, pool),
   answerStacks: (controlFd) => answerStackRequests(controlFd, poolStacks),
 };
